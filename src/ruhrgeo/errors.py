@@ -1,0 +1,81 @@
+"""Exceptions and warnings raised by ruhrgeo.
+
+Every exception subclasses :class:`RuhrgeoError` and the built-in it refines, so
+``except ValueError`` keeps working for callers who do not know ruhrgeo. Messages name
+the argument that was wrong and say how to fix it.
+
+Examples
+--------
+>>> from ruhrgeo.errors import CRSMissingError, RuhrgeoError
+>>> issubclass(CRSMissingError, RuhrgeoError) and issubclass(CRSMissingError, ValueError)
+True
+"""
+
+from __future__ import annotations
+
+
+class RuhrgeoError(Exception):
+    """Base class of every error ruhrgeo raises on purpose."""
+
+
+class CRSMissingError(RuhrgeoError, ValueError):
+    """A dataset has no coordinate reference system."""
+
+
+class UnusableCRSError(RuhrgeoError, ValueError):
+    """A CRS cannot be parsed or cannot be used for the step (e.g. areas in degrees)."""
+
+
+class InvalidGeometryError(RuhrgeoError, ValueError):
+    """A geometry is invalid (self-intersecting, wrong type, ...)."""
+
+
+class EmptyGeometryError(RuhrgeoError, ValueError):
+    """A geometry is missing or empty."""
+
+
+class DuplicateIdError(RuhrgeoError, ValueError):
+    """The same identifier (AGS, grid cell id) occurs more than once."""
+
+
+class MissingIdError(RuhrgeoError, ValueError):
+    """An identifier is missing, malformed, or an id column cannot be found."""
+
+
+class MissingColumnError(RuhrgeoError, KeyError):
+    """A requested column does not exist."""
+
+    def __str__(self) -> str:  # KeyError would print the message with quotes
+        return str(self.args[0]) if self.args else ""
+
+
+class NoOverlapError(RuhrgeoError, ValueError):
+    """A grid does not overlap any of the municipalities."""
+
+
+class GridMismatchError(RuhrgeoError, ValueError):
+    """A layer does not lie on the grid an overlay was made for."""
+
+
+class ValueRangeError(RuhrgeoError, ValueError):
+    """Values lie outside the range their unit allows."""
+
+
+class UnitError(RuhrgeoError, ValueError):
+    """A unit is unknown or cannot be used for the step."""
+
+
+class FileFormatError(RuhrgeoError, ValueError):
+    """A file cannot be read or is not in a format ruhrgeo knows."""
+
+
+class DataFileNotFoundError(RuhrgeoError, FileNotFoundError):
+    """An input file does not exist."""
+
+
+class RuhrgeoWarning(UserWarning):
+    """Base class of ruhrgeo's warnings (turned into errors in ruhrgeo's own tests)."""
+
+
+class NoDataWarning(RuhrgeoWarning):
+    """Some municipalities have no data at all for a layer."""

@@ -1,0 +1,51 @@
+"""Shared fixtures: the real open data beside the repository, and small hand-made grids."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from affine import Affine
+
+from ruhrgeo.grid import Grid
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared" / "data"
+UTM = 25832
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """../shared/data (real open data); tests skip with a reason when it is absent."""
+    if not (SHARED / "boundaries" / "ruhr_municipalities.geojson").exists():
+        pytest.skip(
+            f"real open data not found at {SHARED} (only present beside the project checkout)"
+        )
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def ruhr_real(shared_data: Path) -> gpd.GeoDataFrame:
+    """The 53 real Ruhr municipalities (DVG2, EPSG:4326) as read by ruhrgeo."""
+    from ruhrgeo import read_municipalities
+
+    return read_municipalities(shared_data / "boundaries" / "ruhr_municipalities.geojson")
+
+
+def make_grid(values, *, x0=0.0, ytop=None, cell=1.0, crs=UTM, unit="binary", nodata=None) -> Grid:
+    values = np.asarray(values, dtype=float)
+    ytop = values.shape[0] * cell if ytop is None else ytop
+    return Grid(values, Affine(cell, 0, x0, 0, -cell, ytop), crs, nodata=nodata, unit=unit)
+
+
+def munis_frame(geoms, ags=None, crs=UTM, **columns) -> gpd.GeoDataFrame:
+    ags = ags or [f"0591{i:04d}" for i in range(len(geoms))]
+    names = columns.pop("name", [f"M{i}" for i in range(len(geoms))])
+    return gpd.GeoDataFrame({"ags": ags, "name": names, **columns}, geometry=list(geoms), crs=crs)
+
+
+def square(x0, y0, x1, y1):
+    return shapely.box(x0, y0, x1, y1)

@@ -1,0 +1,191 @@
+"""The ruhrgeo command: demo, overlay, exit codes, atomic outputs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from conftest import munis_frame, square
+from test_coverage import write_tif
+
+from ruhrgeo import datasets, read_coverage, read_municipalities
+from ruhrgeo._io import write_atomic
+from ruhrgeo.cli import main
+
+
+@pytest.fixture(scope="module")
+def demo_output(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def test_demo_writes_53_municipalities_with_shares_in_range(demo_output):
+    out, _ = demo_output
+    table = pd.read_csv(out / "coverage_shares.csv", dtype={"ags": str}).set_index("ags")
+    assert len(table) == 53 and table.index.str.len().min() == 8
+    for column in ("fttbh", "gigabit", "5g"):
+        assert table[column].between(0, 100).all(), column
+        assert table[f"{column}_nodata"].between(0, 100).all()
+    assert "SCHEMATIC" in (out / "README.txt").read_text()
+
+
+def test_demo_region_5g_share_and_summary(demo_output):
+    out, printed = demo_output
+    region = pd.read_csv(out / "region_shares.csv", index_col=0)
+    five_g = region.loc["Metropole Ruhr", "5g"]
+    assert 97.0 <= five_g <= 99.5
+    assert f"{five_g:5.1f} % of the area" in printed
+    assert "schematic" in printed
+
+
+def test_demo_region_share_equals_the_area_weighted_municipal_shares(demo_output):
+    out, _ = demo_output
+    table = pd.read_csv(out / "coverage_shares.csv", dtype={"ags": str}).set_index("ags")
+    area = read_municipalities(datasets.demo_municipalities()).area
+    region = pd.read_csv(out / "region_shares.csv", index_col=0).loc["Metropole Ruhr", "5g"]
+    assert (table["5g"] * area).sum() / area.sum() == pytest.approx(region, abs=1e-6)
+
+
+def test_demo_data_follow_the_study_structure(demo_output):
+    """FTTB/H better in the north, gigabit best in the large cities (the study's findings)."""
+    out, _ = demo_output
+    table = pd.read_csv(out / "coverage_shares.csv", dtype={"ags": str}).set_index("ags")
+    munis = read_municipalities(datasets.demo_municipalities())
+    northing = munis.geometry.centroid.y
+    assert np.corrcoef(northing, table["fttbh"])[0, 1] > 0.5
+    large = ["05112000", "05113000", "05911000", "05913000"]
+    assert table.loc[large, "gigabit"].mean() > table["gigabit"].drop(large).mean() + 10
+
+
+def test_overlay_command_csv_and_gpkg(tmp_path):
+    array = np.array([[1, 1, 0, 0]] * 4, dtype=np.uint8)
+    layer = write_tif(tmp_path / "c.tif", array, transform=[100, 0, 0, 0, -100, 400])
+    bounds = tmp_path / "m.gpkg"
+    munis_frame([square(0, 0, 200, 400), square(200, 0, 400, 400)]).to_file(bounds)
+    runner = CliRunner()
+    result = runner.invoke(
+        main,
+        [
+            "overlay",
+            str(bounds),
+            "--layer",
+            f"c={layer}",
+            "--unit",
+            "c=binary",
+            "--out",
+            str(tmp_path / "o.csv"),
+            "--quiet",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(tmp_path / "o.csv", dtype={"ags": str}).set_index("ags")
+    assert table["c"].tolist() == [100.0, 0.0]
+    result = runner.invoke(
+        main,
+        [
+            "overlay",
+            str(bounds),
+            "--layer",
+            f"c={layer}",
+            "--out",
+            str(tmp_path / "o.gpkg"),
+            "--quiet",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert gpd.read_file(tmp_path / "o.gpkg")["c"].tolist() == [100.0, 0.0]
+
+
+def test_overlay_command_with_a_mobilfunk_csv_and_weights(tmp_path):
+    csv = tmp_path / "mobilfunk.csv"
+    csv.write_text("id;lte;nr_gesamt\n100mN56789E3512;3;1\n100mN56789E3513;2;0\n")
+    people = tmp_path / "people.csv"
+    people.write_text("GITTER_ID;Einwohner\n100mN56789E3512;30\n100mN56789E3513;10\n")
+    bounds = tmp_path / "m.gpkg"
+    munis_frame([square(351200, 5678900, 351400, 5679000)]).to_file(bounds)
+    result = CliRunner().invoke(
+        main,
+        [
+            "overlay",
+            str(bounds),
+            "--layer",
+            f"5g={csv}",
+            "--column",
+            "5g=nr_gesamt",
+            "--threshold",
+            "5g=1",
+            "--weights",
+            str(people),
+            "--out",
+            str(tmp_path / "o.csv"),
+            "--quiet",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(tmp_path / "o.csv")["5g"].item() == pytest.approx(75.0)
+    assert read_coverage(people).unit == "count"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["overlay", "absent.gpkg", "--layer", "a=b.tif", "--out", "o.csv"],
+            "no file at 'absent.gpkg'",
+        ),
+        (
+            ["overlay", "{bounds}", "--layer", "nolayer", "--out", "o.csv"],
+            "--layer takes NAME=VALUE",
+        ),
+        (
+            ["overlay", "{bounds}", "--layer", "a={layer}", "--out", "o.txt"],
+            "must end in .csv or .gpkg",
+        ),
+        (
+            ["overlay", "{bounds}", "--layer", "a={layer}", "--threshold", "a=x", "--out", "o.csv"],
+            "--threshold takes a number",
+        ),
+        (
+            ["overlay", "{bounds}", "--layer", "a={layer}", "--unit", "b=binary", "--out", "o.csv"],
+            r"--unit names unknown layer\(s\) \['b'\]",
+        ),
+        (["overlay", "{bounds}", "--layer", "a={far}", "--out", "o.csv"], "overlaps none"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_and_no_traceback(tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    munis_frame([square(0, 0, 200, 400)]).to_file(tmp_path / "m.gpkg")
+    write_tif(tmp_path / "c.tif", np.ones((4, 4), np.uint8), transform=[100, 0, 0, 0, -100, 400])
+    write_tif(
+        tmp_path / "far.tif", np.ones((4, 4), np.uint8), transform=[100, 0, 9e5, 0, -100, 400]
+    )
+    filled = [a.format(bounds="m.gpkg", layer="c.tif", far="far.tif") for a in args]
+    result = subprocess.run(
+        [sys.executable, "-m", "ruhrgeo.cli", *filled], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
+    assert message.replace("\\", "") in result.stderr or pytest.fail(result.stderr)
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_atomic_write_leaves_nothing_on_failure(tmp_path):
+    target = tmp_path / "out.csv"
+    target.write_text("old")
+
+    def broken(tmp):
+        tmp.write_text("half")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        write_atomic(target, broken)
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
