@@ -188,3 +188,17 @@ def test_errors_subclass_builtins():
     assert issubclass(DataFileNotFoundError, FileNotFoundError)
     assert all(issubclass(e, RuhrgeoError) for e in (MissingColumnError, DuplicateIdError))
     assert str(MissingColumnError("plain")) == "plain"
+
+
+def test_vg250_without_land_features_and_ambiguous_zip(tmp_path):
+    water_only = vg250_frame().assign(GF=2)
+    with pytest.raises(
+        EmptyGeometryError, match=r"holds no municipality \(after keeping GF == 4\)"
+    ):
+        read_municipalities(water_only)
+    archive = tmp_path / "two.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("a.geojson", "{}")
+        zf.writestr("b.geojson", "{}")
+    with pytest.raises(FileFormatError, match=r"holds 2 candidate vector files.*`layer=`"):
+        read_municipalities(archive)

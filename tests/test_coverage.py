@@ -266,3 +266,34 @@ def test_grid_shape_and_transform_errors():
         Grid(np.ones(3), Affine(1, 0, 0, 0, -1, 1), 25832)
     with pytest.raises(FileFormatError, match="`nodata` mask has shape"):
         Grid(np.ones((2, 2)), Affine(1, 0, 0, 0, -1, 2), 25832, nodata=np.zeros((1, 2), bool))
+
+
+def test_more_reader_errors(tmp_path):
+    with pytest.raises(CRSMissingError, match="`crs` has no CRS"):
+        Grid(np.ones((1, 1)), Affine(1, 0, 0, 0, -1, 1), None)
+    with pytest.raises(UnitError, match="`unit` must be one of"):
+        Grid(np.ones((1, 1)), Affine(1, 0, 0, 0, -1, 1), 25832, unit="ratio")
+    tif = write_tif(tmp_path / "one.tif", np.zeros((2, 2), np.uint8))
+    with pytest.raises(FileFormatError, match=r"`band` 2 does not exist; one\.tif has 1"):
+        read_coverage(tif, band=2)
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(FileFormatError, match="is empty or has no data rows"):
+        read_coverage(empty)
+    broken = tmp_path / "broken.gpkg"
+    broken.write_text("not a geopackage")
+    with pytest.raises(FileFormatError, match="cannot be read"):
+        read_coverage(broken)
+    cells = gpd.GeoDataFrame({"v": [1.0]}, geometry=[square(0, 0, 100, 100)], crs=None)
+    with pytest.warns(UserWarning, match="crs"):
+        cells.to_file(tmp_path / "nocrs.gpkg")
+    with pytest.raises(CRSMissingError, match="has no CRS; the BKG grid is EPSG:25832"):
+        read_coverage(tmp_path / "nocrs.gpkg")
+
+
+def test_grid_inside_the_bounding_box_but_touching_no_municipality():
+    # two municipalities far apart; the grid lies in the gap between them
+    munis = munis_frame([square(0, 0, 100, 100), square(900, 900, 1000, 1000)])
+    grid = make_grid(np.ones((2, 2)), x0=400.0, ytop=600.0, cell=100.0)
+    with pytest.raises(NoOverlapError, match="overlaps none of the 2 municipalities"):
+        coverage_share(munis, {"c": grid})
