@@ -73,9 +73,33 @@ class DataFileNotFoundError(RuhrgeoError, FileNotFoundError):
     """An input file does not exist."""
 
 
+class ParameterError(RuhrgeoError, ValueError):
+    """An argument has an impossible value (a negative radius, an unknown kind, ...)."""
+
+
+class StatisticsError(RuhrgeoError, ValueError):
+    """The data cannot support the statistic (constant values, no neighbours, ...)."""
+
+
+class TooFewObservationsError(StatisticsError):
+    """Fewer observations than the statistic needs."""
+
+
+class MissingValuesError(StatisticsError):
+    """Values are missing (NaN) where a statistic needs every one."""
+
+
+class GraphMismatchError(RuhrgeoError, ValueError):
+    """Spatial weights are indexed differently from the data."""
+
+
 class RuhrgeoWarning(UserWarning):
     """Base class of ruhrgeo's warnings (turned into errors in ruhrgeo's own tests)."""
 
 
 class NoDataWarning(RuhrgeoWarning):
     """Some municipalities have no data at all for a layer."""
+
+
+class IslandWarning(RuhrgeoWarning):
+    """Units without neighbours were joined to their nearest neighbour."""
