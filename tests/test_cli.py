@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -13,7 +14,7 @@ from click.testing import CliRunner
 from conftest import munis_frame, square
 from test_coverage import write_tif
 
-from ruhrgeo import datasets, read_coverage, read_municipalities
+from ruhrgeo import datasets, read_coverage, read_municipalities, spatial
 from ruhrgeo._io import write_atomic
 from ruhrgeo.cli import main
 
@@ -189,3 +190,73 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
         write_atomic(target, broken)
     assert target.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_demo_spatial_outputs_reproduce_the_north_south_finding(demo_output):
+    out, printed = demo_output
+    clusters = pd.read_csv(out / "clusters.csv", dtype={"ags": str}).set_index("ags")
+    assert len(clusters) == 53
+    assert set(clusters[["fttbh", "gigabit", "5g"]].stack()) <= set(spatial.CLUSTER_LABELS)
+    stats = json.loads((out / "spatial_stats.json").read_text())
+    assert set(stats) == {"fttbh", "gigabit", "5g"}
+    divide = stats["fttbh"]["north_south"]
+    assert divide["slope_per_10km"] > 0 and divide["p_value"] < 0.01
+    assert divide["north_mean"] > divide["south_mean"]
+    assert "higher in the north" in printed
+    shares = pd.read_csv(out / "coverage_shares.csv", dtype={"ags": str}).set_index("ags")
+    gdf = read_municipalities(datasets.demo_municipalities()).join(shares[["fttbh"]])
+    # the CSV holds shares to 6 decimals, the JSON came from the unrounded ones
+    assert stats["fttbh"]["moran"]["I"] == pytest.approx(spatial.moran(gdf, "fttbh").I, abs=1e-6)
+
+
+def test_stats_command_writes_local_results_and_prints_global_ones(demo_output, tmp_path):
+    out, _ = demo_output
+    boundaries = str(datasets.demo_municipalities())
+    table = str(out / "coverage_shares.csv")
+    runner = CliRunner()
+    result = runner.invoke(
+        main,
+        [
+            "stats",
+            boundaries,
+            "--table",
+            table,
+            "--column",
+            "gigabit",
+            "--permutations",
+            "999",
+            "--out",
+            str(tmp_path / "local.gpkg"),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.output)
+    shares = pd.read_csv(table, dtype={"ags": str}).set_index("ags")
+    gdf = read_municipalities(boundaries).join(shares[["gigabit"]])
+    assert printed["moran"]["I"] == pytest.approx(spatial.moran(gdf, "gigabit").I, abs=1e-12)
+    local = gpd.read_file(tmp_path / "local.gpkg")
+    assert len(local) == 53 and {"lisa_cluster", "gi_spot", "lisa_p_sim"} <= set(local.columns)
+    expected = spatial.local_moran(gdf, "gigabit", permutations=999)["cluster"]
+    assert local.set_index("ags")["lisa_cluster"].equals(expected)
+    plain = runner.invoke(
+        main,
+        [
+            "stats",
+            boundaries,
+            "--table",
+            table,
+            "--column",
+            "gigabit",
+            "--permutations",
+            "99",
+            "--out",
+            str(tmp_path / "local.csv"),
+        ],
+    )
+    assert plain.exit_code == 0 and "Moran's I of gigabit" in plain.output
+    bad = runner.invoke(
+        main,
+        ["stats", boundaries, "--table", table, "--column", "nope", "--out", "x.csv"],
+    )
+    assert bad.exit_code == 2 and "needs columns 'ags' and 'nope'" in bad.output

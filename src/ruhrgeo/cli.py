@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import json
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -10,9 +12,11 @@ from typing import Any
 
 import click
 import pandas as pd
+from tqdm.auto import tqdm
 
-from ruhrgeo import datasets
+from ruhrgeo import datasets, spatial
 from ruhrgeo._io import write_atomic, write_table
+from ruhrgeo._validate import normalize_ags
 from ruhrgeo.boundaries import read_municipalities
 from ruhrgeo.coverage import read_coverage
 from ruhrgeo.errors import RuhrgeoError, RuhrgeoWarning
@@ -86,16 +90,43 @@ def demo(out_dir: Path, quiet: bool) -> None:
     table = munis[["name", "kreis"]].join(shares)
     write_table(table, out_dir / "coverage_shares.csv")
     write_table(region_shares, out_dir / "region_shares.csv")
+    gdf = munis.join(shares[list(DEMO_LABELS)])
+    clusters, stats = {}, {}
+    for column in tqdm(DEMO_LABELS, desc="spatial statistics", disable=quiet):
+        clusters[column] = spatial.local_moran(gdf, column)["cluster"]
+        stats[column] = _global_stats(gdf, column)
+    write_table(munis[["name"]].join(pd.DataFrame(clusters)), out_dir / "clusters.csv")
+    _write_json(stats, out_dir / "spatial_stats.json")
     write_atomic(out_dir / "README.txt", lambda tmp: tmp.write_text(DEMO_NOTE, encoding="utf-8"))
     row = region_shares.loc[REGION]
+    fttbh_divide = stats["fttbh"]["north_south"]
     click.echo(
         f"{REGION} (demo data: schematic boundaries, synthetic grids), "
         f"{len(table)} municipalities:\n"
         f"  FTTB/H   {row['fttbh']:5.1f} % of inhabitants\n"
         f"  gigabit  {row['gigabit']:5.1f} % of inhabitants\n"
         f"  5G       {row['5g']:5.1f} % of the area\n"
-        f"wrote {out_dir / 'coverage_shares.csv'} and {out_dir / 'region_shares.csv'}"
+        f"  north/south: {fttbh_divide['summary']}\n"
+        "wrote coverage_shares.csv, region_shares.csv, clusters.csv, spatial_stats.json "
+        f"to {out_dir}"
     )
+
+
+DEMO_LABELS = {"fttbh": "FTTB/H", "gigabit": "gigabit", "5g": "5G"}
+
+
+def _global_stats(gdf: pd.DataFrame, column: str, kind: str = "queen", **kwargs: Any) -> dict:
+    result = spatial.moran(gdf, column, graph=kind, **kwargs)
+    divide = spatial.north_south(gdf, column, **kwargs)
+    return {
+        "moran": {**dataclasses.asdict(result), "summary": result.summary()},
+        "north_south": {**dataclasses.asdict(divide), "summary": divide.summary()},
+    }
+
+
+def _write_json(data: dict, path: Path) -> None:
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=float, allow_nan=True)
+    write_atomic(path, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
@@ -188,6 +219,80 @@ def overlay(
     result = munis[["name", munis.geometry.name]].join(shares)
     write_table(result, out_path)
     click.echo(f"wrote {len(result)} municipalities x {len(grids)} layers to {out_path}")
+
+
+@main.command()
+@click.argument("boundaries", type=click.Path(path_type=Path))
+@click.option(
+    "--table",
+    "table_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="CSV with an AGS column and the values.",
+)
+@click.option("--column", required=True, help="The column to analyse.")
+@click.option("--id-col", default="ags", show_default=True, help="AGS column of the table.")
+@click.option(
+    "--graph",
+    "kind",
+    default="queen",
+    show_default=True,
+    type=click.Choice(["queen", "rook"]),
+    help="Contiguity of the spatial weights.",
+)
+@click.option("--permutations", default=9999, show_default=True, help="Permutations.")
+@click.option("--seed", default=0, show_default=True, help="Random seed.")
+@click.option("--boundary-layer", help="Layer of a multi-layer boundaries file.")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Local results: .csv or .gpkg (with geometries).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the global results as JSON.")
+@_friendly
+def stats(
+    boundaries: Path,
+    table_path: Path,
+    column: str,
+    id_col: str,
+    kind: str,
+    permutations: int,
+    seed: int,
+    boundary_layer: str | None,
+    out_path: Path,
+    as_json: bool,
+) -> None:
+    """Moran's I, LISA clusters, Getis-Ord hot spots and the north/south test of COLUMN."""
+    if out_path.suffix.lower() not in (".csv", ".gpkg"):
+        raise InputError(f"--out must end in .csv or .gpkg, got {out_path.name!r}")
+    munis = read_municipalities(boundaries, layer=boundary_layer)
+    if not table_path.exists():
+        raise InputError(f"--table: no file at {str(table_path)!r}")
+    table = pd.read_csv(table_path, sep=None, engine="python", dtype={id_col: str})
+    if id_col not in table.columns or column not in table.columns:
+        raise InputError(
+            f"--table {table_path.name} needs columns {id_col!r} and {column!r}; "
+            f"it has {list(table.columns)[:20]}"
+        )
+    table.index = pd.Index(normalize_ags(table[id_col], id_col), name="ags")
+    gdf = munis.join(table[[column]])
+    options = {"permutations": permutations, "seed": seed}
+    lisa = spatial.local_moran(gdf, column, graph=kind, **options)
+    spots = spatial.getis_ord(gdf, column, graph=kind, **options)
+    local = munis[["name", munis.geometry.name]].join(
+        lisa.add_prefix("lisa_").join(spots.add_prefix("gi_"))
+    )
+    write_table(local, out_path)
+    results = _global_stats(gdf, column, kind, **options)
+    if as_json:
+        click.echo(json.dumps(results, indent=2, ensure_ascii=False, default=float))
+    else:
+        click.echo(results["moran"]["summary"])
+        click.echo(results["north_south"]["summary"])
+        counts = lisa["cluster"].value_counts().to_dict()
+        click.echo(f"LISA clusters (FDR 5 %): {counts}; wrote {out_path}")
 
 
 if __name__ == "__main__":
