@@ -47,7 +47,12 @@ def main() -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             esda.Moran_Local(
-                y, graph, transformation="r", permutations=args.permutations, seed=0, n_jobs=1,
+                y,
+                graph,
+                transformation="r",
+                permutations=args.permutations,
+                seed=0,
+                n_jobs=1,
                 keep_simulations=False,
             )
 
@@ -58,8 +63,12 @@ def main() -> None:
             run()
             times[name].append(time.perf_counter() - start)
     med = {name: statistics.median(values) for name, values in times.items()}
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"{len(gdf)} municipalities, {graph.n_edges} queen links, {len(islands)} island warning(s)")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(
+        f"{len(gdf)} municipalities, {graph.n_edges} queen links, {len(islands)} island warning(s)"
+    )
     for name, values in times.items():
         print(f"{name:8s} median {med[name]:7.2f} s  runs {[round(v, 2) for v in values]}")
     print(f"ratio ruhrgeo / esda = {med['ruhrgeo'] / med['esda']:.3f} (target <= 1.1)")

@@ -10,7 +10,7 @@ import pytest
 import shapely
 from libpysal.graph import Graph
 
-from ruhrgeo import read_municipalities, spatial
+from ruhrgeo import _stats, read_municipalities, spatial
 from ruhrgeo.errors import (
     GraphMismatchError,
     IslandWarning,
@@ -111,13 +111,13 @@ def benjamini_hochberg(p: np.ndarray, alpha: float) -> np.ndarray:
 def test_fdr_equals_a_hand_computation():
     p = np.array([0.001, 0.008, 0.039, 0.041, 0.042, 0.06, 0.074, 0.205, 0.212, 0.216])
     # by hand: k alpha / n = 0.005, 0.010, 0.015, ...; p_(2) = 0.008 <= 0.010 is the last
-    assert spatial._significant(p, 0.05, fdr=True).tolist() == [True, True] + [False] * 8
-    assert spatial._significant(p, 0.05, fdr=True).tolist() == benjamini_hochberg(p, 0.05).tolist()
-    assert spatial._significant(p, 0.05, fdr=False).sum() == 5
+    assert _stats.significance(p, 0.05, fdr=True).tolist() == [True, True] + [False] * 8
+    assert _stats.significance(p, 0.05, fdr=True).tolist() == benjamini_hochberg(p, 0.05).tolist()
+    assert _stats.significance(p, 0.05, fdr=False).sum() == 5
     rng = np.random.default_rng(0)
     for _ in range(50):
         q = np.concatenate([rng.uniform(0, 0.01, 5), rng.uniform(0, 1, 30)])
-        assert (spatial._significant(q, 0.1, fdr=True) == benjamini_hochberg(q, 0.1)).all()
+        assert (_stats.significance(q, 0.1, fdr=True) == benjamini_hochberg(q, 0.1)).all()
 
 
 def test_local_moran_fdr_decides_significance():
