@@ -129,6 +129,13 @@ def _write_json(data: dict, path: Path) -> None:
     write_atomic(path, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
 
 
+def _table_path(_ctx: click.Context, _param: click.Parameter, value: Path) -> Path:
+    """Callback of --out: results are tables, CSV or GeoPackage."""
+    if value.suffix.lower() not in (".csv", ".gpkg"):
+        raise InputError(f"--out must end in .csv or .gpkg, got {value.name!r}")
+    return value
+
+
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for value in values:
@@ -173,6 +180,7 @@ def _number(text: str, option: str) -> float:
     "out_path",
     type=click.Path(path_type=Path),
     required=True,
+    callback=_table_path,
     help="Output .csv or .gpkg (with geometries).",
 )
 @click.option("--quiet", is_flag=True, help="No progress bars.")
@@ -192,8 +200,6 @@ def overlay(
     quiet: bool,
 ) -> None:
     """Exact coverage share of every municipality in BOUNDARIES, per layer."""
-    if out_path.suffix.lower() not in (".csv", ".gpkg"):
-        raise InputError(f"--out must end in .csv or .gpkg, got {out_path.name!r}")
     paths, column_of = _pairs(layer_specs, "--layer"), _pairs(columns, "--column")
     threshold_of, unit_of = _pairs(thresholds, "--threshold"), _pairs(units, "--unit")
     for option, given in (
@@ -248,6 +254,7 @@ def overlay(
     "out_path",
     type=click.Path(path_type=Path),
     required=True,
+    callback=_table_path,
     help="Local results: .csv or .gpkg (with geometries).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the global results as JSON.")
@@ -265,8 +272,6 @@ def stats(
     as_json: bool,
 ) -> None:
     """Moran's I, LISA clusters, Getis-Ord hot spots and the north/south test of COLUMN."""
-    if out_path.suffix.lower() not in (".csv", ".gpkg"):
-        raise InputError(f"--out must end in .csv or .gpkg, got {out_path.name!r}")
     munis = read_municipalities(boundaries, layer=boundary_layer)
     if not table_path.exists():
         raise InputError(f"--table: no file at {str(table_path)!r}")
