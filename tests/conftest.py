@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import geopandas as gpd
@@ -9,8 +10,14 @@ import numpy as np
 import pytest
 import shapely
 from affine import Affine
+from hypothesis import settings
 
 from ruhrgeo.grid import Grid
+
+# CI replays the same examples every run; locally hypothesis explores new ones.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data"
