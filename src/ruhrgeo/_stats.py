@@ -50,10 +50,8 @@ def significance(p: np.ndarray, alpha: float, fdr: bool) -> np.ndarray:
     return np.asarray(p) <= cutoff
 
 
-def prepare(
-    gdf: gpd.GeoDataFrame, column: str, kind: str | Graph, *, build: bool = True
-) -> tuple[pd.Series, Graph]:
-    """Validate data and graph; return the values in the graph's order, and the graph."""
+def column_values(gdf: gpd.GeoDataFrame, column: str) -> pd.Series:
+    """The validated numeric values of ``column``, indexed like ``gdf``."""
     require_unique_index(gdf)
     if column not in gdf.columns:
         raise MissingColumnError(
@@ -73,8 +71,12 @@ def prepare(
         )
     if np.isclose(y.std(), 0):
         raise StatisticsError(f"`{column}` is constant ({y.iloc[0]}); nothing to test")
-    if not build:
-        return y, None  # type: ignore[return-value]
+    return y
+
+
+def prepare(gdf: gpd.GeoDataFrame, column: str, kind: str | Graph) -> tuple[pd.Series, Graph]:
+    """Validate data and graph; return the values in the graph's order, and the graph."""
+    y = column_values(gdf, column)
     if isinstance(kind, Graph):
         w = kind
         ids = pd.Index(w.unique_ids)

@@ -136,6 +136,18 @@ def _table_path(_ctx: click.Context, _param: click.Parameter, value: Path) -> Pa
     return value
 
 
+def _out_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The --out option of the commands that write a table."""
+    return click.option(
+        "--out",
+        "out_path",
+        type=click.Path(path_type=Path),
+        required=True,
+        callback=_table_path,
+        help=help_text,
+    )
+
+
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for value in values:
@@ -175,14 +187,7 @@ def _number(text: str, option: str) -> float:
 @click.option("--boundary-layer", help="Layer of a multi-layer boundaries file (e.g. vg250_gem).")
 @click.option("--id-col", help="AGS column of the boundaries (default AGS/ags).")
 @click.option("--name-col", help="Name column of the boundaries (default GEN/name).")
-@click.option(
-    "--out",
-    "out_path",
-    type=click.Path(path_type=Path),
-    required=True,
-    callback=_table_path,
-    help="Output .csv or .gpkg (with geometries).",
-)
+@_out_option("Output .csv or .gpkg (with geometries).")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @_friendly
 def overlay(
@@ -249,14 +254,7 @@ def overlay(
 @click.option("--permutations", default=9999, show_default=True, help="Permutations.")
 @click.option("--seed", default=0, show_default=True, help="Random seed.")
 @click.option("--boundary-layer", help="Layer of a multi-layer boundaries file.")
-@click.option(
-    "--out",
-    "out_path",
-    type=click.Path(path_type=Path),
-    required=True,
-    callback=_table_path,
-    help="Local results: .csv or .gpkg (with geometries).",
-)
+@_out_option("Local results: .csv or .gpkg (with geometries).")
 @click.option("--json", "as_json", is_flag=True, help="Print the global results as JSON.")
 @_friendly
 def stats(

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from libpysal.graph import Graph
 
-from ruhrgeo._stats import prepare, seeded, significance
+from ruhrgeo._stats import column_values, prepare, seeded, significance
 from ruhrgeo.divide import NorthSouthResult, north_south
 from ruhrgeo.errors import StatisticsError
 from ruhrgeo.weights import GRAPH_KINDS, centroids, distances_of, graph, positive
@@ -249,7 +249,7 @@ def correlogram(
     >>> result.table["I"].round(3).tolist()
     [0.889, 0.548]
     """
-    y, _ = prepare(gdf, column, "queen", build=False)
+    y = column_values(gdf, column)
     points = centroids(gdf.loc[y.index])
     if distances_km is None:
         nearest = Graph.build_knn(points, k=1).adjacency

@@ -125,7 +125,7 @@ def _join_islands(built: Graph, gdf: gpd.GeoDataFrame) -> Graph:
     links = []
     for island in islands:
         i = position[island]
-        others = [j for j in tree.query_nearest(geoms[i], exclusive=True, all_matches=False)]
+        others = list(tree.query_nearest(geoms[i], exclusive=True, all_matches=False))
         if not others:  # identical geometry elsewhere: take the nearest centroid
             others = [int(np.argsort(shapely.distance(geoms[i], geoms))[1])]
         links.append((island, gdf.index[others[0]]))
