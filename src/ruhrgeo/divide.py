@@ -97,7 +97,7 @@ def north_south(
     y, w = prepare(gdf, column, "queen")
     points = centroids(gdf.loc[y.index])
     northing = points.y.to_numpy()
-    is_north, label = _north_of(gdf.loc[y.index], points, divide)
+    is_north, label = north_of(gdf.loc[y.index], points, divide)
     is_north = np.asarray(is_north, dtype=bool)
     if is_north.all() or not is_north.any():
         raise ParameterError(
@@ -132,7 +132,7 @@ def north_south(
     )
 
 
-def _north_of(gdf: gpd.GeoDataFrame, points: gpd.GeoSeries, divide: Any) -> tuple[np.ndarray, str]:
+def north_of(gdf: gpd.GeoDataFrame, points: gpd.GeoSeries, divide: Any) -> tuple[np.ndarray, str]:
     northing = points.y.to_numpy()
     if divide is None:
         cut = float(np.median(northing))

@@ -155,6 +155,28 @@ class Overlay:
         self._warn(empty, labels[total <= 0], weights is not None)
         return result
 
+    def weighted_cells(self, weights: LayerSource | None = None) -> pd.DataFrame:
+        """Every (municipality, cell) pair with the cell's centre and ``fraction * weight``.
+
+        The building block for population-weighted quantities such as the mean distance
+        of a municipality's inhabitants from a point.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``ags``, ``x``, ``y`` (cell centre in the grid's CRS) and ``weight``.
+        """
+        rows, cols = np.divmod(self._window_cell, self._window.shape[1])
+        x, y = self._window.transform @ (cols + 0.5, rows + 0.5)
+        return pd.DataFrame(
+            {
+                "ags": self.ags.to_numpy()[self._muni],
+                "x": x,
+                "y": y,
+                "weight": self.fraction * self._weights(weights),
+            }
+        )
+
     def _weights(self, weights: LayerSource | None) -> np.ndarray:
         if weights is None:
             return np.ones_like(self.fraction)

@@ -95,14 +95,14 @@ def require_unique_index(gdf: gpd.GeoDataFrame) -> None:
 def centroids(gdf: gpd.GeoDataFrame) -> gpd.GeoSeries:
     if gdf.crs is None:
         raise UnusableCRSError("the municipalities have no CRS; distances need one")
-    projected = gdf if gdf.crs.is_projected else gdf.to_crs(_metric_crs(gdf))
+    projected = gdf if gdf.crs.is_projected else gdf.to_crs(metric_crs(gdf))
     unit = projected.crs.axis_info[0].unit_name
     if unit not in ("metre", "meter"):
         raise UnusableCRSError(f"distances need a CRS in metres, got {unit!r}; reproject first")
     return projected.geometry.centroid
 
 
-def _metric_crs(gdf: gpd.GeoDataFrame) -> pyproj.CRS:
+def metric_crs(gdf: gpd.GeoDataFrame) -> pyproj.CRS:
     """ETRS89 / UTM 32N (the German standard) where it applies, else the data's UTM zone."""
     west, south, east, north = gdf.to_crs(4326).total_bounds
     u_west, u_south, u_east, u_north = UTM32.area_of_use.bounds
