@@ -260,3 +260,80 @@ def test_stats_command_writes_local_results_and_prints_global_ones(demo_output, 
         ["stats", boundaries, "--table", table, "--column", "nope", "--out", "x.csv"],
     )
     assert bad.exit_code == 2 and "needs columns 'ags' and 'nope'" in bad.output
+
+
+def test_demo_spillover_outputs(demo_output):
+    out, printed = demo_output
+    table = pd.read_csv(out / "spillover.csv", dtype={"ags": str}).set_index("ags")
+    assert len(table) == 53 and table["status"].str.contains("SYNTHETIC").all()
+    graduates = datasets.demo_it_graduates()["it_graduates"].sum()
+    assert table["it_graduates_allocated"].sum() == pytest.approx(graduates, abs=1e-4)
+    expected = 1000 * table["it_graduates_allocated"] / table["employees_workplace"]
+    np.testing.assert_allclose(table["it_graduates_per_1000_employees"], expected, rtol=1e-5)
+    estimate = json.loads((out / "spillover_estimate.json").read_text())["estimate"]
+    # the demo table plants a 20 km spill-over in the IT employment share
+    assert estimate["significant"] and estimate["ci_low_km"] <= 20 <= estimate["ci_high_km"]
+    assert "spill-over (synthetic IT employment share)" in printed
+
+
+def test_spillover_commands(tmp_path):
+    boundaries = str(datasets.demo_municipalities())
+    sources = tmp_path / "campus.csv"
+    pd.DataFrame({"latitude": [51.44389], "longitude": [7.26167], "grads": [100.0]}).to_csv(
+        sources, index=False
+    )
+    runner = CliRunner()
+    result = runner.invoke(
+        main,
+        [
+            "spillover",
+            "allocate",
+            boundaries,
+            "--sources",
+            str(sources),
+            "--value",
+            "grads",
+            "--radius-km",
+            "20",
+            "--out",
+            str(tmp_path / "a.csv"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(tmp_path / "a.csv")["grads_allocated"].sum() == pytest.approx(100.0)
+    table = str(datasets.demo_indicators())
+    result = runner.invoke(
+        main,
+        [
+            "spillover",
+            "estimate",
+            boundaries,
+            "--table",
+            table,
+            "--outcome",
+            "it_employment_share",
+            "--radii",
+            "5:40:5",
+            "--n-boot",
+            "99",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    estimate = json.loads(result.output)
+    assert estimate["radius_km"] == 20.0 and len(estimate["profile"]) == 8
+    bad = runner.invoke(
+        main,
+        [
+            "spillover",
+            "estimate",
+            boundaries,
+            "--table",
+            table,
+            "--outcome",
+            "it_employment_share",
+            "--radii",
+            "five",
+        ],
+    )
+    assert bad.exit_code == 2 and "--radii takes FROM:TO:STEP" in bad.output

@@ -44,6 +44,12 @@ STRUCTURE = {
     "5g_area_share": 98.3,  # percent of the region's area with 5G
     "population_total": 5_112_050,  # 31.12.2019, sum of the table below
     "population_grid_m": 1000,
+    # synthetic tables (data/tables/): what drives the non-infrastructure indicators
+    "employees_per_inhabitant": 0.36,
+    "it_graduates_per_student": 0.03,  # yearly IT graduates per student, IT/CS campuses only
+    "it_share_spillover_km": 20.0,  # planted spill-over radius of the IT employment share
+    "it_share_base": 2.0,
+    "it_share_per_access": 0.8,
 }
 
 # Representative points of the real municipalities (WGS84), official area and population.
@@ -267,6 +273,55 @@ def population_csv(munis: gpd.GeoDataFrame, pts: gpd.GeoDataFrame) -> pd.DataFra
     return table[table["Einwohner"] > 0]
 
 
+def synthetic_tables(
+    munis: gpd.GeoDataFrame, unis: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """SYNTHETIC indicator table per municipality and IT graduates per campus."""
+    from ruhrgeo import spillover  # the installed package; the tables depend on its kernels
+
+    s, rng = STRUCTURE, np.random.default_rng(STRUCTURE["seed"] + 1)
+    pop = munis["population"].to_numpy(dtype=float)
+    size = (np.log(pop) - np.log(pop).mean()) / np.log(pop).std()
+    sites = gpd.GeoDataFrame(
+        unis, geometry=gpd.points_from_xy(unis.longitude, unis.latitude), crs=4326
+    )
+    reach = spillover.access(munis, sites, radius_km=s["it_share_spillover_km"]).to_numpy()
+    latent = 0.6 * size + 0.5 * reach / reach.max() + 0.4 * rng.standard_normal(len(munis))
+    on_site = munis.index.to_series().map(unis["ags"].value_counts()).fillna(0).to_numpy()
+    table = pd.DataFrame(
+        {
+            "ags": munis.index,
+            "name": munis["name"].to_numpy(),
+            "employees_workplace": np.rint(
+                pop * s["employees_per_inhabitant"] * np.exp(0.25 * latent)
+            ).astype(int),
+            "research_institutions": (on_site + rng.poisson(np.exp(0.8 * latent))).astype(int),
+            "research_funding_eur_per_inhabitant": np.round(np.exp(2.5 + 0.9 * latent), 1),
+            "digital_patents_per_100k": np.round(np.exp(1.5 + 0.7 * latent), 1),
+            "it_employment_share": np.round(
+                s["it_share_base"]
+                + s["it_share_per_access"] * reach
+                + 0.3 * rng.standard_normal(len(munis)),
+                2,
+            ),
+            "ai_job_ads_share": np.round(np.clip(1.5 + 0.6 * latent, 0.1, None), 2),
+            "digital_companies_share": np.round(np.clip(35 + 8 * latent, 5, 95), 1),
+            "ai_companies_per_10k": np.round(np.exp(1.2 + 0.6 * latent), 1),
+            "digital_startups_per_10k": np.round(np.exp(0.3 + 0.7 * latent), 2),
+            "status": "SYNTHETIC demo values",
+        }
+    )
+    it = unis["it_cs_programme"].isin(["yes", "partial"]).to_numpy()
+    graduates = unis[
+        ["institution", "short_name", "site", "city", "ags", "latitude", "longitude"]
+    ].copy()
+    graduates["it_graduates"] = np.where(
+        it, np.rint(unis["students"].fillna(0).to_numpy() * s["it_graduates_per_student"]), 0
+    ).astype(int)
+    graduates["status"] = "SYNTHETIC demo values"
+    return table, graduates
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--universities", default=str(ROOT.parent / "shared/data/universities.csv"))
@@ -291,6 +346,10 @@ def main() -> None:
     )
     unis = pd.read_csv(args.universities, dtype={"ags": str})[UNIVERSITY_COLUMNS]
     unis.to_csv(ROOT / "data/universities.csv", index=False)
+    (ROOT / "data/tables").mkdir(exist_ok=True)
+    table, graduates = synthetic_tables(munis.set_index("ags"), unis)
+    table.to_csv(ROOT / "data/tables/indicators_synthetic.csv", index=False)
+    graduates.to_csv(ROOT / "data/tables/it_graduates_synthetic.csv", index=False)
     print(
         f"wrote {len(munis)} municipalities, {len(grids['layers'])} grids, {len(unis)} universities"
     )

@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import click
+import geopandas as gpd
+import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from ruhrgeo import datasets, spatial
+from ruhrgeo import datasets, spatial, spillover
 from ruhrgeo._io import write_atomic, write_table
 from ruhrgeo._validate import normalize_ags
 from ruhrgeo.boundaries import read_municipalities
@@ -97,6 +99,7 @@ def demo(out_dir: Path, quiet: bool) -> None:
         stats[column] = _global_stats(gdf, column)
     write_table(munis[["name"]].join(pd.DataFrame(clusters)), out_dir / "clusters.csv")
     _write_json(stats, out_dir / "spatial_stats.json")
+    spill = _demo_spillover(munis, out_dir)
     write_atomic(out_dir / "README.txt", lambda tmp: tmp.write_text(DEMO_NOTE, encoding="utf-8"))
     row = region_shares.loc[REGION]
     fttbh_divide = stats["fttbh"]["north_south"]
@@ -107,9 +110,40 @@ def demo(out_dir: Path, quiet: bool) -> None:
         f"  gigabit  {row['gigabit']:5.1f} % of inhabitants\n"
         f"  5G       {row['5g']:5.1f} % of the area\n"
         f"  north/south: {fttbh_divide['summary']}\n"
-        "wrote coverage_shares.csv, region_shares.csv, clusters.csv, spatial_stats.json "
-        f"to {out_dir}"
+        f"  spill-over (synthetic IT employment share): {spill['estimate']['summary']}\n"
+        f"  reach at that radius: {spill['reach']}\n"
+        "wrote coverage_shares.csv, region_shares.csv, clusters.csv, spatial_stats.json, "
+        f"spillover.csv, spillover_estimate.json to {out_dir}"
     )
+
+
+DEMO_SPILLOVER_KM = 25.0  # radius for spreading the demo IT graduates
+
+
+def _demo_spillover(munis: gpd.GeoDataFrame, out_dir: Path) -> dict[str, Any]:
+    """IT graduates incl. spill-over per 1,000 employees, and the radius of a demo outcome."""
+    table = pd.read_csv(datasets.demo_indicators(), dtype={"ags": str}).set_index("ags")
+    graduates = spillover.allocate(
+        munis, datasets.demo_it_graduates(), "it_graduates", radius_km=DEMO_SPILLOVER_KM
+    )
+    per_1000 = 1000 * graduates / table["employees_workplace"]
+    out = (
+        munis[["name"]]
+        .join(graduates)
+        .assign(
+            employees_workplace=table["employees_workplace"],
+            it_graduates_per_1000_employees=per_1000,
+            status=f"SYNTHETIC demo values; linear kernel, {DEMO_SPILLOVER_KM:g} km",
+        )
+    )
+    write_table(out, out_dir / "spillover.csv")
+    unis = datasets.universities()
+    gdf = munis.join(table[["it_employment_share"]])
+    estimate = spillover.estimate_radius(gdf, "it_employment_share", unis)
+    reached = spillover.reach(munis, unis, radius_km=estimate.radius_km)
+    result = {"estimate": _estimate_json(estimate), "reach": reached.summary()}
+    _write_json(result, out_dir / "spillover_estimate.json")
+    return result
 
 
 DEMO_LABELS = {"fttbh": "FTTB/H", "gigabit": "gigabit", "5g": "5G"}
@@ -134,6 +168,36 @@ def _table_path(_ctx: click.Context, _param: click.Parameter, value: Path) -> Pa
     if value.suffix.lower() not in (".csv", ".gpkg"):
         raise InputError(f"--out must end in .csv or .gpkg, got {value.name!r}")
     return value
+
+
+def _read_table(path: Path, id_col: str, columns: list[str]) -> pd.DataFrame:
+    """The given columns of a CSV table, indexed by the normalised AGS."""
+    if not path.exists():
+        raise InputError(f"--table: no file at {str(path)!r}")
+    table = pd.read_csv(path, sep=None, engine="python", dtype={id_col: str})
+    wanted = [id_col, *columns]
+    if not set(wanted) <= set(table.columns):
+        raise InputError(
+            f"--table {path.name} needs columns {' and '.join(map(repr, wanted))}; "
+            f"it has {list(table.columns)[:20]}"
+        )
+    table.index = pd.Index(normalize_ags(table[id_col], id_col), name="ags")
+    return table[columns]
+
+
+def _read_sources(path: Path | None) -> gpd.GeoDataFrame:
+    """Source points from a CSV with latitude/longitude (WGS84) or a vector file."""
+    if path is None:
+        return datasets.universities()
+    if not path.exists():
+        raise InputError(f"--sources: no file at {str(path)!r}")
+    if path.suffix.lower() != ".csv":
+        return gpd.read_file(path)
+    table = pd.read_csv(path, sep=None, engine="python")
+    if not {"latitude", "longitude"} <= set(table.columns):
+        raise InputError(f"--sources {path.name} needs columns 'latitude' and 'longitude'")
+    points = gpd.points_from_xy(table["longitude"], table["latitude"])
+    return gpd.GeoDataFrame(table, geometry=points, crs=4326)
 
 
 def _out_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -271,16 +335,7 @@ def stats(
 ) -> None:
     """Moran's I, LISA clusters, Getis-Ord hot spots and the north/south test of COLUMN."""
     munis = read_municipalities(boundaries, layer=boundary_layer)
-    if not table_path.exists():
-        raise InputError(f"--table: no file at {str(table_path)!r}")
-    table = pd.read_csv(table_path, sep=None, engine="python", dtype={id_col: str})
-    if id_col not in table.columns or column not in table.columns:
-        raise InputError(
-            f"--table {table_path.name} needs columns {id_col!r} and {column!r}; "
-            f"it has {list(table.columns)[:20]}"
-        )
-    table.index = pd.Index(normalize_ags(table[id_col], id_col), name="ags")
-    gdf = munis.join(table[[column]])
+    gdf = munis.join(_read_table(table_path, id_col, [column]))
     options = {"permutations": permutations, "seed": seed}
     lisa = spatial.local_moran(gdf, column, graph=kind, **options)
     spots = spatial.getis_ord(gdf, column, graph=kind, **options)
@@ -296,6 +351,113 @@ def stats(
         click.echo(results["north_south"]["summary"])
         counts = lisa["cluster"].value_counts().to_dict()
         click.echo(f"LISA clusters (FDR 5 %): {counts}; wrote {out_path}")
+
+
+@main.group(name="spillover")
+def spillover_group() -> None:
+    """University spill-over: allocate values with distance decay, estimate the radius."""
+
+
+_KERNEL = click.option(
+    "--kernel", default="linear", show_default=True, type=click.Choice(spillover.KERNELS)
+)
+_SOURCES = click.option(
+    "--sources",
+    "sources_path",
+    type=click.Path(path_type=Path),
+    help="Points: CSV with latitude/longitude or a vector file (default: the Ruhr's universities).",
+)
+
+
+@spillover_group.command(name="allocate")
+@click.argument("boundaries", type=click.Path(path_type=Path))
+@_SOURCES
+@click.option("--value", required=True, help="Column of the sources to spread (e.g. it_graduates).")
+@click.option("--radius-km", type=float, required=True, help="Spill-over radius in km.")
+@_KERNEL
+@_out_option("Output .csv or .gpkg (with geometries).")
+@_friendly
+def spillover_allocate(
+    boundaries: Path,
+    sources_path: Path | None,
+    value: str,
+    radius_km: float,
+    kernel: str,
+    out_path: Path,
+) -> None:
+    """Spread each source's VALUE over the municipalities of BOUNDARIES (totals kept)."""
+    munis = read_municipalities(boundaries)
+    sources = _read_sources(sources_path)
+    allocated = spillover.allocate(munis, sources, value, radius_km=radius_km, kernel=kernel)
+    write_table(munis[["name", munis.geometry.name]].join(allocated), out_path)
+    click.echo(
+        f"allocated {allocated.sum():.6g} {value} over {len(munis)} municipalities to {out_path}"
+    )
+
+
+@spillover_group.command(name="estimate")
+@click.argument("boundaries", type=click.Path(path_type=Path))
+@click.option(
+    "--table",
+    "table_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="CSV with an AGS column and the outcome.",
+)
+@click.option("--outcome", required=True, help="The outcome column.")
+@click.option("--id-col", default="ags", show_default=True, help="AGS column of the table.")
+@_SOURCES
+@click.option("--size", help="Column of the sources weighting them (e.g. students).")
+@_KERNEL
+@click.option("--radii", default="2:60:2", show_default=True, help="FROM:TO:STEP in km.")
+@click.option("--n-boot", default=999, show_default=True, help="Bootstrap replicates.")
+@click.option("--seed", default=0, show_default=True, help="Random seed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@_friendly
+def spillover_estimate(
+    boundaries: Path,
+    table_path: Path,
+    outcome: str,
+    id_col: str,
+    sources_path: Path | None,
+    size: str | None,
+    kernel: str,
+    radii: str,
+    n_boot: int,
+    seed: int,
+    as_json: bool,
+) -> None:
+    """Estimate from data how far the spill-over of the sources reaches into OUTCOME."""
+    munis = read_municipalities(boundaries)
+    gdf = munis.join(_read_table(table_path, id_col, [outcome]))
+    result = spillover.estimate_radius(
+        gdf,
+        outcome,
+        _read_sources(sources_path),
+        radii_km=_radii(radii),
+        kernel=kernel,
+        size=size,
+        n_boot=n_boot,
+        seed=seed,
+    )
+    if as_json:
+        click.echo(json.dumps(_estimate_json(result), indent=2, ensure_ascii=False))
+    else:
+        click.echo(result.summary())
+
+
+def _radii(text: str) -> list[float]:
+    try:
+        start, stop, step = (float(v) for v in text.split(":"))
+    except ValueError:
+        raise InputError(f"--radii takes FROM:TO:STEP in km, got {text!r}") from None
+    return np.arange(start, stop + step / 2, step).tolist()
+
+
+def _estimate_json(result: spillover.RadiusEstimate) -> dict[str, Any]:
+    fields = dataclasses.asdict(result)
+    fields["profile"] = result.profile.to_dict(orient="records")
+    return {**fields, "significant": result.significant, "summary": result.summary()}
 
 
 if __name__ == "__main__":

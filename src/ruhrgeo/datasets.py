@@ -18,6 +18,8 @@ __all__ = [
     "VG250_URL",
     "data_dir",
     "demo_coverage",
+    "demo_indicators",
+    "demo_it_graduates",
     "demo_municipalities",
     "demo_population",
     "fetch_vg250",
@@ -86,6 +88,35 @@ def demo_population() -> Path:
     return data_dir() / "coverage" / "population_inspire_1km.csv"
 
 
+def demo_indicators() -> Path:
+    """Path of the SYNTHETIC demo indicator table of the 53 municipalities (CSV, key ``ags``).
+
+    Employees at the place of work and the non-infrastructure indicators of the
+    Digital-Index (research, employment, companies); the IT employment share carries a
+    planted university spill-over of 20 km. Not real values.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> len(pd.read_csv(demo_indicators()))
+    53
+    """
+    return data_dir() / "tables" / "indicators_synthetic.csv"
+
+
+def demo_it_graduates() -> gpd.GeoDataFrame:
+    """SYNTHETIC yearly IT graduates per university site (points, EPSG:4326).
+
+    Examples
+    --------
+    >>> int(demo_it_graduates()["it_graduates"].sum()) > 0
+    True
+    """
+    return _points(
+        pd.read_csv(data_dir() / "tables" / "it_graduates_synthetic.csv", dtype={"ags": str})
+    )
+
+
 def universities() -> gpd.GeoDataFrame:
     """Universities and universities of applied sciences in the Ruhr (EPSG:4326 points).
 
@@ -95,7 +126,10 @@ def universities() -> gpd.GeoDataFrame:
     >>> unis.crs.to_epsg(), unis.loc[unis.short_name == "RUB", "city"].item()
     (4326, 'Bochum')
     """
-    table = pd.read_csv(data_dir() / "universities.csv", dtype={"ags": str})
+    return _points(pd.read_csv(data_dir() / "universities.csv", dtype={"ags": str}))
+
+
+def _points(table: pd.DataFrame) -> gpd.GeoDataFrame:
     table["ags"] = normalize_ags(table["ags"])
     points = gpd.points_from_xy(table["longitude"], table["latitude"])
     return gpd.GeoDataFrame(table, geometry=points, crs=4326)
