@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable
@@ -35,3 +36,8 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     if "geometry" in frame.columns:
         frame = pd.DataFrame(frame.drop(columns="geometry"))
     return write_atomic(target, lambda tmp: frame.to_csv(tmp, float_format="%.6f"))
+
+
+def write_json(data: dict, path: Path) -> Path:
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=float, allow_nan=True)
+    return write_atomic(path, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))

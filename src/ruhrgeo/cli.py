@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
 import warnings
@@ -14,22 +13,16 @@ import click
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
 
 from ruhrgeo import datasets, spatial, spillover
-from ruhrgeo._io import write_atomic, write_table
+from ruhrgeo._io import write_table
+from ruhrgeo._report import estimate_json, global_stats
 from ruhrgeo._validate import normalize_ags
 from ruhrgeo.boundaries import read_municipalities
 from ruhrgeo.coverage import read_coverage
+from ruhrgeo.demo import run_demo
 from ruhrgeo.errors import RuhrgeoError, RuhrgeoWarning
-from ruhrgeo.overlay import Overlay, coverage_share
-
-REGION = "Metropole Ruhr"
-DEMO_NOTE = (
-    "ruhrgeo demo output. Boundaries are SCHEMATIC (Voronoi polygons around representative "
-    "points of the 53 Ruhr municipalities, not official); coverage and population grids are "
-    "SYNTHETIC. Use them to try ruhrgeo, not to describe the Ruhr.\n"
-)
+from ruhrgeo.overlay import coverage_share
 
 
 class InputError(click.ClickException):
@@ -74,93 +67,7 @@ def main() -> None:
 @_friendly
 def demo(out_dir: Path, quiet: bool) -> None:
     """Run everything on the embedded demo data (schematic Ruhr) and write OUT."""
-    progress = not quiet
-    munis = read_municipalities(datasets.demo_municipalities())
-    layers = datasets.demo_coverage()
-    population = read_coverage(datasets.demo_population())
-    grids = {name: read_coverage(path) for name, path in layers.items()}
-    households = {"fttbh": grids["fttbh"], "gigabit": grids["gigabit"]}
-    area = {"5g": grids["5g"]}
-    exact = Overlay(munis, grids["5g"], progress=progress)  # one grid for all demo layers
-    region = pd.Series(REGION, index=munis.index, name="region")
-
-    def both(by: pd.Series | None) -> pd.DataFrame:
-        by_weight = exact.share(households, weights=population, by=by)
-        return pd.concat([by_weight, exact.share(area, by=by)], axis=1)
-
-    shares, region_shares = both(None), both(region)
-    table = munis[["name", "kreis"]].join(shares)
-    write_table(table, out_dir / "coverage_shares.csv")
-    write_table(region_shares, out_dir / "region_shares.csv")
-    gdf = munis.join(shares[list(DEMO_LABELS)])
-    clusters, stats = {}, {}
-    for column in tqdm(DEMO_LABELS, desc="spatial statistics", disable=quiet):
-        clusters[column] = spatial.local_moran(gdf, column)["cluster"]
-        stats[column] = _global_stats(gdf, column)
-    write_table(munis[["name"]].join(pd.DataFrame(clusters)), out_dir / "clusters.csv")
-    _write_json(stats, out_dir / "spatial_stats.json")
-    spill = _demo_spillover(munis, out_dir)
-    write_atomic(out_dir / "README.txt", lambda tmp: tmp.write_text(DEMO_NOTE, encoding="utf-8"))
-    row = region_shares.loc[REGION]
-    fttbh_divide = stats["fttbh"]["north_south"]
-    click.echo(
-        f"{REGION} (demo data: schematic boundaries, synthetic grids), "
-        f"{len(table)} municipalities:\n"
-        f"  FTTB/H   {row['fttbh']:5.1f} % of inhabitants\n"
-        f"  gigabit  {row['gigabit']:5.1f} % of inhabitants\n"
-        f"  5G       {row['5g']:5.1f} % of the area\n"
-        f"  north/south: {fttbh_divide['summary']}\n"
-        f"  spill-over (synthetic IT employment share): {spill['estimate']['summary']}\n"
-        f"  reach at that radius: {spill['reach']}\n"
-        "wrote coverage_shares.csv, region_shares.csv, clusters.csv, spatial_stats.json, "
-        f"spillover.csv, spillover_estimate.json to {out_dir}"
-    )
-
-
-DEMO_SPILLOVER_KM = 25.0  # radius for spreading the demo IT graduates
-
-
-def _demo_spillover(munis: gpd.GeoDataFrame, out_dir: Path) -> dict[str, Any]:
-    """IT graduates incl. spill-over per 1,000 employees, and the radius of a demo outcome."""
-    table = pd.read_csv(datasets.demo_indicators(), dtype={"ags": str}).set_index("ags")
-    graduates = spillover.allocate(
-        munis, datasets.demo_it_graduates(), "it_graduates", radius_km=DEMO_SPILLOVER_KM
-    )
-    per_1000 = 1000 * graduates / table["employees_workplace"]
-    out = (
-        munis[["name"]]
-        .join(graduates)
-        .assign(
-            employees_workplace=table["employees_workplace"],
-            it_graduates_per_1000_employees=per_1000,
-            status=f"SYNTHETIC demo values; linear kernel, {DEMO_SPILLOVER_KM:g} km",
-        )
-    )
-    write_table(out, out_dir / "spillover.csv")
-    unis = datasets.universities()
-    gdf = munis.join(table[["it_employment_share"]])
-    estimate = spillover.estimate_radius(gdf, "it_employment_share", unis)
-    reached = spillover.reach(munis, unis, radius_km=estimate.radius_km)
-    result = {"estimate": _estimate_json(estimate), "reach": reached.summary()}
-    _write_json(result, out_dir / "spillover_estimate.json")
-    return result
-
-
-DEMO_LABELS = {"fttbh": "FTTB/H", "gigabit": "gigabit", "5g": "5G"}
-
-
-def _global_stats(gdf: pd.DataFrame, column: str, kind: str = "queen", **kwargs: Any) -> dict:
-    result = spatial.moran(gdf, column, graph=kind, **kwargs)
-    divide = spatial.north_south(gdf, column, **kwargs)
-    return {
-        "moran": {**dataclasses.asdict(result), "summary": result.summary()},
-        "north_south": {**dataclasses.asdict(divide), "summary": divide.summary()},
-    }
-
-
-def _write_json(data: dict, path: Path) -> None:
-    text = json.dumps(data, indent=2, ensure_ascii=False, default=float, allow_nan=True)
-    write_atomic(path, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
+    click.echo(run_demo(out_dir, progress=not quiet))
 
 
 def _table_path(_ctx: click.Context, _param: click.Parameter, value: Path) -> Path:
@@ -343,7 +250,7 @@ def stats(
         lisa.add_prefix("lisa_").join(spots.add_prefix("gi_"))
     )
     write_table(local, out_path)
-    results = _global_stats(gdf, column, kind, **options)
+    results = global_stats(gdf, column, kind, **options)
     if as_json:
         click.echo(json.dumps(results, indent=2, ensure_ascii=False, default=float))
     else:
@@ -441,7 +348,7 @@ def spillover_estimate(
         seed=seed,
     )
     if as_json:
-        click.echo(json.dumps(_estimate_json(result), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(estimate_json(result), indent=2, ensure_ascii=False))
     else:
         click.echo(result.summary())
 
@@ -452,12 +359,6 @@ def _radii(text: str) -> list[float]:
     except ValueError:
         raise InputError(f"--radii takes FROM:TO:STEP in km, got {text!r}") from None
     return np.arange(start, stop + step / 2, step).tolist()
-
-
-def _estimate_json(result: spillover.RadiusEstimate) -> dict[str, Any]:
-    fields = dataclasses.asdict(result)
-    fields["profile"] = result.profile.to_dict(orient="records")
-    return {**fields, "significant": result.significant, "summary": result.summary()}
 
 
 if __name__ == "__main__":

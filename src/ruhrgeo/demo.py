@@ -1,0 +1,102 @@
+"""The demo: every step of ruhrgeo on the embedded data (schematic Ruhr, synthetic grids)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+from tqdm.auto import tqdm
+
+from ruhrgeo import datasets, spatial, spillover
+from ruhrgeo._io import write_atomic, write_json, write_table
+from ruhrgeo._report import estimate_json, global_stats
+from ruhrgeo.boundaries import read_municipalities
+from ruhrgeo.coverage import read_coverage
+from ruhrgeo.overlay import Overlay
+
+__all__ = ["run_demo"]
+
+REGION = "Metropole Ruhr"
+DEMO_NOTE = (
+    "ruhrgeo demo output. Boundaries are SCHEMATIC (Voronoi polygons around representative "
+    "points of the 53 Ruhr municipalities, not official); coverage and population grids are "
+    "SYNTHETIC. Use them to try ruhrgeo, not to describe the Ruhr.\n"
+)
+
+
+def run_demo(out_dir: Path, *, progress: bool = True) -> str:
+    """Run everything on the demo data, write the outputs to ``out_dir``, return a summary."""
+    munis = read_municipalities(datasets.demo_municipalities())
+    layers = datasets.demo_coverage()
+    population = read_coverage(datasets.demo_population())
+    grids = {name: read_coverage(path) for name, path in layers.items()}
+    households = {"fttbh": grids["fttbh"], "gigabit": grids["gigabit"]}
+    area = {"5g": grids["5g"]}
+    exact = Overlay(munis, grids["5g"], progress=progress)  # one grid for all demo layers
+    region = pd.Series(REGION, index=munis.index, name="region")
+
+    def both(by: pd.Series | None) -> pd.DataFrame:
+        by_weight = exact.share(households, weights=population, by=by)
+        return pd.concat([by_weight, exact.share(area, by=by)], axis=1)
+
+    shares, region_shares = both(None), both(region)
+    table = munis[["name", "kreis"]].join(shares)
+    write_table(table, out_dir / "coverage_shares.csv")
+    write_table(region_shares, out_dir / "region_shares.csv")
+    gdf = munis.join(shares[list(DEMO_LABELS)])
+    clusters, stats = {}, {}
+    for column in tqdm(DEMO_LABELS, desc="spatial statistics", disable=not progress):
+        clusters[column] = spatial.local_moran(gdf, column)["cluster"]
+        stats[column] = global_stats(gdf, column)
+    write_table(munis[["name"]].join(pd.DataFrame(clusters)), out_dir / "clusters.csv")
+    write_json(stats, out_dir / "spatial_stats.json")
+    spill = _spillover(munis, out_dir)
+    write_atomic(out_dir / "README.txt", lambda tmp: tmp.write_text(DEMO_NOTE, encoding="utf-8"))
+    row = region_shares.loc[REGION]
+    fttbh_divide = stats["fttbh"]["north_south"]
+    return (
+        f"{REGION} (demo data: schematic boundaries, synthetic grids), "
+        f"{len(table)} municipalities:\n"
+        f"  FTTB/H   {row['fttbh']:5.1f} % of inhabitants\n"
+        f"  gigabit  {row['gigabit']:5.1f} % of inhabitants\n"
+        f"  5G       {row['5g']:5.1f} % of the area\n"
+        f"  north/south: {fttbh_divide['summary']}\n"
+        f"  spill-over (synthetic IT employment share): {spill['estimate']['summary']}\n"
+        f"  reach at that radius: {spill['reach']}\n"
+        "wrote coverage_shares.csv, region_shares.csv, clusters.csv, spatial_stats.json, "
+        f"spillover.csv, spillover_estimate.json to {out_dir}"
+    )
+
+
+DEMO_SPILLOVER_KM = 25.0  # radius for spreading the demo IT graduates
+
+
+def _spillover(munis: gpd.GeoDataFrame, out_dir: Path) -> dict[str, Any]:
+    """IT graduates incl. spill-over per 1,000 employees, and the radius of a demo outcome."""
+    table = pd.read_csv(datasets.demo_indicators(), dtype={"ags": str}).set_index("ags")
+    graduates = spillover.allocate(
+        munis, datasets.demo_it_graduates(), "it_graduates", radius_km=DEMO_SPILLOVER_KM
+    )
+    per_1000 = 1000 * graduates / table["employees_workplace"]
+    out = (
+        munis[["name"]]
+        .join(graduates)
+        .assign(
+            employees_workplace=table["employees_workplace"],
+            it_graduates_per_1000_employees=per_1000,
+            status=f"SYNTHETIC demo values; linear kernel, {DEMO_SPILLOVER_KM:g} km",
+        )
+    )
+    write_table(out, out_dir / "spillover.csv")
+    unis = datasets.universities()
+    gdf = munis.join(table[["it_employment_share"]])
+    estimate = spillover.estimate_radius(gdf, "it_employment_share", unis)
+    reached = spillover.reach(munis, unis, radius_km=estimate.radius_km)
+    result = {"estimate": estimate_json(estimate), "reach": reached.summary()}
+    write_json(result, out_dir / "spillover_estimate.json")
+    return result
+
+
+DEMO_LABELS = {"fttbh": "FTTB/H", "gigabit": "gigabit", "5g": "5G"}
