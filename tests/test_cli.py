@@ -17,6 +17,8 @@ from test_coverage import write_tif
 from ruhrgeo import datasets, read_coverage, read_municipalities, spatial
 from ruhrgeo._io import write_atomic
 from ruhrgeo.cli import main
+from ruhrgeo.index import composite
+from ruhrgeo.indicators import load_spec, read_indicators
 
 
 @pytest.fixture(scope="module")
@@ -337,3 +339,25 @@ def test_spillover_commands(tmp_path):
         ],
     )
     assert bad.exit_code == 2 and "--radii takes FROM:TO:STEP" in bad.output
+
+
+def test_demo_index_and_index_command(demo_output, tmp_path):
+    out, printed = demo_output
+    demo_index = pd.read_csv(out / "index.csv", dtype={"ags": str}).set_index("ags")
+    assert len(demo_index) == 53 and demo_index["rank"].min() == 1
+    shares = pd.read_csv(out / "coverage_shares.csv", dtype={"ags": str}).set_index("ags")
+    np.testing.assert_allclose(demo_index["5g_area_share"], shares["5g"], atol=1e-6)
+    above = demo_index.loc[demo_index["above_average"], "name"]
+    assert f"{len(above)} of 53 above the region's average" in printed
+    result = CliRunner().invoke(
+        main,
+        ["index", str(out / "index.csv"), "--method", "zscore", "--out", str(tmp_path / "i.csv")],
+    )
+    assert result.exit_code == 0, result.output
+    again = pd.read_csv(tmp_path / "i.csv", dtype={"ags": str}).set_index("ags")
+    expected = composite(read_indicators(out / "index.csv"), load_spec(), method="zscore")
+    np.testing.assert_allclose(again["index"], expected["index"], atol=1e-6)
+    bad = CliRunner().invoke(
+        main, ["index", str(datasets.demo_indicators()), "--out", str(tmp_path / "j.csv")]
+    )
+    assert bad.exit_code == 2 and "lacks 4 indicator(s)" in bad.output

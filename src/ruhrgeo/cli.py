@@ -22,6 +22,8 @@ from ruhrgeo.boundaries import read_municipalities
 from ruhrgeo.coverage import read_coverage
 from ruhrgeo.demo import run_demo
 from ruhrgeo.errors import RuhrgeoError, RuhrgeoWarning
+from ruhrgeo.index import METHODS, composite
+from ruhrgeo.indicators import load_spec, read_indicators
 from ruhrgeo.overlay import coverage_share
 
 
@@ -359,6 +361,47 @@ def _radii(text: str) -> list[float]:
     except ValueError:
         raise InputError(f"--radii takes FROM:TO:STEP in km, got {text!r}") from None
     return np.arange(start, stop + step / 2, step).tolist()
+
+
+@main.command(name="index")
+@click.argument("table_path", metavar="TABLE", type=click.Path(path_type=Path))
+@click.option(
+    "--spec",
+    "spec_path",
+    type=click.Path(path_type=Path),
+    help="Indicator spec (TOML); default the Digital-Index Ruhr spec.",
+)
+@click.option("--method", default="minmax", show_default=True, type=click.Choice(METHODS))
+@click.option(
+    "--missing",
+    default="error",
+    show_default=True,
+    type=click.Choice(["error", "skip", "impute"]),
+    help="Missing-value policy.",
+)
+@click.option("--id-col", help="AGS column of the table (default ags).")
+@_out_option("Output .csv (or .gpkg without geometry: use .csv).")
+@_friendly
+def index_command(
+    table_path: Path,
+    spec_path: Path | None,
+    method: str,
+    missing: str,
+    id_col: str | None,
+    out_path: Path,
+) -> None:
+    """Sub-indices, total, ranks of the municipalities in TABLE (CSV or XLSX keyed by AGS)."""
+    spec = load_spec(spec_path)
+    table = read_indicators(table_path, id_col=id_col)
+    result = composite(table, spec, method=method, missing=missing)
+    names = table[["name"]] if "name" in table.columns else pd.DataFrame(index=table.index)
+    write_table(names.join(result), out_path)
+    above = result.index[result["above_average"]]
+    label = names["name"] if "name" in names else pd.Series(above, index=above)
+    click.echo(
+        f"{int(result['above_average'].sum())} of {len(result)} municipalities above the average: "
+        f"{', '.join(map(str, label.reindex(above)))}; wrote {out_path}"
+    )
 
 
 if __name__ == "__main__":

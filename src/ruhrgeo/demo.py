@@ -14,6 +14,8 @@ from ruhrgeo._io import write_atomic, write_json, write_table
 from ruhrgeo._report import estimate_json, global_stats
 from ruhrgeo.boundaries import read_municipalities
 from ruhrgeo.coverage import read_coverage
+from ruhrgeo.index import composite
+from ruhrgeo.indicators import load_spec
 from ruhrgeo.overlay import Overlay
 
 __all__ = ["run_demo"]
@@ -52,7 +54,9 @@ def run_demo(out_dir: Path, *, progress: bool = True) -> str:
         stats[column] = global_stats(gdf, column)
     write_table(munis[["name"]].join(pd.DataFrame(clusters)), out_dir / "clusters.csv")
     write_json(stats, out_dir / "spatial_stats.json")
-    spill = _spillover(munis, out_dir)
+    spill, graduates_per_1000 = _spillover(munis, out_dir)
+    digital = _index(munis, shares, graduates_per_1000, out_dir)
+    above = digital.loc[digital["above_average"]].sort_values("rank")
     write_atomic(out_dir / "README.txt", lambda tmp: tmp.write_text(DEMO_NOTE, encoding="utf-8"))
     row = region_shares.loc[REGION]
     fttbh_divide = stats["fttbh"]["north_south"]
@@ -65,15 +69,17 @@ def run_demo(out_dir: Path, *, progress: bool = True) -> str:
         f"  north/south: {fttbh_divide['summary']}\n"
         f"  spill-over (synthetic IT employment share): {spill['estimate']['summary']}\n"
         f"  reach at that radius: {spill['reach']}\n"
+        f"  digital index (synthetic except infrastructure): {len(above)} of {len(digital)} "
+        f"above the region's average: {', '.join(above['name'])}\n"
         "wrote coverage_shares.csv, region_shares.csv, clusters.csv, spatial_stats.json, "
-        f"spillover.csv, spillover_estimate.json to {out_dir}"
+        f"spillover.csv, spillover_estimate.json, index.csv to {out_dir}"
     )
 
 
 DEMO_SPILLOVER_KM = 25.0  # radius for spreading the demo IT graduates
 
 
-def _spillover(munis: gpd.GeoDataFrame, out_dir: Path) -> dict[str, Any]:
+def _spillover(munis: gpd.GeoDataFrame, out_dir: Path) -> tuple[dict[str, Any], pd.Series]:
     """IT graduates incl. spill-over per 1,000 employees, and the radius of a demo outcome."""
     table = pd.read_csv(datasets.demo_indicators(), dtype={"ags": str}).set_index("ags")
     graduates = spillover.allocate(
@@ -96,6 +102,26 @@ def _spillover(munis: gpd.GeoDataFrame, out_dir: Path) -> dict[str, Any]:
     reached = spillover.reach(munis, unis, radius_km=estimate.radius_km)
     result = {"estimate": estimate_json(estimate), "reach": reached.summary()}
     write_json(result, out_dir / "spillover_estimate.json")
+    return result, per_1000
+
+
+def _index(
+    munis: gpd.GeoDataFrame, shares: pd.DataFrame, graduates_per_1000: pd.Series, out_dir: Path
+) -> pd.DataFrame:
+    """The twelve-indicator index: infrastructure from the overlay, the rest synthetic."""
+    table = pd.read_csv(datasets.demo_indicators(), dtype={"ags": str}).set_index("ags")
+    table = table.assign(
+        it_graduates_per_1000_employees=graduates_per_1000,
+        **{
+            "5g_area_share": shares["5g"],
+            "fttbh_household_share": shares["fttbh"],
+            "gigabit_household_share": shares["gigabit"],
+        },
+    )
+    spec = load_spec()
+    result = munis[["name"]].join(table[spec.names()]).join(composite(table, spec))
+    result["status"] = "infrastructure from the demo overlay; other indicators SYNTHETIC"
+    write_table(result, out_dir / "index.csv")
     return result
 
 

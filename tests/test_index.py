@@ -1,0 +1,310 @@
+"""The index: hand-computed normalisations and composites, readers, policies, real data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ruhrgeo import index, robustness
+from ruhrgeo.errors import (
+    DuplicateIdError,
+    FileFormatError,
+    MissingColumnError,
+    MissingIdError,
+    MissingValuesError,
+    ParameterError,
+    StatisticsError,
+)
+from ruhrgeo.index import IndexWarning
+from ruhrgeo.indicators import (
+    Indicator,
+    IndicatorSpec,
+    MissingValuesWarning,
+    load_spec,
+    read_indicators,
+    save_spec,
+)
+
+ATOL = 1e-9
+AGS = pd.Index(["05000001", "05000002", "05000003", "05000004"], name="ags")
+
+
+def toy_spec(**areas: float) -> IndicatorSpec:
+    return IndicatorSpec(
+        "toy",
+        (
+            Indicator("a", "x", weight=1.0),
+            Indicator("b", "x", weight=3.0),
+            Indicator("cost", "y", direction="lower"),
+        ),
+        areas or {"x": 1.0, "y": 1.0},
+    )
+
+
+def toy_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"a": [0.0, 10.0, 20.0, 40.0], "b": [5.0, 5.0, 15.0, 25.0], "cost": [2.0, 4.0, 4.0, 10.0]},
+        index=AGS,
+    )
+
+
+# --- normalisation ------------------------------------------------------------------------
+
+
+def test_normalisations_by_hand():
+    df = toy_table()
+    lower = {"cost": "lower"}
+    mm = index.normalize(df, "minmax", directions=lower)
+    np.testing.assert_allclose(mm["a"], [0, 25, 50, 100])
+    np.testing.assert_allclose(mm["cost"], [100, 75, 75, 0])  # (10 - x) / 8
+    zero = index.normalize(df, "minmax_zero", directions=lower)
+    np.testing.assert_allclose(zero["b"], [20, 20, 60, 100])
+    np.testing.assert_allclose(zero["cost"], [80, 60, 60, 0])  # (10 - x) / 10
+    z = index.normalize(df, "zscore", directions=lower)
+    a = df["a"]
+    np.testing.assert_allclose(z["a"], (a - 17.5) / np.sqrt(((a - 17.5) ** 2).mean()))
+    np.testing.assert_allclose(
+        z["cost"], -(df["cost"] - 5) / np.sqrt(((df["cost"] - 5) ** 2).mean())
+    )
+    ref = index.normalize(df, "reference", directions=lower)
+    np.testing.assert_allclose(ref["b"], 100 * df["b"] / 12.5)
+    np.testing.assert_allclose(ref["cost"], 100 * 5 / df["cost"])
+    fixed = index.normalize(df[["a"]], "reference", reference={"a": 20.0})
+    np.testing.assert_allclose(fixed["a"], [0, 50, 100, 200])
+    group = index.normalize(df[["a"]], "reference", reference=["05000002", "05000003"])
+    np.testing.assert_allclose(group["a"], [0, 200 / 3, 400 / 3, 800 / 3])
+
+
+def test_normalisation_errors():
+    with pytest.raises(ParameterError, match="`method` must be one of"):
+        index.normalize(toy_table(), "rank")
+    with pytest.raises(StatisticsError, match="`a` is constant"):
+        index.normalize(toy_table().assign(a=3.0), "minmax")
+
+
+# --- composite ------------------------------------------------------------------------------
+
+
+def test_composite_by_hand():
+    result = index.composite(toy_table(), toy_spec())
+    # x: (1 * a_mm + 3 * b_mm) / 4; b_mm = [0, 0, 50, 100]; y: cost_mm = [100, 75, 75, 0]
+    x = (np.array([0, 25, 50, 100]) + 3 * np.array([0, 0, 50, 100])) / 4
+    y = np.array([100, 75, 75, 0])
+    np.testing.assert_allclose(result["x"], x, atol=ATOL)
+    np.testing.assert_allclose(result["y"], y, atol=ATOL)
+    np.testing.assert_allclose(result["index"], (x + y) / 2, atol=ATOL)
+    assert result["rank"].tolist() == [2, 4, 1, 2]  # totals 50, 40.625, 68.75, 50: a tie
+    assert result["above_average"].tolist() == [False, False, True, False]
+    weighted = index.composite(toy_table(), toy_spec(x=3.0, y=1.0))
+    np.testing.assert_allclose(weighted["index"], (3 * x + y) / 4, atol=ATOL)
+
+
+def test_ranks_share_ties():
+    df = pd.DataFrame({"a": [1.0, 3.0, 3.0, 0.0]}, index=AGS)
+    spec = IndicatorSpec("one", (Indicator("a", "x"),))
+    assert index.composite(df, spec)["rank"].tolist() == [3, 1, 1, 4]
+
+
+def test_weight_overrides_are_normalised_with_a_warning():
+    base = index.composite(toy_table(), toy_spec())
+    with pytest.warns(IndexWarning, match="weights of area 'x' sum to 4; normalised to 1"):
+        same = index.composite(toy_table(), toy_spec(), weights={"a": 1.0, "b": 3.0})
+    pd.testing.assert_frame_equal(base, same)
+    even = index.composite(toy_table(), toy_spec(), weights={"a": 0.5, "b": 0.5})
+    np.testing.assert_allclose(even["x"], np.array([0, 25, 100, 200]) / 2)
+    with pytest.raises(
+        ParameterError, match=r"`weights` names indicators not in the spec: \['c'\]"
+    ):
+        index.composite(toy_table(), toy_spec(), weights={"c": 1.0})
+
+
+def test_missing_value_policies():
+    df = toy_table()
+    df.loc["05000002", "b"] = np.nan
+    with pytest.raises(MissingValuesError, match=r"1 indicator values are missing .*b: 05000002"):
+        index.composite(df, toy_spec())
+    with pytest.warns(IndexWarning, match="skipped, weights renormalised"):
+        skipped = index.composite(df, toy_spec(), missing="skip")
+    # b_mm over the three present values [5, 15, 25] -> [0, 50, 100]; 05000002 keeps a only
+    assert skipped.loc["05000002", "x"] == pytest.approx(25.0)
+    assert skipped.loc["05000003", "x"] == pytest.approx((50 + 3 * 50) / 4)
+    with pytest.warns(IndexWarning, match="replaced by the indicator's median"):
+        imputed = index.composite(df, toy_spec(), missing="impute")
+    # median of b is 15: b becomes [5, 15, 15, 25] -> [0, 50, 50, 100]
+    assert imputed.loc["05000002", "x"] == pytest.approx((25 + 3 * 50) / 4)
+
+
+def test_table_errors():
+    with pytest.raises(
+        MissingColumnError, match=r"lacks 1 indicator\(s\) of spec 'toy': \['cost'\]"
+    ):
+        index.composite(toy_table().drop(columns="cost"), toy_spec())
+    doubled = pd.concat([toy_table(), toy_table().iloc[[0]]])
+    with pytest.raises(DuplicateIdError, match="05000001"):
+        index.composite(doubled, toy_spec())
+    with pytest.raises(ParameterError, match=r"must be numeric; not numeric: \['a'\]"):
+        index.composite(toy_table().assign(a=["1", "2", "x", "4"]), toy_spec())
+    with pytest.raises(ParameterError, match="`missing` must be"):
+        index.composite(toy_table(), toy_spec(), missing="drop")
+
+
+def test_need_ranking():
+    spec = IndicatorSpec("s", (Indicator("a", "infra"), Indicator("b", "other")))
+    df = pd.DataFrame({"a": [5.0, 1.0, 9.0, 3.0], "b": 1.0}, index=AGS)
+    need = index.need_ranking(df, spec, area="infra", top=1)
+    assert need.index.tolist() == ["05000003", "05000001", "05000004", "05000002"]
+    assert need["group"].tolist() == ["best", "", "", "largest need"]
+    assert need.loc["05000002", "gap_to_best"] == pytest.approx(100.0)
+
+
+def test_compare_regions_weights_municipalities_then_normalises_regions():
+    df = toy_table().assign(population=[100.0, 300.0, 50.0, 50.0])
+    regions = {"05000": "Ruhr"}  # a Kreis key: all four
+    with pytest.raises(StatisticsError):  # one region cannot be min-max normalised
+        index.compare_regions(df, regions, toy_spec())
+    two = {"05000001": "R1", "05000002": "R1", "05000003": "R2", "05000004": "R2"}
+    result = index.compare_regions(df, two, toy_spec())
+    # population-weighted: R1 a = (0*100 + 10*300)/400 = 7.5, b = 5, cost = (2*100 + 4*300)/400
+    # = 3.5; R2 a = 30, b = 20, cost = 7: R2 leads in x (100 vs 0), R1 in y (100 vs 0)
+    assert result.loc["R2", "x"] == pytest.approx(100.0) and result.loc["R1", "x"] == pytest.approx(
+        0.0
+    )
+    assert result.loc["R1", "y"] == pytest.approx(100.0) and result.loc["R2", "y"] == pytest.approx(
+        0.0
+    )
+    assert result["index"].tolist() == [50.0, 50.0] and result["rank"].tolist() == [1, 1]
+    assert result["municipalities"].tolist() == [2, 2]
+    with pytest.raises(MissingValuesError, match="no region for the AGS"):
+        index.compare_regions(df, {"05000001": "R1"}, toy_spec())
+
+
+def test_sensitivity_and_releases():
+    df = toy_table()
+    result = robustness.sensitivity(df, toy_spec(), weight_sets={"flat": {"a": 1.0, "b": 1.0}})
+    assert result.ranks.shape == (4, 8)
+    assert result.correlations["spearman"].between(-1, 1).all()
+    assert (result.rank_range["range"] >= 0).all()
+    assert "Spearman rho" in result.summary()
+    same = robustness.sensitivity(
+        df, toy_spec(), methods=["minmax"], weight_sets={"same": {"a": 1.0, "b": 3.0}}
+    )
+    assert same.correlations["spearman"].tolist() == [1.0]
+    old = index.composite(df, toy_spec())
+    new = index.composite(df.assign(a=df["a"][::-1].to_numpy()), toy_spec())
+    change = robustness.compare_releases(old, new)
+    np.testing.assert_allclose(change["change"], new["index"] - old["index"])
+    assert change["rank_change"].tolist() == (old["rank"] - new["rank"]).astype(float).tolist()
+    with pytest.raises(ParameterError, match="composite\\(\\) result"):
+        robustness.compare_releases(df, new)
+
+
+# --- spec and reader --------------------------------------------------------------------------
+
+
+def test_default_spec_and_round_trip(tmp_path):
+    spec = load_spec()
+    assert len(spec.indicators) == 12
+    assert [len(spec.in_area(a)) for a in spec.area_names()] == [3, 3, 3, 3]
+    path = save_spec(spec, tmp_path / "spec.toml")
+    assert load_spec(path) == spec
+
+
+def test_spec_errors(tmp_path):
+    with pytest.raises(ParameterError, match="direction must be 'higher' or 'lower'"):
+        IndicatorSpec("s", (Indicator("a", "x", direction="up"),))
+    with pytest.raises(ParameterError, match="which \\[areas\\] lacks"):
+        IndicatorSpec("s", (Indicator("a", "x"),), {"y": 1.0})
+    with pytest.raises(ParameterError, match="names \\['a'\\] more than once"):
+        IndicatorSpec("s", (Indicator("a", "x"), Indicator("a", "y")))
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[indicators]]\nname = 'a'\narea = 'x'\ncolour = 'red'\n")
+    with pytest.raises(FileFormatError, match="unknown or missing key"):
+        load_spec(bad)
+    bad.write_text("name = ")
+    with pytest.raises(FileFormatError, match="not valid TOML"):
+        load_spec(bad)
+
+
+def test_read_indicators_german_csv(tmp_path):
+    path = tmp_path / "regionalstatistik.csv"
+    path.write_text(
+        "AGS;Name;Beschäftigte;Quote\n"
+        "5913000;Dortmund;245.123;3,5\n"
+        "05911000;Bochum;-;2,25\n"
+        "05112;Duisburg;1.002;.\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(MissingIdError, match=r"5 digits.*'05112'.*kreis_lookup"):
+        read_indicators(path)
+    with pytest.warns(
+        MissingValuesWarning, match=r"Beschäftigte: 1 \(05911000\); Quote: 1 \(05112000\)"
+    ):
+        table = read_indicators(path, kreis_lookup={"05112": "05112000"})
+    assert table.index.tolist() == ["05913000", "05911000", "05112000"]
+    assert table["Beschäftigte"].tolist()[0] == 245123.0 and np.isnan(
+        table.loc["05911000", "Beschäftigte"]
+    )
+    assert table["Quote"].tolist()[:2] == [3.5, 2.25]
+    assert table["Name"].tolist() == ["Dortmund", "Bochum", "Duisburg"]
+
+
+def test_read_indicators_english_csv_and_xlsx(tmp_path):
+    csv = tmp_path / "t.csv"
+    csv.write_text('ags,jobs,share\n5913000,"1,234",0.5\n5911000,980,x\n')
+    with pytest.warns(MissingValuesWarning):
+        table = read_indicators(csv)
+    assert table["jobs"].tolist() == [1234.0, 980.0]
+    xlsx = tmp_path / "t.xlsx"
+    pd.DataFrame({"Kennziffer": [5913000, 5911000], "v": [1.5, 2.0]}).to_excel(xlsx, index=False)
+    table = read_indicators(xlsx, id_col="Kennziffer")
+    assert table.index.tolist() == ["05913000", "05911000"] and table["v"].tolist() == [1.5, 2.0]
+
+
+def test_read_indicators_errors(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("ags;v\n05913000;1\n5913000;2\n")
+    with pytest.raises(DuplicateIdError, match="05913000"):
+        read_indicators(path)
+    path.write_text("ags;v\n05913000;1\n05911000;viel\n")
+    with pytest.raises(FileFormatError, match="mixes numbers and text: 'viel' in row 3"):
+        read_indicators(path)
+    path.write_text("key;v\n05913000;1\n")
+    with pytest.raises(MissingColumnError, match="no column 'ags'"):
+        read_indicators(path)
+    other = tmp_path / "t.json"
+    other.write_text("{}")
+    with pytest.raises(FileFormatError, match=r"must be \.csv or \.xlsx"):
+        read_indicators(other)
+
+
+# --- real data: the infrastructure sub-index of 2021 -----------------------------------------
+
+
+def test_real_ruhr_infrastructure_sub_index(shared_data):
+    """The numbers quoted in docs/index-method.md."""
+    bb = pd.read_csv(shared_data / "coverage" / "ruhr_breitband_2021-06.csv", dtype={"ags": str})
+    infra = bb.set_index("ags").rename(
+        columns={
+            "ftthb_ge1000": "fttbh_household_share",
+            "all_ge1000": "gigabit_household_share",
+            "kreis_5g_ge2_households": "5g_area_share",
+        }
+    )
+    need = index.need_ranking(infra, load_spec())
+    names = bb.set_index("ags")["name"]
+    assert names[need.index[:3]].tolist() == ["Haltern am See", "Gelsenkirchen", "Gladbeck"]
+    assert names[need.index[-3:]].tolist() == ["Neukirchen-Vluyn", "Rheinberg", "Dinslaken"]
+    assert need["infrastructure"].iloc[0] == pytest.approx(93.55, abs=0.01)
+    spec = load_spec()
+    sub = IndicatorSpec(
+        "infrastructure", tuple(spec.in_area("infrastructure")), {"infrastructure": 1.0}
+    )
+    result = robustness.sensitivity(infra, sub)
+    rho = result.correlations["spearman"].round(3).to_dict()
+    assert rho == {
+        "minmax_zero / spec weights": 0.779,
+        "zscore / spec weights": 0.981,
+        "reference / spec weights": 0.691,
+    }
+    assert result.rank_range.loc["05170016", "range"] == 31  # Hünxe: rank 8 to 39
