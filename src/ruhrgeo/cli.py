@@ -14,7 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ruhrgeo import datasets, spatial, spillover
+from ruhrgeo import datasets, figures, maps, spatial, spillover
 from ruhrgeo._io import write_table
 from ruhrgeo._report import estimate_json, global_stats
 from ruhrgeo._validate import normalize_ags
@@ -92,6 +92,14 @@ def _read_table(path: Path, id_col: str, columns: list[str]) -> pd.DataFrame:
         )
     table.index = pd.Index(normalize_ags(table[id_col], id_col), name="ags")
     return table[columns]
+
+
+def _with_table(
+    munis: gpd.GeoDataFrame, path: Path, id_col: str, columns: list[str]
+) -> gpd.GeoDataFrame:
+    """The municipalities with the table's columns (which replace any of the same name)."""
+    table = _read_table(path, id_col, columns)
+    return munis.drop(columns=[c for c in columns if c in munis.columns]).join(table)
 
 
 def _read_sources(path: Path | None) -> gpd.GeoDataFrame:
@@ -244,7 +252,7 @@ def stats(
 ) -> None:
     """Moran's I, LISA clusters, Getis-Ord hot spots and the north/south test of COLUMN."""
     munis = read_municipalities(boundaries, layer=boundary_layer)
-    gdf = munis.join(_read_table(table_path, id_col, [column]))
+    gdf = _with_table(munis, table_path, id_col, [column])
     options = {"permutations": permutations, "seed": seed}
     lisa = spatial.local_moran(gdf, column, graph=kind, **options)
     spots = spatial.getis_ord(gdf, column, graph=kind, **options)
@@ -338,7 +346,7 @@ def spillover_estimate(
 ) -> None:
     """Estimate from data how far the spill-over of the sources reaches into OUTCOME."""
     munis = read_municipalities(boundaries)
-    gdf = munis.join(_read_table(table_path, id_col, [outcome]))
+    gdf = _with_table(munis, table_path, id_col, [outcome])
     result = spillover.estimate_radius(
         gdf,
         outcome,
@@ -402,6 +410,61 @@ def index_command(
         f"{int(result['above_average'].sum())} of {len(result)} municipalities above the average: "
         f"{', '.join(map(str, label.reindex(above)))}; wrote {out_path}"
     )
+
+
+@main.command(name="map")
+@click.argument("boundaries", type=click.Path(path_type=Path))
+@click.option(
+    "--table",
+    "table_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="CSV with an AGS column and the column to map.",
+)
+@click.option("--column", required=True, help="Values (choropleth) or LISA labels (clusters).")
+@click.option(
+    "--kind", default="choropleth", show_default=True, type=click.Choice(["choropleth", "clusters"])
+)
+@click.option("--id-col", default="ags", show_default=True, help="AGS column of the table.")
+@click.option("--title", help="Title of the layer and its legend.")
+@click.option("--unit", default="%", show_default=True, help="Unit shown in legend and tooltip.")
+@click.option("--scheme", default="quantiles", show_default=True, help="mapclassify scheme.")
+@click.option("--k", default=5, show_default=True, help="Number of classes.")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The HTML page (self-contained, works offline).",
+)
+@click.option("--png", "png_path", type=click.Path(path_type=Path), help="Also a static PNG.")
+@_friendly
+def map_command(
+    boundaries: Path,
+    table_path: Path,
+    column: str,
+    kind: str,
+    id_col: str,
+    title: str | None,
+    unit: str,
+    scheme: str,
+    k: int,
+    out_path: Path,
+    png_path: Path | None,
+) -> None:
+    """Write a map of COLUMN as one offline HTML page (and optionally a PNG)."""
+    munis = read_municipalities(boundaries)
+    gdf = _with_table(munis, table_path, id_col, [column])
+    if kind == "clusters":
+        m = maps.cluster_map(gdf, gdf[column], title=title or column)
+        figure = figures.plot(gdf, column, title=title, colors=maps.LISA_COLORS)
+    else:
+        m = maps.choropleth(gdf, column, scheme=scheme, k=k, title=title, unit=unit)
+        figure = figures.plot(gdf, column, scheme=scheme, k=k, title=title)
+    maps.save_html(m, out_path)
+    if png_path is not None:
+        figures.save_png(figure, png_path)
+    click.echo(f"wrote {out_path} ({out_path.stat().st_size / 1e6:.2f} MB)")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import geopandas as gpd
 import pandas as pd
 from tqdm.auto import tqdm
 
-from ruhrgeo import datasets, spatial, spillover
+from ruhrgeo import datasets, figures, maps, spatial, spillover
 from ruhrgeo._io import write_atomic, write_json, write_table
 from ruhrgeo._report import estimate_json, global_stats
 from ruhrgeo.boundaries import read_municipalities
@@ -57,6 +57,7 @@ def run_demo(out_dir: Path, *, progress: bool = True) -> str:
     spill, graduates_per_1000 = _spillover(munis, out_dir)
     digital = _index(munis, shares, graduates_per_1000, out_dir)
     above = digital.loc[digital["above_average"]].sort_values("rank")
+    _maps(munis.join(shares).join(digital[["index"]]), pd.DataFrame(clusters), out_dir)
     write_atomic(out_dir / "README.txt", lambda tmp: tmp.write_text(DEMO_NOTE, encoding="utf-8"))
     row = region_shares.loc[REGION]
     fttbh_divide = stats["fttbh"]["north_south"]
@@ -72,7 +73,7 @@ def run_demo(out_dir: Path, *, progress: bool = True) -> str:
         f"  digital index (synthetic except infrastructure): {len(above)} of {len(digital)} "
         f"above the region's average: {', '.join(above['name'])}\n"
         "wrote coverage_shares.csv, region_shares.csv, clusters.csv, spatial_stats.json, "
-        f"spillover.csv, spillover_estimate.json, index.csv to {out_dir}"
+        f"spillover.csv, spillover_estimate.json, index.csv, index.html (+ PNGs) to {out_dir}"
     )
 
 
@@ -123,6 +124,39 @@ def _index(
     result["status"] = "infrastructure from the demo overlay; other indicators SYNTHETIC"
     write_table(result, out_dir / "index.csv")
     return result
+
+
+def _maps(gdf: gpd.GeoDataFrame, clusters: pd.DataFrame, out_dir: Path) -> None:
+    """index.html: one offline page with every demo layer, and the PNG twins."""
+    layers = {
+        "fttbh": ("FTTB/H, % of inhabitants (synthetic)", "%"),
+        "gigabit": ("Gigabit, % of inhabitants (synthetic)", "%"),
+        "5g": ("5G, % of the area (synthetic)", "%"),
+        "index": ("Digital index (partly synthetic)", "points"),
+    }
+    pages = [
+        maps.choropleth(gdf, column, title=title, unit=unit)
+        for column, (title, unit) in layers.items()
+    ]
+    pages.append(maps.cluster_map(gdf, clusters["fttbh"], title="FTTB/H: LISA clusters"))
+    pages.append(
+        maps.spillover_map(
+            gdf,
+            datasets.demo_it_graduates(),
+            radius_km=DEMO_SPILLOVER_KM,
+            values="it_graduates",
+            title="IT graduates incl. spill-over (synthetic)",
+        )
+    )
+    atlas = maps.atlas(*pages, title=f"{REGION}: demo (schematic boundaries, synthetic data)")
+    maps.save_html(atlas, out_dir / "index.html")
+    for column, (title, _) in layers.items():
+        figures.save_png(figures.plot(gdf, column, title=title), out_dir / f"map_{column}.png")
+    lisa = gdf.assign(cluster=clusters["fttbh"])
+    figures.save_png(
+        figures.plot(lisa, "cluster", title="FTTB/H: LISA clusters", colors=maps.LISA_COLORS),
+        out_dir / "map_clusters.png",
+    )
 
 
 DEMO_LABELS = {"fttbh": "FTTB/H", "gigabit": "gigabit", "5g": "5G"}
