@@ -188,6 +188,7 @@ def spillover_map(
         group = folium.FeatureGroup(name=html.escape(title), show=show)
         group.add_to(m)
         m.ruhrgeo_layers.append((group, None))
+        _controls(m)
     points = sources.to_crs(4326)
     weight = pd.to_numeric(points.get(size, pd.Series(np.nan, index=points.index)), errors="coerce")
     scale = np.sqrt(weight / weight.max()).fillna(0.2).to_numpy() if weight.notna().any() else None
@@ -231,7 +232,7 @@ def atlas(*maps: Map, title: str | None = None) -> Map:
             if legend is not None:
                 legend.add_to(out)
             out.ruhrgeo_layers.append((group, legend))
-    folium.LayerControl(collapsed=False).add_to(out)
+    _controls(out)
     bounds = np.array([m.ruhrgeo_bounds for m in maps if m.ruhrgeo_bounds is not None])
     if len(bounds):
         out.ruhrgeo_bounds = (*bounds[:, :2].min(axis=0), *bounds[:, 2:].max(axis=0))
@@ -280,8 +281,18 @@ def _single(built: tuple[folium.FeatureGroup, Legend, gpd.GeoDataFrame]) -> Map:
     group.add_to(m)
     legend.add_to(m)
     m.ruhrgeo_layers.append((group, legend))
+    _controls(m)
     _fit(m, shapes)
     return m
+
+
+def _controls(m: Map) -> None:
+    """The layer switcher, with a basemap that stays off until switched on (it needs the
+    network; the page itself does not)."""
+    folium.TileLayer(
+        "OpenStreetMap", name="Basemap (online only)", overlay=True, show=False
+    ).add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
 
 
 def _decorate(m: Map, title: str | None) -> None:
