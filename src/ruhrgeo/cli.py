@@ -139,6 +139,27 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
     return out
 
 
+def _on_cluster(
+    munis: gpd.GeoDataFrame, paths: dict[str, str], weights: Path | None, scheduler: str
+) -> pd.DataFrame:
+    try:
+        from dask.distributed import Client
+
+        from ruhrgeo import distributed
+    except ImportError:
+        raise InputError(
+            "--scheduler needs the extra [dask]: pip install 'ruhrgeo[dask]'"
+        ) from None
+    try:
+        client = Client(scheduler, timeout="20s")
+    except OSError as exc:
+        raise InputError(f"--scheduler: cannot reach {scheduler!r} ({exc})") from None
+    with client:
+        return distributed.coverage_share(
+            munis, paths, client=client, weights=str(weights) if weights else None
+        )
+
+
 def _number(text: str, option: str) -> float:
     try:
         return float(text)
@@ -169,6 +190,7 @@ def _number(text: str, option: str) -> float:
 @click.option("--id-col", help="AGS column of the boundaries (default AGS/ags).")
 @click.option("--name-col", help="Name column of the boundaries (default GEN/name).")
 @_out_option("Output .csv or .gpkg (with geometries).")
+@click.option("--scheduler", help="Run the tiles on a Dask cluster (e.g. tcp://scheduler:8786).")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @_friendly
 def overlay(
@@ -183,6 +205,7 @@ def overlay(
     id_col: str | None,
     name_col: str | None,
     out_path: Path,
+    scheduler: str | None,
     quiet: bool,
 ) -> None:
     """Exact coverage share of every municipality in BOUNDARIES, per layer."""
@@ -197,6 +220,17 @@ def overlay(
         if unknown:
             raise InputError(f"{option} names unknown layer(s) {unknown}; layers: {sorted(paths)}")
     munis = read_municipalities(boundaries, layer=boundary_layer, id_col=id_col, name_col=name_col)
+    if scheduler:
+        if column_of or threshold_of or unit_of or weights_column:
+            raise InputError(
+                "--scheduler runs on raster layers (GeoTIFF/COG) that the workers read by "
+                "window; convert grid CSVs or GeoPackages to GeoTIFF first"
+            )
+        shares = _on_cluster(munis, paths, weights, scheduler)
+        result = munis[["name", munis.geometry.name]].join(shares)
+        write_table(result, out_path)
+        click.echo(f"wrote {len(result)} municipalities x {len(paths)} layers to {out_path}")
+        return
     grids = {
         name: read_coverage(
             path,

@@ -57,6 +57,10 @@ class GridMismatchError(RuhrgeoError, ValueError):
     """A layer does not lie on the grid an overlay was made for."""
 
 
+class OverlayMismatchError(GridMismatchError):
+    """A saved overlay was made for other boundaries or another grid."""
+
+
 class ValueRangeError(RuhrgeoError, ValueError):
     """Values lie outside the range their unit allows."""
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TypeAlias
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from exactextract import exact_extract
-from exactextract.raster import NumPyRasterSource
+import shapely
 from tqdm.auto import tqdm
 
 from ruhrgeo._validate import require_projected
@@ -27,6 +28,7 @@ from ruhrgeo.errors import (
 )
 from ruhrgeo.grid import Grid, GridSpec
 from ruhrgeo.regrid import regrid
+from ruhrgeo.tiles import combine, tile_fractions, tiles, window_cells
 
 __all__ = ["Overlay", "coverage_share"]
 
@@ -82,18 +84,45 @@ class Overlay:
         self.ags = munis.index.copy()
         self._attributes = pd.DataFrame(munis.drop(columns=munis.geometry.name))
         self._weight_cache: dict[int, tuple[Grid, np.ndarray]] = {}
-        self._check_overlap(munis)
+        check_overlap(spec, munis)
         # Work on the part of the grid's lattice under the municipalities; it may reach
         # beyond the grid, whose missing cells then count as nodata.
         self._window, row_off, col_off = spec.covering(tuple(munis.total_bounds))
-        self._muni, cells, self.fraction = _fractions(munis, self._window, progress)
+        self._offsets = (row_off, col_off)
+        self.fingerprint = fingerprint(munis)
+        self._index_cells(*_fractions(munis, self._window, progress))
+        if not (self.fraction * self._inside).any():
+            raise NoOverlapError(_no_overlap_message(spec, munis))
+
+    def _index_cells(self, muni: np.ndarray, cells: np.ndarray, fraction: np.ndarray) -> None:
+        """Keep the fractions and where each cell lies in the grid."""
+        spec, (row_off, col_off) = self.spec, self._offsets
+        self._muni, self._window_cell, self.fraction = muni, cells, fraction
         rows, cols = np.divmod(cells, self._window.shape[1])
         rows, cols = rows + row_off, cols + col_off
         self._inside = (rows >= 0) & (rows < spec.shape[0]) & (cols >= 0) & (cols < spec.shape[1])
         self._grid_cell = np.where(self._inside, rows * spec.shape[1] + cols, 0)
-        self._window_cell = cells
-        if not (self.fraction * self._inside).any():
-            raise NoOverlapError(self._no_overlap_message(munis))
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the overlay to ``path`` (``.npz``, format described in :mod:`ruhrgeo._persist`)
+        so that a national overlay is computed once per boundary release."""
+        from ruhrgeo._persist import save_overlay
+
+        return save_overlay(self, path)
+
+    @classmethod
+    def load(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        municipalities: gpd.GeoDataFrame | None = None,
+        grid: LayerSource | GridSpec | None = None,
+    ) -> Overlay:
+        """Read an overlay saved with :meth:`save`; with ``municipalities`` or ``grid``,
+        check that it was made for them (:class:`~ruhrgeo.errors.OverlayMismatchError`)."""
+        from ruhrgeo._persist import load_overlay
+
+        return load_overlay(cls, path, municipalities, grid)
 
     def share(
         self,
@@ -135,24 +164,20 @@ class Overlay:
         weight = self._weights(weights)
         codes, labels = self._group_codes(by)
         base = self.fraction * weight
-        total = np.bincount(codes, base, minlength=len(labels))
-        columns: dict[str, np.ndarray] = {}
-        empty: dict[str, list[str]] = {}
+        n = len(labels)
+        sums = {"total": np.bincount(codes, base, minlength=n)}
         for name, grid in tqdm(grids.items(), desc="layers", unit="layer", disable=not progress):
             valid = self._inside & ~grid.nodata.ravel()[self._grid_cell]
             scale = 100.0 if grid.unit == "binary" else 1.0
             value = grid.values.ravel()[self._grid_cell].astype(np.float64)
-            with_data = np.bincount(codes, base * valid, minlength=len(labels))
-            covered = np.bincount(codes, np.where(valid, base * value, 0.0), minlength=len(labels))
-            with np.errstate(invalid="ignore", divide="ignore"):
-                columns[name] = np.where(with_data > 0, scale * covered / with_data, np.nan)
-                columns[f"{name}_nodata"] = 100.0 * (1.0 - with_data / total)
-            no_data = (with_data <= 0) & (total > 0)
-            if no_data.any():
-                empty[name] = [str(label) for label in labels[no_data]]
+            sums[f"{name}:with_data"] = np.bincount(codes, base * valid, minlength=n)
+            sums[f"{name}:covered"] = np.bincount(
+                codes, np.where(valid, base * value * scale, 0.0), minlength=n
+            )
         index_name = "ags" if by is None else (by if isinstance(by, str) else by.name or "group")
-        result = pd.DataFrame(columns, index=pd.Index(labels, name=index_name))
-        self._warn(empty, labels[total <= 0], weights is not None)
+        result = combine(sums, grids, pd.Index(labels, name=index_name))
+        with_data = {name: sums[f"{name}:with_data"] for name in grids}
+        warn_no_data(labels, sums["total"], with_data, weights is not None)
         return result
 
     def weighted_cells(self, weights: LayerSource | None = None) -> pd.DataFrame:
@@ -216,38 +241,6 @@ class Overlay:
             raise GridMismatchError(
                 f"layer {name!r} lies on {grid.spec.describe()}, not on this overlay's grid "
                 f"({self.spec.describe()}); make another Overlay for it or regrid it"
-            )
-
-    def _check_overlap(self, munis: gpd.GeoDataFrame) -> None:
-        gx0, gy0, gx1, gy1 = self.spec.bounds
-        mx0, my0, mx1, my1 = munis.total_bounds
-        if gx0 >= mx1 or mx0 >= gx1 or gy0 >= my1 or my0 >= gy1:
-            raise NoOverlapError(self._no_overlap_message(munis))
-
-    def _no_overlap_message(self, munis: gpd.GeoDataFrame) -> str:
-        bounds = ", ".join(f"{v:.0f}" for v in munis.total_bounds)
-        return (
-            f"the grid ({self.spec.describe()}) overlaps none of the {len(munis)} "
-            f"municipalities (bounds {bounds} in the grid's CRS); check that both cover "
-            "the same region and that each file declares the right CRS"
-        )
-
-    @staticmethod
-    def _warn(empty: dict[str, list[str]], weightless: np.ndarray, weighted: bool) -> None:
-        if len(weightless):
-            what = "zero weight (e.g. no inhabitants)" if weighted else "no area on the grid"
-            warnings.warn(
-                f"{len(weightless)} municipalities have {what}; their shares are NaN: "
-                f"{', '.join(map(str, weightless[:10]))}",
-                NoDataWarning,
-                stacklevel=3,
-            )
-        if empty:
-            text = "; ".join(f"{k}: {', '.join(v[:10])}" for k, v in empty.items())
-            warnings.warn(
-                f"no data at all (share NaN, 100 % nodata) for these municipalities: {text}",
-                NoDataWarning,
-                stacklevel=3,
             )
 
 
@@ -319,34 +312,69 @@ def _as_grid(source: LayerSource, name: str) -> Grid:
     return read_coverage(source)
 
 
+def fingerprint(munis: gpd.GeoDataFrame) -> str:
+    """A hash of the AGS and geometries (in the grid's CRS): which boundaries an overlay fits."""
+    digest = hashlib.sha256()
+    for ags, wkb in zip(munis.index, shapely.to_wkb(munis.geometry.to_numpy()), strict=True):
+        digest.update(str(ags).encode())
+        digest.update(wkb)
+    return digest.hexdigest()
+
+
 def _fractions(
     munis: gpd.GeoDataFrame, window: GridSpec, progress: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(municipality number, cell number in ``window``, fraction) of every touched cell."""
-    xmin, ymin, xmax, ymax = window.bounds
-    raster = NumPyRasterSource(
-        np.zeros(window.shape, dtype=np.uint8),
-        xmin,
-        ymin,
-        xmax,
-        ymax,
-        srs_wkt=window.crs.to_wkt(),
+    """(municipality number, cell number in ``window``, fraction) of every touched cell,
+    computed tile by tile so that memory follows the tile, not the window."""
+    geometries = munis.geometry.to_numpy()
+    tree = shapely.STRtree(geometries)
+    parts = []
+    for tile in tqdm(tiles(window), desc="overlay", unit="tile", disable=not progress):
+        muni, local, fraction = tile_fractions(geometries, tree, window, tile)
+        parts.append((muni, window_cells(local, tile, window), fraction))
+    return tuple(np.concatenate(arrays) for arrays in zip(*parts, strict=True))  # type: ignore[return-value]
+
+
+def check_overlap(spec: GridSpec, munis: gpd.GeoDataFrame) -> None:
+    """Raise :class:`NoOverlapError` when the grid's extent misses every municipality."""
+    gx0, gy0, gx1, gy1 = spec.bounds
+    mx0, my0, mx1, my1 = munis.total_bounds
+    if gx0 >= mx1 or mx0 >= gx1 or gy0 >= my1 or my0 >= gy1:
+        raise NoOverlapError(_no_overlap_message(spec, munis))
+
+
+def _no_overlap_message(spec: GridSpec, munis: gpd.GeoDataFrame) -> str:
+    bounds = ", ".join(f"{v:.0f}" for v in munis.total_bounds)
+    return (
+        f"the grid ({spec.describe()}) overlaps none of the {len(munis)} "
+        f"municipalities (bounds {bounds} in the grid's CRS); check that both cover "
+        "the same region and that each file declares the right CRS"
     )
-    frame = gpd.GeoDataFrame(geometry=munis.geometry.reset_index(drop=True), crs=munis.crs)
-    with tqdm(total=len(frame), desc="overlay", unit="municipality", disable=not progress) as bar:
 
-        def advance(fraction: float, _message: str) -> None:
-            bar.update(round(fraction * len(frame)) - bar.n)
 
-        out = exact_extract(
-            raster,
-            frame,
-            ["cell_id", "coverage"],
-            output="pandas",
-            progress=advance if progress else False,
+def warn_no_data(
+    labels: Sequence[object], total: np.ndarray, with_data: Mapping[str, np.ndarray], weighted: bool
+) -> None:
+    """One warning for municipalities without weight, one for those without any data."""
+    labels = np.asarray(labels)
+    weightless = labels[total <= 0]
+    if len(weightless):
+        what = "zero weight (e.g. no inhabitants)" if weighted else "no area on the grid"
+        warnings.warn(
+            f"{len(weightless)} municipalities have {what}; their shares are NaN: "
+            f"{', '.join(map(str, weightless[:10]))}",
+            NoDataWarning,
+            stacklevel=3,
         )
-    cells = out["cell_id"].to_numpy()
-    coverage = out["coverage"].to_numpy()
-    lengths = np.fromiter((len(c) for c in cells), dtype=np.int64, count=len(cells))
-    muni = np.repeat(np.arange(len(cells), dtype=np.int64), lengths)
-    return muni, np.concatenate(cells).astype(np.int64), np.concatenate(coverage)
+    empty = {
+        name: [str(label) for label in labels[(data <= 0) & (total > 0)]]
+        for name, data in with_data.items()
+    }
+    empty = {name: found for name, found in empty.items() if found}
+    if empty:
+        text = "; ".join(f"{k}: {', '.join(v[:10])}" for k, v in empty.items())
+        warnings.warn(
+            f"no data at all (share NaN, 100 % nodata) for these municipalities: {text}",
+            NoDataWarning,
+            stacklevel=3,
+        )
