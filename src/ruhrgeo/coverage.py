@@ -42,8 +42,8 @@ _COUNT_COLUMNS = re.compile(
     r"^(einwohner|population|ewz|haushalte|households|lte|nr_\w+|mobilesbb_anzahlmnb)$", re.I
 )
 _PERCENT_COLUMNS = re.compile(r"^(down|up)_(fn|mf)_", re.I)
-_CSV_SUFFIXES = (".csv", ".txt", ".csv.gz")
-_VECTOR_SUFFIXES = (".gpkg", ".geojson", ".shp", ".fgb")
+_CSV_SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".csv.gz")
+_VECTOR_SUFFIXES: tuple[str, ...] = (".gpkg", ".geojson", ".shp", ".fgb")
 
 
 def read_coverage(

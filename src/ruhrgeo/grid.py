@@ -138,13 +138,13 @@ class Grid:
         object.__setattr__(
             self, "spec", GridSpec(Affine(*tuple(self.transform)[:6]), values.shape, crs)
         )
-        _check_range(values, nodata, self.unit, self.spec)
+        check_range(values, nodata, self.unit, self.spec)
 
 
 _RANGES = {"binary": (0.0, 1.0), "percent": (0.0, 100.0), "count": (0.0, np.inf)}
 
 
-def _check_range(values: np.ndarray, nodata: np.ndarray, unit: str, spec: GridSpec) -> None:
+def check_range(values: np.ndarray, nodata: np.ndarray, unit: str, spec: GridSpec) -> None:
     valid = values[~nodata]
     low, high = _RANGES[unit]
     bad = (valid < low) | (valid > high) | ~np.isfinite(valid)

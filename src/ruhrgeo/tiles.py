@@ -19,18 +19,21 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import rasterio
+import scipy.sparse
 import shapely
 from affine import Affine
 from exactextract import exact_extract
 from exactextract.raster import NumPyRasterSource
+from pyproj import CRS
+from rasterio.enums import Resampling
 from rasterio.windows import Window
 from tqdm.auto import tqdm
 
-from ruhrgeo._validate import require_projected
+from ruhrgeo._validate import existing_path, require_projected
 from ruhrgeo.boundaries import read_municipalities
-from ruhrgeo.coverage import read_coverage
-from ruhrgeo.errors import GridMismatchError, UnitError
-from ruhrgeo.grid import Grid, GridSpec
+from ruhrgeo.coverage import _CSV_SUFFIXES, _VECTOR_SUFFIXES, read_coverage
+from ruhrgeo.errors import CRSMissingError, FileFormatError, GridMismatchError, UnitError
+from ruhrgeo.grid import Grid, GridSpec, check_range, infer_unit
 
 TILE = 2048  # cells per side: 4 M cells, a few tens of MB per layer and tile
 
@@ -133,21 +136,34 @@ class Layer:
 
     source: Source
     spec: GridSpec
-    scale: float  # 100 for binary layers, 1 for percent
+    unit: str  # binary or percent; checked again on every tile's values
+
+    @property
+    def scale(self) -> float:
+        """100 for binary layers (0/1 -> percent), 1 for percent layers."""
+        return 100.0 if self.unit == "binary" else 1.0
 
 
 def describe_layers(layers: Mapping[str, Source]) -> dict[str, Layer]:
-    """Check the layers once (units, value ranges, a shared grid) and keep what tiles need.
+    """Check the layers once (units, a shared grid) and keep what the tiles need.
 
-    Raster files are checked by reading them once here (bounded by their size); the tiles
-    then read windows only.
+    Rasters are not read here: their grid comes from the file's header and their unit from
+    a 1/16 overview (nearest cells); every tile then checks its own values against that
+    unit, so an out-of-range cell still raises :class:`~ruhrgeo.errors.ValueRangeError`.
+    Grid CSVs and GeoPackages are read once into memory.
     """
     out: dict[str, Layer] = {}
     for name, source in layers.items():
-        grid = source if isinstance(source, Grid) else read_coverage(source)
-        if grid.unit == "count":
+        if isinstance(source, Grid):
+            layer = Layer(source, source.spec, source.unit)
+        elif str(source).lower().endswith(_CSV_SUFFIXES + _VECTOR_SUFFIXES):
+            grid = read_coverage(source)
+            layer = Layer(grid, grid.spec, grid.unit)
+        else:
+            layer = _raster_layer(str(source))
+        if layer.unit == "count":
             raise UnitError(f"layer {name!r} holds counts; give `threshold=` first")
-        out[name] = Layer(source, grid.spec, 100.0 if grid.unit == "binary" else 1.0)
+        out[name] = layer
     first = next(iter(out.values())).spec
     for name, layer in out.items():
         if not layer.spec.same_as(first):
@@ -156,6 +172,23 @@ def describe_layers(layers: Mapping[str, Source]) -> dict[str, Layer]:
                 "tiled processing needs one grid: group the layers by grid"
             )
     return out
+
+
+def _raster_layer(path: str) -> Layer:
+    existing_path(path, "layers")
+    try:
+        with rasterio.open(path) as ds:
+            if ds.crs is None:
+                raise CRSMissingError(
+                    f"raster {path!r} has no CRS; assign one (gdal_edit.py -a_srs)"
+                )
+            spec = GridSpec(ds.transform, (ds.height, ds.width), CRS.from_wkt(ds.crs.to_wkt()))
+            shape = (max(1, ds.height // 16), max(1, ds.width // 16))
+            sample = ds.read(1, out_shape=shape, masked=True, resampling=Resampling.nearest)
+    except rasterio.errors.RasterioIOError as exc:
+        raise FileFormatError(f"layer {path!r} cannot be read as a raster ({exc})") from None
+    values = np.asarray(sample.data, dtype=np.float64)
+    return Layer(path, spec, infer_unit(values, np.ma.getmaskarray(sample) | ~np.isfinite(values)))
 
 
 def tile_sums(
@@ -177,15 +210,15 @@ def tile_sums(
     if weights is not None:
         w, w_nodata = read_tile(weights, first.spec, *offsets, tile)
         base = fraction * np.where(w_nodata, 0.0, w).ravel()[in_tile]
-    sums = {"total": np.bincount(muni, base, minlength=n)}
+    # municipality x cell matrix of fraction (x weight): one product per layer
+    weights_of = scipy.sparse.csr_matrix((base, (muni, in_tile)), shape=(n, tile.rows * tile.cols))
+    sums = {"total": np.asarray(weights_of.sum(axis=1)).ravel()}
     for name, layer in layers.items():
         values, nodata = read_tile(layer.source, layer.spec, *offsets, tile)
-        valid = ~nodata.ravel()[in_tile]
-        value = values.ravel()[in_tile]
-        sums[f"{name}:with_data"] = np.bincount(muni, base * valid, minlength=n)
-        sums[f"{name}:covered"] = np.bincount(
-            muni, np.where(valid, base * value * layer.scale, 0.0), minlength=n
-        )
+        check_range(values, nodata, layer.unit, tile.spec(window))
+        valid = ~nodata.ravel()
+        sums[f"{name}:with_data"] = weights_of @ valid.astype(np.float64)
+        sums[f"{name}:covered"] = weights_of @ np.where(valid, values.ravel() * layer.scale, 0.0)
     return sums
 
 
