@@ -148,9 +148,18 @@ def job_rasterstats(paths):
     return elapsed, (np.array(means, dtype=float).T * _percent_scale(paths)).tolist()
 
 
+def _peak_rss() -> int:
+    """This process's peak resident memory in bytes (VmHWM; ru_maxrss would include the
+    parent's, which survives fork and exec on Linux)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def _child(queue, name, args):
     result = globals()[name](*args)
-    queue.put((result, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024))
+    queue.put((result, _peak_rss()))
 
 
 def measure(name, *args, runs):

@@ -140,7 +140,12 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 
 
 def _on_cluster(
-    munis: gpd.GeoDataFrame, paths: dict[str, str], weights: Path | None, scheduler: str
+    munis: gpd.GeoDataFrame,
+    paths: dict[str, str],
+    weights: Path | None,
+    scheduler: str,
+    *,
+    progress: bool,
 ) -> pd.DataFrame:
     try:
         from dask.distributed import Client
@@ -156,7 +161,11 @@ def _on_cluster(
         raise InputError(f"--scheduler: cannot reach {scheduler!r} ({exc})") from None
     with client:
         return distributed.coverage_share(
-            munis, paths, client=client, weights=str(weights) if weights else None
+            munis,
+            paths,
+            client=client,
+            weights=str(weights) if weights else None,
+            progress=progress,
         )
 
 
@@ -226,7 +235,7 @@ def overlay(
                 "--scheduler runs on raster layers (GeoTIFF/COG) that the workers read by "
                 "window; convert grid CSVs or GeoPackages to GeoTIFF first"
             )
-        shares = _on_cluster(munis, paths, weights, scheduler)
+        shares = _on_cluster(munis, paths, weights, scheduler, progress=not quiet)
         result = munis[["name", munis.geometry.name]].join(shares)
         write_table(result, out_path)
         click.echo(f"wrote {len(result)} municipalities x {len(paths)} layers to {out_path}")

@@ -35,6 +35,7 @@ def coverage_share(
     client: Any,
     weights: Grid | str | os.PathLike[str] | None = None,
     tile_size: int = TILE,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """:func:`ruhrgeo.coverage_share` with the tiles computed on a Dask ``client``.
 
@@ -45,7 +46,12 @@ def coverage_share(
     ...     shares = coverage_share(munis, {"5g": "5g.tif"}, client=client)
     """
     return coverage_share_tiled(
-        municipalities, layers, weights=weights, tile_size=tile_size, mapper=_mapper(client)
+        municipalities,
+        layers,
+        weights=weights,
+        tile_size=tile_size,
+        mapper=_mapper(client),
+        progress=progress,
     )
 
 

@@ -296,8 +296,10 @@ def coverage_share_tiled(
             layers=described,
             weights=weights,
         ),
-        tqdm(work, desc="tiles", unit="tile", disable=not progress),
+        work,
     )
+    # counted as results arrive, so that the bar is true on a cluster too
+    parts = tqdm(parts, total=len(work), desc="tiles", unit="tile", disable=not progress)
     sums = add(parts)
     result = combine(sums, described, munis.index)
     with_data = {name: sums[f"{name}:with_data"] for name in described}
