@@ -42,8 +42,8 @@ _COUNT_COLUMNS = re.compile(
     r"^(einwohner|population|ewz|haushalte|households|lte|nr_\w+|mobilesbb_anzahlmnb)$", re.I
 )
 _PERCENT_COLUMNS = re.compile(r"^(down|up)_(fn|mf)_", re.I)
-_CSV_SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".csv.gz")
-_VECTOR_SUFFIXES: tuple[str, ...] = (".gpkg", ".geojson", ".shp", ".fgb")
+CSV_SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".csv.gz")
+VECTOR_SUFFIXES: tuple[str, ...] = (".gpkg", ".geojson", ".shp", ".fgb")
 
 
 def read_coverage(
@@ -112,9 +112,9 @@ def read_coverage(
     else:
         path = existing_path(source, "source")
         name = path.name.lower()
-        if name.endswith(_CSV_SUFFIXES):
+        if name.endswith(CSV_SUFFIXES):
             values, nodata, transform, grid_crs, column = _read_grid_csv(path, column, crs)
-        elif name.endswith(_VECTOR_SUFFIXES):
+        elif name.endswith(VECTOR_SUFFIXES):
             values, nodata, transform, grid_crs, column = _read_cell_polygons(path, column, layer)
         else:
             values, nodata, transform, grid_crs = _read_raster(path, band)

@@ -31,7 +31,7 @@ from tqdm.auto import tqdm
 
 from ruhrgeo._validate import existing_path, require_projected
 from ruhrgeo.boundaries import read_municipalities
-from ruhrgeo.coverage import _CSV_SUFFIXES, _VECTOR_SUFFIXES, read_coverage
+from ruhrgeo.coverage import CSV_SUFFIXES, VECTOR_SUFFIXES, read_coverage
 from ruhrgeo.errors import CRSMissingError, FileFormatError, GridMismatchError, UnitError
 from ruhrgeo.grid import Grid, GridSpec, check_range, infer_unit
 
@@ -156,7 +156,7 @@ def describe_layers(layers: Mapping[str, Source]) -> dict[str, Layer]:
     for name, source in layers.items():
         if isinstance(source, Grid):
             layer = Layer(source, source.spec, source.unit)
-        elif str(source).lower().endswith(_CSV_SUFFIXES + _VECTOR_SUFFIXES):
+        elif str(source).lower().endswith(CSV_SUFFIXES + VECTOR_SUFFIXES):
             grid = read_coverage(source)
             layer = Layer(grid, grid.spec, grid.unit)
         else:
