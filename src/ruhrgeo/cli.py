@@ -2,53 +2,31 @@
 
 from __future__ import annotations
 
-import functools
 import json
-import warnings
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
-from ruhrgeo import datasets, figures, maps, spatial, spillover
+from ruhrgeo import figures, maps, spatial, spillover
+from ruhrgeo._cli_args import (
+    InputError,
+    friendly,
+    number,
+    out_option,
+    pairs,
+    read_sources,
+    with_table,
+)
 from ruhrgeo._io import write_table
 from ruhrgeo._report import estimate_json, global_stats
-from ruhrgeo._validate import normalize_ags
 from ruhrgeo.boundaries import read_municipalities
 from ruhrgeo.coverage import read_coverage
 from ruhrgeo.demo import run_demo
-from ruhrgeo.errors import RuhrgeoError, RuhrgeoWarning
 from ruhrgeo.index import METHODS, composite
 from ruhrgeo.indicators import load_spec, read_indicators
 from ruhrgeo.overlay import coverage_share
-
-
-class InputError(click.ClickException):
-    """Bad input: one line on stderr, exit code 2, no traceback."""
-
-    exit_code = 2
-
-
-def _friendly(command: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("always", RuhrgeoWarning)
-                warnings.showwarning = _show_warning
-                return command(*args, **kwargs)
-        except (RuhrgeoError, FileNotFoundError) as exc:
-            raise InputError(str(exc)) from None
-
-    return wrapper
-
-
-def _show_warning(message: Any, category: type, *_: Any, **__: Any) -> None:
-    click.echo(f"warning: {message}", err=True)
 
 
 @click.group()
@@ -66,77 +44,10 @@ def main() -> None:
     help="Folder for the outputs (created if missing).",
 )
 @click.option("--quiet", is_flag=True, help="No progress bars.")
-@_friendly
+@friendly
 def demo(out_dir: Path, quiet: bool) -> None:
     """Run everything on the embedded demo data (schematic Ruhr) and write OUT."""
     click.echo(run_demo(out_dir, progress=not quiet))
-
-
-def _table_path(_ctx: click.Context, _param: click.Parameter, value: Path) -> Path:
-    """Callback of --out: results are tables, CSV or GeoPackage."""
-    if value.suffix.lower() not in (".csv", ".gpkg"):
-        raise InputError(f"--out must end in .csv or .gpkg, got {value.name!r}")
-    return value
-
-
-def _read_table(path: Path, id_col: str, columns: list[str]) -> pd.DataFrame:
-    """The given columns of a CSV table, indexed by the normalised AGS."""
-    if not path.exists():
-        raise InputError(f"--table: no file at {str(path)!r}")
-    table = pd.read_csv(path, sep=None, engine="python", dtype={id_col: str})
-    wanted = [id_col, *columns]
-    if not set(wanted) <= set(table.columns):
-        raise InputError(
-            f"--table {path.name} needs columns {' and '.join(map(repr, wanted))}; "
-            f"it has {list(table.columns)[:20]}"
-        )
-    table.index = pd.Index(normalize_ags(table[id_col], id_col), name="ags")
-    return table[columns]
-
-
-def _with_table(
-    munis: gpd.GeoDataFrame, path: Path, id_col: str, columns: list[str]
-) -> gpd.GeoDataFrame:
-    """The municipalities with the table's columns (which replace any of the same name)."""
-    table = _read_table(path, id_col, columns)
-    return munis.drop(columns=[c for c in columns if c in munis.columns]).join(table)
-
-
-def _read_sources(path: Path | None) -> gpd.GeoDataFrame:
-    """Source points from a CSV with latitude/longitude (WGS84) or a vector file."""
-    if path is None:
-        return datasets.universities()
-    if not path.exists():
-        raise InputError(f"--sources: no file at {str(path)!r}")
-    if path.suffix.lower() != ".csv":
-        return gpd.read_file(path)
-    table = pd.read_csv(path, sep=None, engine="python")
-    if not {"latitude", "longitude"} <= set(table.columns):
-        raise InputError(f"--sources {path.name} needs columns 'latitude' and 'longitude'")
-    points = gpd.points_from_xy(table["longitude"], table["latitude"])
-    return gpd.GeoDataFrame(table, geometry=points, crs=4326)
-
-
-def _out_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """The --out option of the commands that write a table."""
-    return click.option(
-        "--out",
-        "out_path",
-        type=click.Path(path_type=Path),
-        required=True,
-        callback=_table_path,
-        help=help_text,
-    )
-
-
-def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for value in values:
-        name, sep, rest = value.partition("=")
-        if not sep or not name or not rest:
-            raise InputError(f"{option} takes NAME=VALUE, got {value!r}")
-        out[name] = rest
-    return out
 
 
 def _on_cluster(
@@ -169,13 +80,6 @@ def _on_cluster(
         )
 
 
-def _number(text: str, option: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise InputError(f"{option} takes a number, got {text!r}") from None
-
-
 @main.command()
 @click.argument("boundaries", type=click.Path(path_type=Path))
 @click.option(
@@ -198,10 +102,10 @@ def _number(text: str, option: str) -> float:
 @click.option("--boundary-layer", help="Layer of a multi-layer boundaries file (e.g. vg250_gem).")
 @click.option("--id-col", help="AGS column of the boundaries (default AGS/ags).")
 @click.option("--name-col", help="Name column of the boundaries (default GEN/name).")
-@_out_option("Output .csv or .gpkg (with geometries).")
+@out_option("Output .csv or .gpkg (with geometries).")
 @click.option("--scheduler", help="Run the tiles on a Dask cluster (e.g. tcp://scheduler:8786).")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
-@_friendly
+@friendly
 def overlay(
     boundaries: Path,
     layer_specs: tuple[str, ...],
@@ -218,8 +122,8 @@ def overlay(
     quiet: bool,
 ) -> None:
     """Exact coverage share of every municipality in BOUNDARIES, per layer."""
-    paths, column_of = _pairs(layer_specs, "--layer"), _pairs(columns, "--column")
-    threshold_of, unit_of = _pairs(thresholds, "--threshold"), _pairs(units, "--unit")
+    paths, column_of = pairs(layer_specs, "--layer"), pairs(columns, "--column")
+    threshold_of, unit_of = pairs(thresholds, "--threshold"), pairs(units, "--unit")
     for option, given in (
         ("--column", column_of),
         ("--threshold", threshold_of),
@@ -245,7 +149,7 @@ def overlay(
             path,
             column=column_of.get(name),
             unit=unit_of.get(name),
-            threshold=_number(threshold_of[name], "--threshold") if name in threshold_of else None,
+            threshold=number(threshold_of[name], "--threshold") if name in threshold_of else None,
         )
         for name, path in paths.items()
     }
@@ -278,9 +182,9 @@ def overlay(
 @click.option("--permutations", default=9999, show_default=True, help="Permutations.")
 @click.option("--seed", default=0, show_default=True, help="Random seed.")
 @click.option("--boundary-layer", help="Layer of a multi-layer boundaries file.")
-@_out_option("Local results: .csv or .gpkg (with geometries).")
+@out_option("Local results: .csv or .gpkg (with geometries).")
 @click.option("--json", "as_json", is_flag=True, help="Print the global results as JSON.")
-@_friendly
+@friendly
 def stats(
     boundaries: Path,
     table_path: Path,
@@ -295,7 +199,7 @@ def stats(
 ) -> None:
     """Moran's I, LISA clusters, Getis-Ord hot spots and the north/south test of COLUMN."""
     munis = read_municipalities(boundaries, layer=boundary_layer)
-    gdf = _with_table(munis, table_path, id_col, [column])
+    gdf = with_table(munis, table_path, id_col, [column])
     options = {"permutations": permutations, "seed": seed}
     lisa = spatial.local_moran(gdf, column, graph=kind, **options)
     spots = spatial.getis_ord(gdf, column, graph=kind, **options)
@@ -335,8 +239,8 @@ _SOURCES = click.option(
 @click.option("--value", required=True, help="Column of the sources to spread (e.g. it_graduates).")
 @click.option("--radius-km", type=float, required=True, help="Spill-over radius in km.")
 @_KERNEL
-@_out_option("Output .csv or .gpkg (with geometries).")
-@_friendly
+@out_option("Output .csv or .gpkg (with geometries).")
+@friendly
 def spillover_allocate(
     boundaries: Path,
     sources_path: Path | None,
@@ -347,7 +251,7 @@ def spillover_allocate(
 ) -> None:
     """Spread each source's VALUE over the municipalities of BOUNDARIES (totals kept)."""
     munis = read_municipalities(boundaries)
-    sources = _read_sources(sources_path)
+    sources = read_sources(sources_path)
     allocated = spillover.allocate(munis, sources, value, radius_km=radius_km, kernel=kernel)
     write_table(munis[["name", munis.geometry.name]].join(allocated), out_path)
     click.echo(
@@ -373,7 +277,7 @@ def spillover_allocate(
 @click.option("--n-boot", default=999, show_default=True, help="Bootstrap replicates.")
 @click.option("--seed", default=0, show_default=True, help="Random seed.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@_friendly
+@friendly
 def spillover_estimate(
     boundaries: Path,
     table_path: Path,
@@ -389,12 +293,12 @@ def spillover_estimate(
 ) -> None:
     """Estimate from data how far the spill-over of the sources reaches into OUTCOME."""
     munis = read_municipalities(boundaries)
-    gdf = _with_table(munis, table_path, id_col, [outcome])
+    gdf = with_table(munis, table_path, id_col, [outcome])
     result = spillover.estimate_radius(
         gdf,
         outcome,
-        _read_sources(sources_path),
-        radii_km=_radii(radii),
+        read_sources(sources_path),
+        radii_km=radii(radii),
         kernel=kernel,
         size=size,
         n_boot=n_boot,
@@ -404,14 +308,6 @@ def spillover_estimate(
         click.echo(json.dumps(estimate_json(result), indent=2, ensure_ascii=False))
     else:
         click.echo(result.summary())
-
-
-def _radii(text: str) -> list[float]:
-    try:
-        start, stop, step = (float(v) for v in text.split(":"))
-    except ValueError:
-        raise InputError(f"--radii takes FROM:TO:STEP in km, got {text!r}") from None
-    return np.arange(start, stop + step / 2, step).tolist()
 
 
 @main.command(name="index")
@@ -431,8 +327,8 @@ def _radii(text: str) -> list[float]:
     help="Missing-value policy.",
 )
 @click.option("--id-col", help="AGS column of the table (default ags).")
-@_out_option("Output .csv (or .gpkg without geometry: use .csv).")
-@_friendly
+@out_option("Output .csv (or .gpkg without geometry: use .csv).")
+@friendly
 def index_command(
     table_path: Path,
     spec_path: Path | None,
@@ -481,7 +377,7 @@ def index_command(
     help="The HTML page (self-contained, works offline).",
 )
 @click.option("--png", "png_path", type=click.Path(path_type=Path), help="Also a static PNG.")
-@_friendly
+@friendly
 def map_command(
     boundaries: Path,
     table_path: Path,
@@ -497,7 +393,7 @@ def map_command(
 ) -> None:
     """Write a map of COLUMN as one offline HTML page (and optionally a PNG)."""
     munis = read_municipalities(boundaries)
-    gdf = _with_table(munis, table_path, id_col, [column])
+    gdf = with_table(munis, table_path, id_col, [column])
     if kind == "clusters":
         m = maps.cluster_map(gdf, gdf[column], title=title or column)
         figure = figures.plot(gdf, column, title=title, colors=maps.LISA_COLORS)
