@@ -180,6 +180,33 @@ def measure(name, *args, runs):
     }
 
 
+def floor(work: Path) -> None:
+    """What the design cannot go below: exact fractions for Germany, and reading 24 layers."""
+    import shapely
+
+    from ruhrgeo import tiles
+
+    munis = municipalities()
+    paths = make_layers(work, with_25m=False)["100m"]
+    layer = tiles.describe_layers({"a": str(paths[0])})["a"]
+    window, row_off, col_off = layer.spec.covering(tuple(munis.total_bounds))
+    geometries = munis.geometry.to_numpy()
+    tree = shapely.STRtree(geometries)
+    start, entries = time.perf_counter(), 0
+    for tile in tiles.tiles(window):
+        entries += len(tiles.tile_fractions(geometries, tree, window, tile)[2])
+    fractions = time.perf_counter() - start
+    start = time.perf_counter()
+    for path in paths:
+        for tile in tiles.tiles(window):
+            tiles.read_tile(str(path), layer.spec, row_off, col_off, tile)
+    reading = time.perf_counter() - start
+    print(
+        f"exact fractions: {fractions:.1f} s ({entries / 1e6:.1f} M entries); "
+        f"reading {len(paths)} layers by tiles: {reading:.1f} s"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
@@ -187,7 +214,11 @@ def main() -> None:
     parser.add_argument("--skip-25m", action="store_true")
     parser.add_argument("--skip-rasterstats", action="store_true")
     parser.add_argument("--out", default="benchmarks/national.json")
+    parser.add_argument("--floor", action="store_true", help="only the floor of the design")
     args = parser.parse_args()
+    if args.floor:
+        floor(Path(args.work))
+        return
     layers = make_layers(Path(args.work), not args.skip_25m)
     three, all24 = layers["100m"][:3], layers["100m"]
     plan = {
