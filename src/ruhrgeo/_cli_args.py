@@ -116,7 +116,7 @@ def number(text: str, option: str) -> float:
         raise InputError(f"{option} takes a number, got {text!r}") from None
 
 
-def radii(text: str) -> list[float]:
+def parse_radii(text: str) -> list[float]:
     try:
         start, stop, step = (float(v) for v in text.split(":"))
     except ValueError:

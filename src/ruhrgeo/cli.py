@@ -16,6 +16,7 @@ from ruhrgeo._cli_args import (
     number,
     out_option,
     pairs,
+    parse_radii,
     read_sources,
     with_table,
 )
@@ -298,7 +299,7 @@ def spillover_estimate(
         gdf,
         outcome,
         read_sources(sources_path),
-        radii_km=radii(radii),
+        radii_km=parse_radii(radii),
         kernel=kernel,
         size=size,
         n_boot=n_boot,
