@@ -99,6 +99,24 @@ def out_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., A
     )
 
 
+def table_options(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The --table and --id-col options of the commands that read a table keyed by AGS."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        command = click.option(
+            "--id-col", default="ags", show_default=True, help="AGS column of the table."
+        )(command)
+        return click.option(
+            "--table",
+            "table_path",
+            type=click.Path(path_type=Path),
+            required=True,
+            help=help_text,
+        )(command)
+
+    return decorate
+
+
 def pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for value in values:

@@ -18,6 +18,7 @@ from ruhrgeo._cli_args import (
     pairs,
     parse_radii,
     read_sources,
+    table_options,
     with_table,
 )
 from ruhrgeo._io import write_table
@@ -163,15 +164,8 @@ def overlay(
 
 @main.command()
 @click.argument("boundaries", type=click.Path(path_type=Path))
-@click.option(
-    "--table",
-    "table_path",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="CSV with an AGS column and the values.",
-)
+@table_options("CSV with an AGS column and the values.")
 @click.option("--column", required=True, help="The column to analyse.")
-@click.option("--id-col", default="ags", show_default=True, help="AGS column of the table.")
 @click.option(
     "--graph",
     "kind",
@@ -262,15 +256,8 @@ def spillover_allocate(
 
 @spillover_group.command(name="estimate")
 @click.argument("boundaries", type=click.Path(path_type=Path))
-@click.option(
-    "--table",
-    "table_path",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="CSV with an AGS column and the outcome.",
-)
+@table_options("CSV with an AGS column and the outcome.")
 @click.option("--outcome", required=True, help="The outcome column.")
-@click.option("--id-col", default="ags", show_default=True, help="AGS column of the table.")
 @_SOURCES
 @click.option("--size", help="Column of the sources weighting them (e.g. students).")
 @_KERNEL
@@ -354,18 +341,11 @@ def index_command(
 
 @main.command(name="map")
 @click.argument("boundaries", type=click.Path(path_type=Path))
-@click.option(
-    "--table",
-    "table_path",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="CSV with an AGS column and the column to map.",
-)
+@table_options("CSV with an AGS column and the column to map.")
 @click.option("--column", required=True, help="Values (choropleth) or LISA labels (clusters).")
 @click.option(
     "--kind", default="choropleth", show_default=True, type=click.Choice(["choropleth", "clusters"])
 )
-@click.option("--id-col", default="ags", show_default=True, help="AGS column of the table.")
 @click.option("--title", help="Title of the layer and its legend.")
 @click.option("--unit", default="%", show_default=True, help="Unit shown in legend and tooltip.")
 @click.option("--scheme", default="quantiles", show_default=True, help="mapclassify scheme.")
