@@ -211,6 +211,15 @@ def need_ranking(
         (1 = largest need, the lowest sub-index), ``gap_to_best`` (points behind the best)
         and ``group``: ``best`` for the ``top`` best, ``largest need`` for the ``top``
         lowest, else empty.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ruhrgeo.indicators import Indicator, IndicatorSpec
+    >>> spec = IndicatorSpec("s", (Indicator("fttbh", "infrastructure"),))
+    >>> df = pd.DataFrame({"fttbh": [80.0, 10.0, 45.0]}, index=["a", "b", "c"])
+    >>> need_ranking(df, spec, top=1)["group"].to_dict()
+    {'a': 'best', 'c': '', 'b': 'largest need'}
     """
     spec = spec or load_spec()
     if area not in spec.areas:
@@ -246,6 +255,17 @@ def compare_regions(
     region_of
         AGS -> region, a column of ``df``, or 5-digit Kreis key -> region (mapped through
         the first five digits of the AGS).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ruhrgeo.indicators import Indicator, IndicatorSpec
+    >>> spec = IndicatorSpec("s", (Indicator("fttbh", "infrastructure"),))
+    >>> df = pd.DataFrame({"fttbh": [80.0, 10.0, 40.0], "population": [1.0, 1.0, 2.0]},
+    ...                   index=["05913000", "05911000", "09162000"])
+    >>> regions = {"05913000": "Ruhr", "05911000": "Ruhr", "09162000": "München"}
+    >>> compare_regions(df, regions, spec)["rank"].to_dict()  # Ruhr 45 % vs München 40 %
+    {'Ruhr': 1, 'München': 2}
     """
     spec = spec or load_spec()
     values = _indicator_values(df, spec)

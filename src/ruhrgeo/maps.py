@@ -146,6 +146,15 @@ def cluster_map(
 
     ``clusters`` is a Series of labels indexed by AGS, or the DataFrame of
     :func:`ruhrgeo.spatial.local_moran` (its ``cluster`` column).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ruhrgeo import datasets, read_municipalities
+    >>> munis = read_municipalities(datasets.demo_municipalities())
+    >>> labels = pd.Series("Not significant", index=munis.index)
+    >>> len(cluster_map(munis, labels).ruhrgeo_layers)
+    1
     """
     labels = clusters["cluster"] if isinstance(clusters, pd.DataFrame) else clusters
     unknown = sorted(set(labels.dropna()) - set(LISA_COLORS))
@@ -220,6 +229,14 @@ def atlas(*maps: Map, title: str | None = None) -> Map:
     """One map with the layers of ``maps`` as toggled overlays; each legend follows its layer.
 
     The first layer is shown, the others can be switched on in the layer control.
+
+    Examples
+    --------
+    >>> from ruhrgeo import datasets, read_municipalities
+    >>> munis = read_municipalities(datasets.demo_municipalities())
+    >>> both = atlas(choropleth(munis, "population"), choropleth(munis, "area_km2"))
+    >>> [group.show for group, _ in both.ruhrgeo_layers]
+    [True, False]
     """
     if not maps:
         raise ParameterError("`atlas` needs at least one map")

@@ -129,6 +129,14 @@ def reach(
     ``table`` (indexed by AGS) has ``weight`` (the largest kernel weight from any source),
     ``source`` (which), ``reached`` and ``north``; the counts split the municipalities at
     ``divide`` (see :func:`ruhrgeo.spatial.north_south`; default the median northing).
+
+    Examples
+    --------
+    >>> from ruhrgeo import datasets, read_municipalities
+    >>> munis = read_municipalities(datasets.demo_municipalities())
+    >>> result = reach(munis, datasets.universities(), radius_km=20)
+    >>> result.north_total + result.south_total
+    53
     """
     if not 0 < threshold <= 1:
         raise ParameterError(f"`threshold` must lie in (0, 1], got {threshold}")
