@@ -164,7 +164,7 @@ def test_reading_a_large_grid_csv_builds_no_python_object_per_row(tmp_path):
 def test_percent_out_of_range_reports_count_and_example():
     values = np.array([[10.0, 120.0], [130.0, 5.0]])
     with pytest.raises(
-        ValueRangeError, match=r"2 cell\(s\).*unit 'percent' \(0 to 100\).*120\.0.*x=1, y=1"
+        ValueRangeError, match=r"2 cell\(s\).*unit 'percent' \(0 to 100\).*value 120 .*x=1, y=1"
     ):
         make_grid(values, unit="percent")
 

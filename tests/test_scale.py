@@ -14,7 +14,13 @@ from conftest import make_grid, munis_frame, square
 
 from ruhrgeo import Overlay, coverage_share, datasets, read_coverage, read_municipalities, tiles
 from ruhrgeo.cli import main
-from ruhrgeo.errors import FileFormatError, GridMismatchError, OverlayMismatchError
+from ruhrgeo.errors import (
+    FileFormatError,
+    GridMismatchError,
+    OverlayMismatchError,
+    ParameterError,
+    ValueRangeError,
+)
 
 ATOL = 1e-9
 
@@ -106,6 +112,101 @@ def test_tiles_with_nodata_and_municipalities_beyond_the_grid(tmp_path):
         tiled = tiles.coverage_share_tiled(munis, {"c": str(path)}, tile_size=size)
         pd.testing.assert_frame_equal(tiled, whole, atol=ATOL, rtol=0)
     assert whole.loc["05000003", "c_nodata"] > 30
+
+
+def _write_tif(path, values, *, nodata=None, mask=None):
+    profile = dict(
+        driver="GTiff",
+        height=values.shape[0],
+        width=values.shape[1],
+        count=1,
+        dtype=values.dtype.name,
+        crs="EPSG:25832",
+        transform=Affine(100, 0, 350_000, 0, -100, 5_703_000),
+        nodata=nodata,
+    )
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(values, 1)
+        if mask is not None:
+            dst.write_mask(np.where(mask, 0, 255).astype(np.uint8))
+    return str(path)
+
+
+@pytest.fixture
+def three_munis():
+    return munis_frame(
+        [
+            square(350_050, 5_700_050, 352_530, 5_702_990),
+            square(352_530, 5_700_000, 354_900, 5_702_000),
+            square(353_000, 5_701_000, 356_000, 5_704_500),  # reaches beyond the grid
+        ],
+        ags=["05000001", "05000002", "05000003"],
+    )
+
+
+def test_tiles_read_every_kind_of_nodata_and_infer_units(tmp_path, three_munis):
+    rng = np.random.default_rng(11)
+    percent = rng.integers(0, 101, (30, 40)).astype(np.uint8)
+    percent[:, 36:] = 255
+    as_float = rng.integers(0, 2, (30, 40)).astype(np.float32)
+    as_float[10:14] = np.nan
+    masked = rng.integers(0, 2, (30, 40)).astype(np.uint8)
+    hidden = np.zeros((30, 40), dtype=bool)
+    hidden[:, :6] = True  # an internal mask band, no nodata value
+    layers = {
+        "percent": _write_tif(tmp_path / "p.tif", percent, nodata=255),
+        "float": _write_tif(tmp_path / "f.tif", as_float, nodata=float("nan")),
+        "masked": _write_tif(tmp_path / "m.tif", masked, mask=hidden),
+    }
+    whole = coverage_share(three_munis, layers)
+    assert whole["masked_nodata"].iloc[0] > 20  # the mask was seen by both readers
+    for size in (1, 7, 64):
+        tiled = tiles.coverage_share_tiled(three_munis, layers, tile_size=size)
+        pd.testing.assert_frame_equal(tiled, whole, atol=ATOL, rtol=0)
+    # the unit comes from the values: binary layers scale to percent, percent ones do not
+    assert 30 < whole.loc["05000001", "float"] < 70
+    assert 30 < whole.loc["05000001", "percent"] < 70
+
+
+def test_tiles_report_out_of_range_cells_where_they_are(tmp_path, three_munis):
+    values = np.ones((30, 40), dtype=np.int16)
+    values[20, 3] = 250  # lower-left corner x = 350,300, y = 5,700,900
+    path = _write_tif(tmp_path / "bad.tif", values)
+    with pytest.raises(ValueRangeError, match=r"value 250.* x=350300, y=5700900"):
+        tiles.coverage_share_tiled(three_munis, {"bad": path}, tile_size=8)
+    values[20, 3] = -1
+    _write_tif(tmp_path / "bad.tif", values)
+    with pytest.raises(ValueRangeError, match=r"1 cell\(s\) lie outside .* value -1"):
+        tiles.coverage_share_tiled(three_munis, {"bad": path})
+
+
+def test_workers_give_identical_results(demo):
+    munis, layers = demo
+    one = tiles.coverage_share_tiled(munis, layers, tile_size=100)
+    two = tiles.coverage_share_tiled(munis, layers, tile_size=100, workers=2)
+    pd.testing.assert_frame_equal(two, one, check_exact=True)
+    grid = read_coverage(layers["5g"])
+    serial, parallel = Overlay(munis, grid), Overlay(munis, grid, workers=2)
+    np.testing.assert_array_equal(parallel.fraction, serial.fraction)
+    pd.testing.assert_frame_equal(parallel.share(layers), serial.share(layers), check_exact=True)
+    with pytest.raises(ParameterError, match="`workers` must be at least 1, got 0"):
+        tiles.coverage_share_tiled(munis, layers, workers=0)
+
+
+def test_cli_tiled_equals_in_memory(demo, tmp_path):
+    munis, layers = demo
+    args = ["overlay", str(datasets.demo_municipalities()), "--quiet"]
+    for name, path in layers.items():
+        args += ["--layer", f"{name}={path}"]
+    result = CliRunner().invoke(
+        main, [*args, "--tiled", "--workers", "2", "--out", str(tmp_path / "t.csv")]
+    )
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(tmp_path / "t.csv", dtype={"ags": str}).set_index("ags")
+    expected = coverage_share(munis, layers)
+    np.testing.assert_allclose(written[list(expected.columns)], expected, atol=1e-6)
+    result = CliRunner().invoke(main, [*args, "--workers", "0", "--out", str(tmp_path / "x.csv")])
+    assert result.exit_code == 2 and "--workers" in result.output
 
 
 def test_tiles_need_one_grid(demo):

@@ -9,7 +9,7 @@ import click
 import geopandas as gpd
 import pandas as pd
 
-from ruhrgeo import figures, maps, spatial, spillover
+from ruhrgeo import figures, maps, spatial, spillover, tiles
 from ruhrgeo._cli_args import (
     InputError,
     friendly,
@@ -55,7 +55,7 @@ def demo(out_dir: Path, quiet: bool) -> None:
 def _on_cluster(
     munis: gpd.GeoDataFrame,
     paths: dict[str, str],
-    weights: Path | None,
+    weights: str | None,
     scheduler: str,
     *,
     progress: bool,
@@ -77,7 +77,7 @@ def _on_cluster(
             munis,
             paths,
             client=client,
-            weights=str(weights) if weights else None,
+            weights=weights,
             progress=progress,
         )
 
@@ -106,6 +106,18 @@ def _on_cluster(
 @click.option("--name-col", help="Name column of the boundaries (default GEN/name).")
 @out_option("Output .csv or .gpkg (with geometries).")
 @click.option("--scheduler", help="Run the tiles on a Dask cluster (e.g. tcp://scheduler:8786).")
+@click.option(
+    "--tiled",
+    is_flag=True,
+    help="Read raster layers window by window: memory follows the tile (layers on one grid).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes on this machine for the exact fractions (tiles in parallel).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @friendly
 def overlay(
@@ -121,6 +133,8 @@ def overlay(
     name_col: str | None,
     out_path: Path,
     scheduler: str | None,
+    tiled: bool,
+    workers: int,
     quiet: bool,
 ) -> None:
     """Exact coverage share of every municipality in BOUNDARIES, per layer."""
@@ -135,31 +149,39 @@ def overlay(
         if unknown:
             raise InputError(f"{option} names unknown layer(s) {unknown}; layers: {sorted(paths)}")
     munis = read_municipalities(boundaries, layer=boundary_layer, id_col=id_col, name_col=name_col)
-    if scheduler:
+    if scheduler or tiled:
         if column_of or threshold_of or unit_of or weights_column:
+            option = "--scheduler" if scheduler else "--tiled"
             raise InputError(
-                "--scheduler runs on raster layers (GeoTIFF/COG) that the workers read by "
-                "window; convert grid CSVs or GeoPackages to GeoTIFF first"
+                f"{option} runs on raster layers (GeoTIFF/COG) read by window; convert grid "
+                "CSVs or GeoPackages to GeoTIFF first"
             )
-        shares = _on_cluster(munis, paths, weights, scheduler, progress=not quiet)
-        result = munis[["name", munis.geometry.name]].join(shares)
-        write_table(result, out_path)
-        click.echo(f"wrote {len(result)} municipalities x {len(paths)} layers to {out_path}")
-        return
-    grids = {
-        name: read_coverage(
-            path,
-            column=column_of.get(name),
-            unit=unit_of.get(name),
-            threshold=number(threshold_of[name], "--threshold") if name in threshold_of else None,
+        weight_path = str(weights) if weights else None
+        if scheduler:
+            shares = _on_cluster(munis, paths, weight_path, scheduler, progress=not quiet)
+        else:
+            shares = tiles.coverage_share_tiled(
+                munis, paths, weights=weight_path, workers=workers, progress=not quiet
+            )
+    else:
+        grids = {
+            name: read_coverage(
+                path,
+                column=column_of.get(name),
+                unit=unit_of.get(name),
+                threshold=number(threshold_of[name], "--threshold")
+                if name in threshold_of
+                else None,
+            )
+            for name, path in paths.items()
+        }
+        weight_grid = read_coverage(weights, column=weights_column) if weights else None
+        shares = coverage_share(
+            munis, grids, weights=weight_grid, workers=workers, progress=not quiet
         )
-        for name, path in paths.items()
-    }
-    weight_grid = read_coverage(weights, column=weights_column) if weights else None
-    shares = coverage_share(munis, grids, weights=weight_grid, progress=not quiet)
     result = munis[["name", munis.geometry.name]].join(shares)
     write_table(result, out_path)
-    click.echo(f"wrote {len(result)} municipalities x {len(grids)} layers to {out_path}")
+    click.echo(f"wrote {len(result)} municipalities x {len(paths)} layers to {out_path}")
 
 
 @main.command()

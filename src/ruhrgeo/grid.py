@@ -157,7 +157,7 @@ def check_range(values: np.ndarray, nodata: np.ndarray, unit: str, spec: GridSpe
         allowed = "0 or 1" if unit == "binary" else f"{low:g} to {high:g}"
         raise ValueRangeError(
             f"{int(bad.sum())} cell(s) lie outside the range of unit {unit!r} ({allowed}); "
-            f"e.g. value {values[row, col]!r} in the cell with lower-left corner "
+            f"e.g. value {float(values[row, col]):g} in the cell with lower-left corner "
             f"x={x:.0f}, y={y + spec.transform.e:.0f}; give the right `unit` "
             "(or `threshold` for counts) or mark such cells as nodata"
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import warnings
@@ -28,7 +29,7 @@ from ruhrgeo.errors import (
 )
 from ruhrgeo.grid import Grid, GridSpec
 from ruhrgeo.regrid import regrid
-from ruhrgeo.tiles import combine, tile_fractions, tiles, window_cells
+from ruhrgeo.tiles import Tile, combine, local_mapper, tile_fractions, tiles, window_cells
 
 __all__ = ["Overlay", "coverage_share"]
 
@@ -51,6 +52,9 @@ class Overlay:
     grid
         A :class:`~ruhrgeo.grid.Grid`, its :class:`~ruhrgeo.grid.GridSpec`, or a path
         read with :func:`~ruhrgeo.read_coverage`. Only its geometry is used.
+    workers
+        Compute the fractions in this many processes (tiles in parallel; see
+        :func:`ruhrgeo.tiles.processes`).
     progress
         Show a progress bar.
 
@@ -73,6 +77,7 @@ class Overlay:
         municipalities: gpd.GeoDataFrame,
         grid: LayerSource | GridSpec,
         *,
+        workers: int = 1,
         progress: bool = False,
     ) -> None:
         munis = read_municipalities(municipalities)
@@ -90,7 +95,7 @@ class Overlay:
         self._window, row_off, col_off = spec.covering(tuple(munis.total_bounds))
         self._offsets = (row_off, col_off)
         self.fingerprint = fingerprint(munis)
-        self._index_cells(*_fractions(munis, self._window, progress))
+        self._index_cells(*_fractions(munis, self._window, workers, progress))
         if not (self.fraction * self._inside).any():
             raise NoOverlapError(_no_overlap_message(spec, munis))
 
@@ -250,6 +255,7 @@ def coverage_share(
     *,
     weights: LayerSource | None = None,
     by: GroupBy = None,
+    workers: int = 1,
     progress: bool = False,
 ) -> pd.DataFrame:
     """Exact percent of each municipality covered by each layer.
@@ -267,6 +273,8 @@ def coverage_share(
         Optional count grid (population, households), any grid or CRS.
     by
         A column of ``municipalities`` or a Series indexed by AGS to aggregate to.
+    workers
+        Processes for the exact fractions (see :class:`Overlay`).
     progress
         Show progress bars.
 
@@ -295,7 +303,7 @@ def coverage_share(
     for name, grid in grids.items():
         idx = next((i for i, o in enumerate(overlays) if o.spec.same_as(grid.spec)), None)
         if idx is None:
-            overlays.append(Overlay(munis, grid, progress=progress))
+            overlays.append(Overlay(munis, grid, workers=workers, progress=progress))
             idx = len(overlays) - 1
         by_spec.setdefault(idx, []).append(name)
     parts = [
@@ -322,17 +330,24 @@ def fingerprint(munis: gpd.GeoDataFrame) -> str:
 
 
 def _fractions(
-    munis: gpd.GeoDataFrame, window: GridSpec, progress: bool
+    munis: gpd.GeoDataFrame, window: GridSpec, workers: int, progress: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(municipality number, cell number in ``window``, fraction) of every touched cell,
     computed tile by tile so that memory follows the tile, not the window."""
-    geometries = munis.geometry.to_numpy()
-    tree = shapely.STRtree(geometries)
-    parts = []
-    for tile in tqdm(tiles(window), desc="overlay", unit="tile", disable=not progress):
-        muni, local, fraction = tile_fractions(geometries, tree, window, tile)
-        parts.append((muni, window_cells(local, tile, window), fraction))
+    work = tiles(window)
+    parts = local_mapper(workers)(
+        functools.partial(_window_fractions, geometries=munis.geometry.to_numpy(), window=window),
+        work,
+    )
+    parts = tqdm(parts, total=len(work), desc="overlay", unit="tile", disable=not progress)
     return tuple(np.concatenate(arrays) for arrays in zip(*parts, strict=True))  # type: ignore[return-value]
+
+
+def _window_fractions(
+    tile: Tile, *, geometries: np.ndarray, window: GridSpec
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    muni, local, fraction = tile_fractions(geometries, shapely.STRtree(geometries), window, tile)
+    return muni, window_cells(local, tile, window), fraction
 
 
 def check_overlap(spec: GridSpec, munis: gpd.GeoDataFrame) -> None:

@@ -11,29 +11,38 @@ to the whole, so tiles can run in any order, in one process or on a Dask cluster
 from __future__ import annotations
 
 import functools
+import itertools
+import multiprocessing as mp
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import rasterio
-import scipy.sparse
 import shapely
 from affine import Affine
 from exactextract import exact_extract
+from exactextract.feature import Feature, FeatureSource
 from exactextract.raster import NumPyRasterSource
 from pyproj import CRS
-from rasterio.enums import Resampling
+from rasterio.enums import MaskFlags
 from rasterio.windows import Window
 from tqdm.auto import tqdm
 
 from ruhrgeo._validate import existing_path, require_projected
 from ruhrgeo.boundaries import read_municipalities
 from ruhrgeo.coverage import CSV_SUFFIXES, VECTOR_SUFFIXES, read_coverage
-from ruhrgeo.errors import CRSMissingError, FileFormatError, GridMismatchError, UnitError
-from ruhrgeo.grid import Grid, GridSpec, check_range, infer_unit
+from ruhrgeo.errors import (
+    CRSMissingError,
+    FileFormatError,
+    GridMismatchError,
+    ParameterError,
+    UnitError,
+)
+from ruhrgeo.grid import Grid, GridSpec, check_range
 
 TILE = 2048  # cells per side: 4 M cells, a few tens of MB per layer and tile
 
@@ -55,8 +64,12 @@ class Tile:
         return GridSpec(transform, (self.rows, self.cols), window.crs)
 
 
-def tiles(window: GridSpec, size: int = TILE) -> list[Tile]:
+def tiles(window: GridSpec, size: int = TILE, origin: tuple[int, int] = (0, 0)) -> list[Tile]:
     """The tiles covering ``window``, row by row.
+
+    ``origin`` is the window's first cell in the layers' grid; tile edges then fall on
+    multiples of ``size`` in that grid, so that they meet the blocks of a tiled GeoTIFF
+    and no block is decompressed twice.
 
     Examples
     --------
@@ -64,13 +77,17 @@ def tiles(window: GridSpec, size: int = TILE) -> list[Tile]:
     >>> window = GridSpec(Affine(100, 0, 0, 0, -100, 500), (5, 3), 25832)
     >>> [(t.row0, t.col0, t.rows, t.cols) for t in tiles(window, size=2)][:3]
     [(0, 0, 2, 2), (0, 2, 2, 1), (2, 0, 2, 2)]
+    >>> [(t.row0, t.rows) for t in tiles(window, size=2, origin=(1, 0))][::2]
+    [(0, 1), (1, 2), (3, 2)]
     """
-    rows, cols = window.shape
-    return [
-        Tile(r, c, min(size, rows - r), min(size, cols - c))
-        for r in range(0, rows, size)
-        for c in range(0, cols, size)
-    ]
+    rows = _cuts(window.shape[0], size, origin[0])
+    cols = _cuts(window.shape[1], size, origin[1])
+    return [Tile(r0, c0, r1 - r0, c1 - c0) for r0, r1 in rows for c0, c1 in cols]
+
+
+def _cuts(length: int, size: int, offset: int) -> list[tuple[int, int]]:
+    edges = [0, *range((-offset) % size or size, length, size), length]
+    return list(itertools.pairwise(edges))
 
 
 def tile_fractions(
@@ -78,7 +95,8 @@ def tile_fractions(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(municipality number, cell number in the tile, fraction) of the cells of one tile.
 
-    ``geometries`` are the municipalities in the window's CRS, ``tree`` their STRtree.
+    ``geometries`` are the municipalities in the window's CRS, ``tree`` their STRtree. The
+    entries of one municipality are contiguous.
     """
     spec = tile.spec(window)
     hits = np.sort(tree.query(shapely.box(*spec.bounds), predicate="intersects"))
@@ -87,13 +105,46 @@ def tile_fractions(
     raster = NumPyRasterSource(
         np.zeros(spec.shape, dtype=np.uint8), *spec.bounds, srs_wkt=spec.crs.to_wkt()
     )
-    frame = gpd.GeoDataFrame(geometry=geometries[hits], crs=spec.crs)
-    out = exact_extract(raster, frame, ["cell_id", "coverage"], output="pandas")
+    features = _WKBFeatures(shapely.to_wkb(geometries[hits]), spec.crs.to_wkt())
+    out = exact_extract(raster, features, ["cell_id", "coverage"], output="pandas")
     cells = out["cell_id"].to_numpy()
     lengths = np.fromiter((len(c) for c in cells), dtype=np.int64, count=len(cells))
     muni = np.repeat(hits.astype(np.int64), lengths)
     local = np.concatenate(cells).astype(np.int64)
     return muni, local, np.concatenate(out["coverage"].to_numpy()).astype(np.float64)
+
+
+class _WKBFeatures(FeatureSource):
+    """Geometries handed to exactextract as WKB: a quarter faster than a GeoDataFrame,
+    which exactextract serialises to GeoJSON feature by feature."""
+
+    def __init__(self, wkb: np.ndarray, srs_wkt: str) -> None:
+        super().__init__()
+        self._wkb, self._srs_wkt = wkb, srs_wkt
+
+    def count(self) -> int:
+        return len(self._wkb)
+
+    def __iter__(self) -> Iterator[_WKBFeature]:
+        return map(_WKBFeature, self._wkb)
+
+    def srs_wkt(self) -> str:
+        return self._srs_wkt
+
+
+class _WKBFeature(Feature):
+    def __init__(self, wkb: bytes) -> None:
+        Feature.__init__(self)
+        self._wkb = wkb
+
+    def geometry(self) -> bytes:
+        return self._wkb
+
+    def fields(self) -> list[str]:
+        return []
+
+    def set_geometry_format(self) -> str:
+        return "wkb"
 
 
 def window_cells(local: np.ndarray, tile: Tile, window: GridSpec) -> np.ndarray:
@@ -102,55 +153,96 @@ def window_cells(local: np.ndarray, tile: Tile, window: GridSpec) -> np.ndarray:
     return (rows + tile.row0) * window.shape[1] + cols + tile.col0
 
 
-def read_tile(
-    source: Source, grid: GridSpec, row_off: int, col_off: int, tile: Tile
-) -> tuple[np.ndarray, np.ndarray]:
-    """Values and nodata mask of ``source`` (on ``grid``) under ``tile`` of ``window``.
+@dataclass(frozen=True)
+class TileCells:
+    """Where the entries of one tile (cells touched by a municipality) lie in the layers' grid.
 
-    ``grid`` cell ``(r + row_off, c + col_off)`` is window cell ``(r, c)``; cells beyond the
-    grid are nodata. Rasters are read by window, other sources in full.
+    ``window`` is the part of the grid under the tile (None when the tile lies beyond the
+    grid), ``flat`` each entry's cell number in that part and ``outside`` which entries lie
+    beyond the grid (None: none).
     """
-    r0, c0 = tile.row0 + row_off, tile.col0 + col_off
-    rr0, cc0 = max(r0, 0), max(c0, 0)
-    rr1 = min(r0 + tile.rows, grid.shape[0])
-    cc1 = min(c0 + tile.cols, grid.shape[1])
-    values = np.zeros((tile.rows, tile.cols))
-    nodata = np.ones((tile.rows, tile.cols), dtype=bool)
-    if rr1 <= rr0 or cc1 <= cc0:
+
+    window: Window | None
+    flat: np.ndarray
+    outside: np.ndarray | None
+
+    @classmethod
+    def locate(
+        cls, local: np.ndarray, tile: Tile, offsets: tuple[int, int], shape: tuple[int, int]
+    ) -> TileCells:
+        """The entries with cell numbers ``local`` in ``tile`` on a grid of ``shape``; window
+        cell ``(r, c)`` is grid cell ``(r + offsets[0], c + offsets[1])``."""
+        r0, c0 = tile.row0 + offsets[0], tile.col0 + offsets[1]
+        rr0, cc0 = max(r0, 0), max(c0, 0)
+        height, width = min(r0 + tile.rows, shape[0]) - rr0, min(c0 + tile.cols, shape[1]) - cc0
+        if height <= 0 or width <= 0:
+            return cls(None, np.zeros_like(local), np.ones(local.shape, dtype=bool))
+        rows, cols = np.divmod(local, tile.cols)
+        rows += r0 - rr0
+        cols += c0 - cc0
+        flat = rows * width + cols
+        window = Window(cc0, rr0, width, height)
+        if (height, width) == (tile.rows, tile.cols):  # the whole tile lies on the grid
+            return cls(window, flat, None)
+        outside = (rows < 0) | (rows >= height) | (cols < 0) | (cols >= width)
+        return cls(window, np.where(outside, 0, flat), outside)
+
+    def read(self, source: Source) -> tuple[np.ndarray, np.ndarray | None]:
+        """The entries' values in the source's own dtype and their nodata (None: none).
+
+        Rasters are read by window: nodata from the file's nodata value, its mask band
+        (or alpha) and NaN; cells beyond the grid are nodata.
+        """
+        if self.window is None:
+            return np.zeros(self.flat.shape), self.outside
+        rows, cols = self.window.toslices()
+        if isinstance(source, Grid):
+            values = np.take(source.values[rows, cols], self.flat)
+            nodata = np.take(source.nodata[rows, cols], self.flat)
+        else:
+            with rasterio.open(source) as ds:
+                values = ds.read(1, window=self.window).ravel().take(self.flat)
+                nodata = _nodata(ds, self.window, values, self.flat)
+        if values.dtype.kind == "f":
+            nodata = np.isnan(values) if nodata is None else nodata | np.isnan(values)
+        if self.outside is not None:
+            nodata = self.outside if nodata is None else nodata | self.outside
         return values, nodata
-    target = (slice(rr0 - r0, rr1 - r0), slice(cc0 - c0, cc1 - c0))
-    if isinstance(source, Grid):
-        values[target] = source.values[rr0:rr1, cc0:cc1]
-        nodata[target] = source.nodata[rr0:rr1, cc0:cc1]
-    else:
-        with rasterio.open(source) as ds:
-            data = ds.read(1, window=Window(cc0, rr0, cc1 - cc0, rr1 - rr0), masked=True)
-        values[target] = np.asarray(data.data, dtype=np.float64)
-        nodata[target] = np.ma.getmaskarray(data) | ~np.isfinite(values[target])
-    return values, nodata
+
+
+def _nodata(ds: rasterio.DatasetReader, window: Window, values: np.ndarray, flat: np.ndarray):
+    flags = ds.mask_flag_enums[0]
+    if MaskFlags.per_dataset in flags or MaskFlags.alpha in flags:
+        return ds.read_masks(1, window=window).ravel().take(flat) == 0
+    if ds.nodata is None:
+        return None
+    if np.isnan(ds.nodata):
+        return None  # NaN is nodata anyway
+    return values == ds.nodata
 
 
 @dataclass(frozen=True)
 class Layer:
-    """A coverage layer as the tiles see it: where to read it, its grid and scale."""
+    """A coverage layer as the tiles see it: where to read it, its grid and unit."""
 
     source: Source
     spec: GridSpec
-    unit: str  # binary or percent; checked again on every tile's values
+    unit: str | None  # binary or percent; None: a raster's, inferred from its cells
 
-    @property
-    def scale(self) -> float:
-        """100 for binary layers (0/1 -> percent), 1 for percent layers."""
-        return 100.0 if self.unit == "binary" else 1.0
+
+def scale(unit: str) -> float:
+    """100 for binary layers (0/1 -> percent), 1 for percent layers."""
+    return 100.0 if unit == "binary" else 1.0
 
 
 def describe_layers(layers: Mapping[str, Source]) -> dict[str, Layer]:
     """Check the layers once (units, a shared grid) and keep what the tiles need.
 
-    Rasters are not read here: their grid comes from the file's header and their unit from
-    a 1/16 overview (nearest cells); every tile then checks its own values against that
-    unit, so an out-of-range cell still raises :class:`~ruhrgeo.errors.ValueRangeError`.
-    Grid CSVs and GeoPackages are read once into memory.
+    Rasters are not read here, only their headers: their unit is inferred from the values
+    of the cells that lie in the municipalities as the tiles read them (binary when all are
+    0 or 1, else percent; a value outside 0-100 raises
+    :class:`~ruhrgeo.errors.ValueRangeError`). Grid CSVs and GeoPackages are read once into
+    memory.
     """
     out: dict[str, Layer] = {}
     for name, source in layers.items():
@@ -160,7 +252,7 @@ def describe_layers(layers: Mapping[str, Source]) -> dict[str, Layer]:
             grid = read_coverage(source)
             layer = Layer(grid, grid.spec, grid.unit)
         else:
-            layer = _raster_layer(str(source))
+            layer = Layer(str(source), _raster_spec(str(source)), None)
         if layer.unit == "count":
             raise UnitError(f"layer {name!r} holds counts; give `threshold=` first")
         out[name] = layer
@@ -174,7 +266,7 @@ def describe_layers(layers: Mapping[str, Source]) -> dict[str, Layer]:
     return out
 
 
-def _raster_layer(path: str) -> Layer:
+def _raster_spec(path: str) -> GridSpec:
     existing_path(path, "layers")
     try:
         with rasterio.open(path) as ds:
@@ -182,13 +274,9 @@ def _raster_layer(path: str) -> Layer:
                 raise CRSMissingError(
                     f"raster {path!r} has no CRS; assign one (gdal_edit.py -a_srs)"
                 )
-            spec = GridSpec(ds.transform, (ds.height, ds.width), CRS.from_wkt(ds.crs.to_wkt()))
-            shape = (max(1, ds.height // 16), max(1, ds.width // 16))
-            sample = ds.read(1, out_shape=shape, masked=True, resampling=Resampling.nearest)
+            return GridSpec(ds.transform, (ds.height, ds.width), CRS.from_wkt(ds.crs.to_wkt()))
     except rasterio.errors.RasterioIOError as exc:
         raise FileFormatError(f"layer {path!r} cannot be read as a raster ({exc})") from None
-    values = np.asarray(sample.data, dtype=np.float64)
-    return Layer(path, spec, infer_unit(values, np.ma.getmaskarray(sample) | ~np.isfinite(values)))
 
 
 def tile_sums(
@@ -201,25 +289,82 @@ def tile_sums(
     weights: Source | None = None,
 ) -> dict[str, np.ndarray]:
     """Per-municipality sums of one tile: ``total`` (area or weight) and, per layer,
-    ``<name>:covered`` and ``<name>:with_data``. Pure: reads files, returns arrays."""
+    ``<name>:covered`` and ``<name>:with_data``. Pure: reads files, returns arrays.
+
+    Works on the tile's entries only (the cells some municipality touches), in each
+    layer's own dtype: one gather, one product and one segmented sum per layer.
+    """
     n = len(geometries)
-    tree = shapely.STRtree(geometries)
-    muni, in_tile, fraction = tile_fractions(geometries, tree, window, tile)
-    base = fraction
-    first = next(iter(layers.values()))
+    muni, local, base = tile_fractions(geometries, shapely.STRtree(geometries), window, tile)
+    cells = TileCells.locate(local, tile, offsets, next(iter(layers.values())).spec.shape)
+    # entries of one municipality are contiguous: sum them by segments
+    starts = np.flatnonzero(np.diff(muni, prepend=-1))
+
+    def per_municipality(values: np.ndarray) -> np.ndarray:
+        out = np.zeros(n)
+        if starts.size:
+            out[muni[starts]] = np.add.reduceat(values, starts)
+        return out
+
     if weights is not None:
-        w, w_nodata = read_tile(weights, first.spec, *offsets, tile)
-        base = fraction * np.where(w_nodata, 0.0, w).ravel()[in_tile]
-    # municipality x cell matrix of fraction (x weight): one product per layer
-    weights_of = scipy.sparse.csr_matrix((base, (muni, in_tile)), shape=(n, tile.rows * tile.cols))
-    sums = {"total": np.asarray(weights_of.sum(axis=1)).ravel()}
+        w, w_nodata = cells.read(weights)
+        base = base * (w if w_nodata is None else np.where(w_nodata, 0, w))
+    total = per_municipality(base)
+    sums = {"total": total}
+    product = np.empty_like(base)
     for name, layer in layers.items():
-        values, nodata = read_tile(layer.source, layer.spec, *offsets, tile)
-        check_range(values, nodata, layer.unit, tile.spec(window))
-        valid = ~nodata.ravel()
-        sums[f"{name}:with_data"] = weights_of @ valid.astype(np.float64)
-        sums[f"{name}:covered"] = weights_of @ np.where(valid, values.ravel() * layer.scale, 0.0)
+        values, nodata = cells.read(layer.source)
+        with_data = total
+        if nodata is not None and nodata.any():
+            values = np.where(nodata, 0, values)
+            with_data = per_municipality(np.where(nodata, 0.0, base))
+        _check_entries(values, layer.unit or "percent", local, tile, window)
+        np.multiply(base, values, out=product)
+        sums[f"{name}:with_data"] = with_data
+        sums[f"{name}:covered"] = per_municipality(product)
+        if layer.unit is None:  # binary only if every tile finds 0/1 only: scaled at the end
+            sums[f"{name}:nonbinary"] = np.array([float(_nonbinary(values))])
+        else:
+            sums[f"{name}:covered"] *= scale(layer.unit)
     return sums
+
+
+def _nonbinary(values: np.ndarray) -> bool:
+    if values.size == 0:
+        return False
+    if values.dtype.kind == "f":
+        return not ((values == 0) | (values == 1)).all()
+    return bool(values.max() > 1)
+
+
+def apply_units(sums: dict[str, np.ndarray], layers: Mapping[str, Layer]) -> dict[str, np.ndarray]:
+    """Scale the summed layers whose unit was inferred: binary (x 100) when no tile found a
+    value other than 0 and 1."""
+    out = dict(sums)
+    for name, layer in layers.items():
+        if layer.unit is None:
+            unit = "percent" if out.pop(f"{name}:nonbinary")[0] else "binary"
+            out[f"{name}:covered"] = out[f"{name}:covered"] * scale(unit)
+    return out
+
+
+def _check_entries(
+    values: np.ndarray, unit: str, local: np.ndarray, tile: Tile, window: GridSpec
+) -> None:
+    """Raise ValueRangeError when an entry's value (nodata set to 0) is outside ``unit``."""
+    if values.size == 0:
+        return
+    low, high = (0, 1) if unit == "binary" else (0, 100)
+    ok = values.min() >= low and values.max() <= high
+    if ok and unit == "binary" and values.dtype.kind == "f":
+        ok = bool(((values == 0) | (values == 1)).all())
+    if not ok:  # the rare path: rebuild the tile to report the first bad cell and its place
+        grid = np.zeros(tile.rows * tile.cols, dtype=np.float64)
+        grid[local] = values
+        checked = np.ones(tile.rows * tile.cols, dtype=bool)
+        checked[local] = False
+        shape = (tile.rows, tile.cols)
+        check_range(grid.reshape(shape), checked.reshape(shape), unit, tile.spec(window))
 
 
 def add(parts: Iterable[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
@@ -249,14 +394,16 @@ def coverage_share_tiled(
     *,
     weights: Source | None = None,
     tile_size: int = TILE,
-    mapper: Callable[..., Iterable[dict[str, np.ndarray]]] = map,
+    workers: int = 1,
+    mapper: Callable[..., Iterable[dict[str, np.ndarray]]] | None = None,
     progress: bool = False,
 ) -> pd.DataFrame:
     """:func:`~ruhrgeo.coverage_share` by tiles, with memory bounded by the tile.
 
     All layers (and ``weights``) must lie on one grid; rasters are read window by window,
-    so a national 25 m layer never has to fit in memory. ``mapper`` runs
-    :func:`tile_sums` over the tiles (``map`` here; :mod:`ruhrgeo.distributed` passes a Dask
+    so a national 25 m layer never has to fit in memory. ``workers`` > 1 runs the tiles in
+    that many processes of this machine (see :func:`processes`); ``mapper`` runs
+    :func:`tile_sums` over the tiles instead (:mod:`ruhrgeo.distributed` passes a Dask
     client's). Results equal :meth:`~ruhrgeo.Overlay.share` to rounding.
 
     Examples
@@ -286,7 +433,8 @@ def coverage_share_tiled(
     check_overlap(spec, munis)
     window, row_off, col_off = spec.covering(tuple(munis.total_bounds))
     geometries = munis.geometry.to_numpy()
-    work = tiles(window, tile_size)
+    work = tiles(window, tile_size, origin=(row_off, col_off))
+    mapper = mapper or local_mapper(workers)
     parts = mapper(
         functools.partial(
             tile_sums,
@@ -300,8 +448,52 @@ def coverage_share_tiled(
     )
     # counted as results arrive, so that the bar is true on a cluster too
     parts = tqdm(parts, total=len(work), desc="tiles", unit="tile", disable=not progress)
-    sums = add(parts)
+    sums = apply_units(add(parts), described)
     result = combine(sums, described, munis.index)
     with_data = {name: sums[f"{name}:with_data"] for name in described}
     warn_no_data(munis.index, sums["total"], with_data, weights is not None)
     return result
+
+
+def local_mapper(workers: int) -> Callable[..., Iterable[Any]]:
+    """``map`` for one worker, :func:`processes` for more."""
+    if workers < 1:
+        raise ParameterError(f"`workers` must be at least 1, got {workers}")
+    return processes(workers) if workers > 1 else map
+
+
+def processes(workers: int) -> Callable[..., Iterator[Any]]:
+    """A ``mapper`` that runs a function over items in ``workers`` processes, in order.
+
+    The function (with the geometries it carries) goes to each process once. Processes
+    start with multiprocessing's default method (fork on Linux up to Python 3.13: no
+    import cost; spawn or forkserver elsewhere, where scripts need the usual
+    ``if __name__ == "__main__":`` guard); ``multiprocessing.set_start_method`` changes it.
+
+    Examples
+    --------
+    >>> list(processes(2)(abs, [-1, 2, -3]))
+    [1, 2, 3]
+    """
+    if workers < 1:
+        raise ParameterError(f"`workers` must be at least 1, got {workers}")
+
+    def run(function: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        # the platform's default start method, or the one the caller set
+        with mp.get_context().Pool(workers, initializer=_install, initargs=(function,)) as pool:
+            yield from pool.imap(_run_task, items)
+
+    return run
+
+
+_task: Callable[[Any], Any] | None = None  # the function of a worker process, set once
+
+
+def _install(function: Callable[[Any], Any]) -> None:
+    global _task
+    _task = function
+
+
+def _run_task(item: Any) -> Any:
+    assert _task is not None
+    return _task(item)
