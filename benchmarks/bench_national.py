@@ -101,7 +101,7 @@ def _percent_scale(paths) -> np.ndarray:
     )
 
 
-def job_ruhrgeo(paths, scheduler_workers=None):
+def job_ruhrgeo(paths, scheduler_workers=None, workers=1):
     from ruhrgeo import tiles
 
     munis = municipalities()
@@ -122,7 +122,7 @@ def job_ruhrgeo(paths, scheduler_workers=None):
             elapsed = time.perf_counter() - start
     else:
         start = time.perf_counter()
-        result = tiles.coverage_share_tiled(munis, layers)
+        result = tiles.coverage_share_tiled(munis, layers, workers=workers)
         elapsed = time.perf_counter() - start
     shares = result[[c for c in result.columns if not c.endswith("_nodata")]]
     return elapsed, shares.to_numpy().tolist()
@@ -148,13 +148,16 @@ def job_rasterstats(paths):
     return elapsed, (np.array(means, dtype=float).T * _percent_scale(paths)).tolist()
 
 
-def _peak_rss() -> int:
-    """This process's peak resident memory in bytes (VmHWM; ru_maxrss would include the
-    parent's, which survives fork and exec on Linux)."""
+def _peak_rss() -> tuple[int, int]:
+    """Peak resident memory in bytes of this process (VmHWM; ru_maxrss would include the
+    parent's, which survives fork and exec on Linux) and of its largest child process
+    (pool or Dask workers; forked children share pages with this one, so adding the two
+    overstates)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+            return int(line.split()[1]) * 1024, children
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, children
 
 
 def _child(queue, name, args):
@@ -163,43 +166,51 @@ def _child(queue, name, args):
 
 
 def measure(name, *args, runs):
-    times, rss, values = [], [], None
+    times, rss, child_rss, values = [], [], [], None
     for _ in range(runs):
         queue = mp.get_context("spawn").Queue()
         proc = mp.get_context("spawn").Process(target=_child, args=(queue, name, args))
         proc.start()
-        (elapsed, values), peak = queue.get()
+        (elapsed, values), (peak, child_peak) = queue.get()
         proc.join()
         times.append(elapsed)
         rss.append(peak)
+        child_rss.append(child_peak)
     return {
         "median_s": statistics.median(times),
         "runs_s": times,
         "peak_rss_gb": max(rss) / 1e9,
+        "peak_rss_largest_child_gb": max(child_rss) / 1e9,
         "values": values,
     }
 
 
 def floor(work: Path) -> None:
-    """What the design cannot go below: exact fractions for Germany, and reading 24 layers."""
+    """What one process cannot go below: exact fractions for Germany, and reading the 24
+    layers' tile windows (decompression only, native dtype)."""
     import shapely
 
     from ruhrgeo import tiles
 
     munis = municipalities()
     paths = make_layers(work, with_25m=False)["100m"]
-    layer = tiles.describe_layers({"a": str(paths[0])})["a"]
-    window, row_off, col_off = layer.spec.covering(tuple(munis.total_bounds))
+    spec = tiles.describe_layers({"a": str(paths[0])})["a"].spec
+    window, row_off, col_off = spec.covering(tuple(munis.total_bounds))
     geometries = munis.geometry.to_numpy()
     tree = shapely.STRtree(geometries)
+    work_tiles = tiles.tiles(window, origin=(row_off, col_off))
     start, entries = time.perf_counter(), 0
-    for tile in tiles.tiles(window):
+    for tile in work_tiles:
         entries += len(tiles.tile_fractions(geometries, tree, window, tile)[2])
     fractions = time.perf_counter() - start
     start = time.perf_counter()
     for path in paths:
-        for tile in tiles.tiles(window):
-            tiles.read_tile(str(path), layer.spec, row_off, col_off, tile)
+        for tile in work_tiles:
+            with rasterio.open(path) as ds:
+                r0, c0 = max(tile.row0 + row_off, 0), max(tile.col0 + col_off, 0)
+                r1 = min(tile.row0 + row_off + tile.rows, ds.height)
+                c1 = min(tile.col0 + col_off + tile.cols, ds.width)
+                ds.read(1, window=Window(c0, r0, c1 - c0, r1 - r0))
     reading = time.perf_counter() - start
     print(
         f"exact fractions: {fractions:.1f} s ({entries / 1e6:.1f} M entries); "
@@ -223,22 +234,29 @@ def main() -> None:
     three, all24 = layers["100m"][:3], layers["100m"]
     plan = {
         "exactextract, 3 layers 100 m": ("job_exactextract", three),
-        "ruhrgeo cold, 3 layers 100 m": ("job_ruhrgeo", three),
+        "ruhrgeo cold 1 process, 3 layers 100 m": ("job_ruhrgeo", three),
+        "ruhrgeo cold 2 processes, 3 layers 100 m": ("job_ruhrgeo", three, None, 2),
         "exactextract, 24 layers 100 m": ("job_exactextract", all24),
-        "ruhrgeo cold, 24 layers 100 m": ("job_ruhrgeo", all24),
+        "ruhrgeo cold 1 process, 24 layers 100 m": ("job_ruhrgeo", all24),
+        "ruhrgeo cold 2 processes, 24 layers 100 m": ("job_ruhrgeo", all24, None, 2),
     }
     if not args.skip_rasterstats:
         plan["rasterstats, 3 layers 100 m"] = ("job_rasterstats", three)
     if not args.skip_25m:
         plan["exactextract, 1 layer 25 m"] = ("job_exactextract", layers["25m"])
-        plan["ruhrgeo, 1 layer 25 m"] = ("job_ruhrgeo", layers["25m"])
-        plan["ruhrgeo Dask 1 worker, 25 m"] = ("job_ruhrgeo", layers["25m"], 1)
-        plan["ruhrgeo Dask 2 workers, 25 m"] = ("job_ruhrgeo", layers["25m"], 2)
+        plan["ruhrgeo 1 process, 1 layer 25 m"] = ("job_ruhrgeo", layers["25m"])
+        plan["ruhrgeo 2 processes, 1 layer 25 m"] = ("job_ruhrgeo", layers["25m"], None, 2)
+        plan["ruhrgeo Dask 1 worker, 1 layer 25 m"] = ("job_ruhrgeo", layers["25m"], 1)
+        plan["ruhrgeo Dask 2 workers, 1 layer 25 m"] = ("job_ruhrgeo", layers["25m"], 2)
     results = {}
     for label, (job, *job_args) in plan.items():
         results[label] = measure(job, *job_args, runs=args.runs)
         row = results[label]
-        print(f"{label:34s} {row['median_s']:8.1f} s  {row['peak_rss_gb']:.2f} GB", flush=True)
+        print(
+            f"{label:44s} {row['median_s']:8.1f} s  {row['peak_rss_gb']:.2f} GB "
+            f"(largest child {row['peak_rss_largest_child_gb']:.2f} GB)",
+            flush=True,
+        )
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     machine = f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB"
     summary = {
@@ -248,10 +266,7 @@ def main() -> None:
         "results": {},
     }
     for label, r in results.items():
-        case = label.split(", ", 1)[1].replace("1 layer 25 m", "1 layer 25 m")
-        ee = results.get(f"exactextract, {case}") or (
-            results.get("exactextract, 1 layer 25 m") if "25 m" in label else None
-        )
+        ee = results.get(f"exactextract, {label.split(', ', 1)[1]}")
         row = {k: v for k, v in r.items() if k != "values"}
         if ee and ee is not r:
             row["ratio_to_exactextract"] = r["median_s"] / ee["median_s"]

@@ -163,15 +163,15 @@ class Overlay:
             the area or weight with data, NaN without data) and ``<name>_nodata``
             (percent of the area or weight without data).
         """
-        grids = {name: _as_grid(source, f"layers[{name!r}]") for name, source in layers.items()}
-        for name, grid in grids.items():
-            self._check_layer(name, grid)
         weight = self._weights(weights)
         codes, labels = self._group_codes(by)
         base = self.fraction * weight
         n = len(labels)
         sums = {"total": np.bincount(codes, base, minlength=n)}
-        for name, grid in tqdm(grids.items(), desc="layers", unit="layer", disable=not progress):
+        # one layer in memory at a time
+        for name, source in tqdm(layers.items(), desc="layers", unit="layer", disable=not progress):
+            grid = _as_grid(source, f"layers[{name!r}]")
+            self._check_layer(name, grid)
             valid = self._inside & ~grid.nodata.ravel()[self._grid_cell]
             scale = 100.0 if grid.unit == "binary" else 1.0
             value = grid.values.ravel()[self._grid_cell].astype(np.float64)
@@ -180,8 +180,8 @@ class Overlay:
                 codes, np.where(valid, base * value * scale, 0.0), minlength=n
             )
         index_name = "ags" if by is None else (by if isinstance(by, str) else by.name or "group")
-        result = combine(sums, grids, pd.Index(labels, name=index_name))
-        with_data = {name: sums[f"{name}:with_data"] for name in grids}
+        result = combine(sums, layers, pd.Index(labels, name=index_name))
+        with_data = {name: sums[f"{name}:with_data"] for name in layers}
         warn_no_data(labels, sums["total"], with_data, weights is not None)
         return result
 

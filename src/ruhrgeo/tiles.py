@@ -95,13 +95,21 @@ def tile_fractions(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(municipality number, cell number in the tile, fraction) of the cells of one tile.
 
-    ``geometries`` are the municipalities in the window's CRS, ``tree`` their STRtree. The
-    entries of one municipality are contiguous.
+    ``geometries`` are the municipalities in the window's CRS, ``tree`` their STRtree.
     """
+    hits, lengths, local, fraction = _tile_entries(geometries, tree, window, tile)
+    return np.repeat(hits, lengths), local, fraction
+
+
+def _tile_entries(
+    geometries: np.ndarray, tree: shapely.STRtree, window: GridSpec, tile: Tile
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The municipalities touching ``tile``, their numbers of entries, and the entries (cell
+    number in the tile, fraction), one municipality after the other."""
     spec = tile.spec(window)
     hits = np.sort(tree.query(shapely.box(*spec.bounds), predicate="intersects"))
     if hits.size == 0:
-        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
+        return hits.astype(np.int64), np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
     raster = NumPyRasterSource(
         np.zeros(spec.shape, dtype=np.uint8), *spec.bounds, srs_wkt=spec.crs.to_wkt()
     )
@@ -109,9 +117,9 @@ def tile_fractions(
     out = exact_extract(raster, features, ["cell_id", "coverage"], output="pandas")
     cells = out["cell_id"].to_numpy()
     lengths = np.fromiter((len(c) for c in cells), dtype=np.int64, count=len(cells))
-    muni = np.repeat(hits.astype(np.int64), lengths)
-    local = np.concatenate(cells).astype(np.int64)
-    return muni, local, np.concatenate(out["coverage"].to_numpy()).astype(np.float64)
+    local = np.concatenate(cells).astype(np.int64, copy=False)
+    fraction = np.concatenate(out["coverage"].to_numpy()).astype(np.float64, copy=False)
+    return hits.astype(np.int64), lengths, local, fraction
 
 
 class _WKBFeatures(FeatureSource):
@@ -177,13 +185,13 @@ class TileCells:
         height, width = min(r0 + tile.rows, shape[0]) - rr0, min(c0 + tile.cols, shape[1]) - cc0
         if height <= 0 or width <= 0:
             return cls(None, np.zeros_like(local), np.ones(local.shape, dtype=bool))
+        window = Window(cc0, rr0, width, height)
+        if (height, width) == (tile.rows, tile.cols):  # the whole tile lies on the grid
+            return cls(window, local, None)
         rows, cols = np.divmod(local, tile.cols)
         rows += r0 - rr0
         cols += c0 - cc0
         flat = rows * width + cols
-        window = Window(cc0, rr0, width, height)
-        if (height, width) == (tile.rows, tile.cols):  # the whole tile lies on the grid
-            return cls(window, flat, None)
         outside = (rows < 0) | (rows >= height) | (cols < 0) | (cols >= width)
         return cls(window, np.where(outside, 0, flat), outside)
 
@@ -295,15 +303,18 @@ def tile_sums(
     layer's own dtype: one gather, one product and one segmented sum per layer.
     """
     n = len(geometries)
-    muni, local, base = tile_fractions(geometries, shapely.STRtree(geometries), window, tile)
+    hits, lengths, local, base = _tile_entries(
+        geometries, shapely.STRtree(geometries), window, tile
+    )
     cells = TileCells.locate(local, tile, offsets, next(iter(layers.values())).spec.shape)
     # entries of one municipality are contiguous: sum them by segments
-    starts = np.flatnonzero(np.diff(muni, prepend=-1))
+    some = lengths > 0
+    starts, muni = (np.cumsum(lengths) - lengths)[some], hits[some]
 
     def per_municipality(values: np.ndarray) -> np.ndarray:
         out = np.zeros(n)
         if starts.size:
-            out[muni[starts]] = np.add.reduceat(values, starts)
+            out[muni] = np.add.reduceat(values, starts)
         return out
 
     if weights is not None:
@@ -318,23 +329,15 @@ def tile_sums(
         if nodata is not None and nodata.any():
             values = np.where(nodata, 0, values)
             with_data = per_municipality(np.where(nodata, 0.0, base))
-        _check_entries(values, layer.unit or "percent", local, tile, window)
+        binary = _check_entries(values, layer.unit or "percent", local, tile, window)
         np.multiply(base, values, out=product)
         sums[f"{name}:with_data"] = with_data
         sums[f"{name}:covered"] = per_municipality(product)
         if layer.unit is None:  # binary only if every tile finds 0/1 only: scaled at the end
-            sums[f"{name}:nonbinary"] = np.array([float(_nonbinary(values))])
+            sums[f"{name}:nonbinary"] = np.array([0.0 if binary else 1.0])
         else:
             sums[f"{name}:covered"] *= scale(layer.unit)
     return sums
-
-
-def _nonbinary(values: np.ndarray) -> bool:
-    if values.size == 0:
-        return False
-    if values.dtype.kind == "f":
-        return not ((values == 0) | (values == 1)).all()
-    return bool(values.max() > 1)
 
 
 def apply_units(sums: dict[str, np.ndarray], layers: Mapping[str, Layer]) -> dict[str, np.ndarray]:
@@ -350,21 +353,26 @@ def apply_units(sums: dict[str, np.ndarray], layers: Mapping[str, Layer]) -> dic
 
 def _check_entries(
     values: np.ndarray, unit: str, local: np.ndarray, tile: Tile, window: GridSpec
-) -> None:
-    """Raise ValueRangeError when an entry's value (nodata set to 0) is outside ``unit``."""
+) -> bool:
+    """Raise ValueRangeError when an entry's value (nodata set to 0) is outside ``unit``;
+    else say whether all values are 0 or 1."""
     if values.size == 0:
-        return
-    low, high = (0, 1) if unit == "binary" else (0, 100)
-    ok = values.min() >= low and values.max() <= high
-    if ok and unit == "binary" and values.dtype.kind == "f":
-        ok = bool(((values == 0) | (values == 1)).all())
-    if not ok:  # the rare path: rebuild the tile to report the first bad cell and its place
-        grid = np.zeros(tile.rows * tile.cols, dtype=np.float64)
-        grid[local] = values
-        checked = np.ones(tile.rows * tile.cols, dtype=bool)
-        checked[local] = False
-        shape = (tile.rows, tile.cols)
-        check_range(grid.reshape(shape), checked.reshape(shape), unit, tile.spec(window))
+        return True
+    low = 0 if values.dtype.kind == "u" else values.min()
+    high = values.max()
+    binary = bool(low >= 0 and high <= 1) and (
+        values.dtype.kind != "f" or bool(((values == 0) | (values == 1)).all())
+    )
+    if (unit == "binary" and binary) or (unit == "percent" and low >= 0 and high <= 100):
+        return binary
+    # the rare path: rebuild the tile to report the first bad cell and its place
+    grid = np.zeros(tile.rows * tile.cols, dtype=np.float64)
+    grid[local] = values
+    checked = np.ones(tile.rows * tile.cols, dtype=bool)
+    checked[local] = False
+    shape = (tile.rows, tile.cols)
+    check_range(grid.reshape(shape), checked.reshape(shape), unit, tile.spec(window))
+    raise AssertionError("unreachable: check_range raises for a value out of range")
 
 
 def add(parts: Iterable[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
