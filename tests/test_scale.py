@@ -185,6 +185,10 @@ def test_workers_give_identical_results(demo):
     one = tiles.coverage_share_tiled(munis, layers, tile_size=100)
     two = tiles.coverage_share_tiled(munis, layers, tile_size=100, workers=2)
     pd.testing.assert_frame_equal(two, one, check_exact=True)
+    spawned = tiles.coverage_share_tiled(
+        munis, layers, tile_size=100, mapper=tiles.processes(2, start_method="spawn")
+    )
+    pd.testing.assert_frame_equal(spawned, one, check_exact=True)
     grid = read_coverage(layers["5g"])
     serial, parallel = Overlay(munis, grid), Overlay(munis, grid, workers=2)
     np.testing.assert_array_equal(parallel.fraction, serial.fraction)

@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 from tqdm.auto import tqdm
 
+from ruhrgeo._pool import local_mapper
 from ruhrgeo._validate import require_projected
 from ruhrgeo.boundaries import read_municipalities
 from ruhrgeo.coverage import read_coverage
@@ -29,7 +30,7 @@ from ruhrgeo.errors import (
 )
 from ruhrgeo.grid import Grid, GridSpec
 from ruhrgeo.regrid import regrid
-from ruhrgeo.tiles import Tile, combine, local_mapper, tile_fractions, tiles, window_cells
+from ruhrgeo.tiles import Tile, combine, tile_fractions, tiles, window_cells
 
 __all__ = ["Overlay", "coverage_share"]
 

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import functools
 import itertools
-import multiprocessing as mp
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -24,14 +22,13 @@ import pandas as pd
 import rasterio
 import shapely
 from affine import Affine
-from exactextract import exact_extract
-from exactextract.feature import Feature, FeatureSource
-from exactextract.raster import NumPyRasterSource
 from pyproj import CRS
 from rasterio.enums import MaskFlags
 from rasterio.windows import Window
 from tqdm.auto import tqdm
 
+from ruhrgeo._exact import cell_fractions
+from ruhrgeo._pool import local_mapper, processes
 from ruhrgeo._validate import existing_path, require_projected
 from ruhrgeo.boundaries import read_municipalities
 from ruhrgeo.coverage import CSV_SUFFIXES, VECTOR_SUFFIXES, read_coverage
@@ -39,10 +36,27 @@ from ruhrgeo.errors import (
     CRSMissingError,
     FileFormatError,
     GridMismatchError,
-    ParameterError,
     UnitError,
 )
 from ruhrgeo.grid import Grid, GridSpec, check_range
+
+__all__ = [
+    "TILE",
+    "Layer",
+    "Tile",
+    "TileCells",
+    "add",
+    "apply_units",
+    "combine",
+    "coverage_share_tiled",
+    "describe_layers",
+    "processes",
+    "scale",
+    "tile_fractions",
+    "tile_sums",
+    "tiles",
+    "window_cells",
+]
 
 TILE = 2048  # cells per side: 4 M cells, a few tens of MB per layer and tile
 
@@ -108,51 +122,8 @@ def _tile_entries(
     number in the tile, fraction), one municipality after the other."""
     spec = tile.spec(window)
     hits = np.sort(tree.query(shapely.box(*spec.bounds), predicate="intersects"))
-    if hits.size == 0:
-        return hits.astype(np.int64), np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
-    raster = NumPyRasterSource(
-        np.zeros(spec.shape, dtype=np.uint8), *spec.bounds, srs_wkt=spec.crs.to_wkt()
-    )
-    features = _WKBFeatures(shapely.to_wkb(geometries[hits]), spec.crs.to_wkt())
-    out = exact_extract(raster, features, ["cell_id", "coverage"], output="pandas")
-    cells = out["cell_id"].to_numpy()
-    lengths = np.fromiter((len(c) for c in cells), dtype=np.int64, count=len(cells))
-    local = np.concatenate(cells).astype(np.int64, copy=False)
-    fraction = np.concatenate(out["coverage"].to_numpy()).astype(np.float64, copy=False)
+    lengths, local, fraction = cell_fractions(geometries[hits], spec)
     return hits.astype(np.int64), lengths, local, fraction
-
-
-class _WKBFeatures(FeatureSource):
-    """Geometries handed to exactextract as WKB: a quarter faster than a GeoDataFrame,
-    which exactextract serialises to GeoJSON feature by feature."""
-
-    def __init__(self, wkb: np.ndarray, srs_wkt: str) -> None:
-        super().__init__()
-        self._wkb, self._srs_wkt = wkb, srs_wkt
-
-    def count(self) -> int:
-        return len(self._wkb)
-
-    def __iter__(self) -> Iterator[_WKBFeature]:
-        return map(_WKBFeature, self._wkb)
-
-    def srs_wkt(self) -> str:
-        return self._srs_wkt
-
-
-class _WKBFeature(Feature):
-    def __init__(self, wkb: bytes) -> None:
-        Feature.__init__(self)
-        self._wkb = wkb
-
-    def geometry(self) -> bytes:
-        return self._wkb
-
-    def fields(self) -> list[str]:
-        return []
-
-    def set_geometry_format(self) -> str:
-        return "wkb"
 
 
 def window_cells(local: np.ndarray, tile: Tile, window: GridSpec) -> np.ndarray:
@@ -461,47 +432,3 @@ def coverage_share_tiled(
     with_data = {name: sums[f"{name}:with_data"] for name in described}
     warn_no_data(munis.index, sums["total"], with_data, weights is not None)
     return result
-
-
-def local_mapper(workers: int) -> Callable[..., Iterable[Any]]:
-    """``map`` for one worker, :func:`processes` for more."""
-    if workers < 1:
-        raise ParameterError(f"`workers` must be at least 1, got {workers}")
-    return processes(workers) if workers > 1 else map
-
-
-def processes(workers: int) -> Callable[..., Iterator[Any]]:
-    """A ``mapper`` that runs a function over items in ``workers`` processes, in order.
-
-    The function (with the geometries it carries) goes to each process once. Processes
-    start with multiprocessing's default method (fork on Linux up to Python 3.13: no
-    import cost; spawn or forkserver elsewhere, where scripts need the usual
-    ``if __name__ == "__main__":`` guard); ``multiprocessing.set_start_method`` changes it.
-
-    Examples
-    --------
-    >>> list(processes(2)(abs, [-1, 2, -3]))
-    [1, 2, 3]
-    """
-    if workers < 1:
-        raise ParameterError(f"`workers` must be at least 1, got {workers}")
-
-    def run(function: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
-        # the platform's default start method, or the one the caller set
-        with mp.get_context().Pool(workers, initializer=_install, initargs=(function,)) as pool:
-            yield from pool.imap(_run_task, items)
-
-    return run
-
-
-_task: Callable[[Any], Any] | None = None  # the function of a worker process, set once
-
-
-def _install(function: Callable[[Any], Any]) -> None:
-    global _task
-    _task = function
-
-
-def _run_task(item: Any) -> Any:
-    assert _task is not None
-    return _task(item)
