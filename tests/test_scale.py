@@ -168,6 +168,27 @@ def test_tiles_read_every_kind_of_nodata_and_infer_units(tmp_path, three_munis):
     assert 30 < whole.loc["05000001", "percent"] < 70
 
 
+def test_tiles_read_weights_from_a_raster_by_window(demo, tmp_path):
+    munis, layers = demo
+    from ruhrgeo import regrid
+
+    people = regrid(read_coverage(datasets.demo_population()), read_coverage(layers["5g"]).spec)
+    expected = coverage_share(munis, {"fttbh": layers["fttbh"]}, weights=people)
+    path = tmp_path / "people.tif"
+    with rasterio.open(layers["fttbh"]) as src:
+        profile = src.profile | {"dtype": "float64", "nodata": None}
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(people.values.astype(np.float64), 1)
+    tiled = tiles.coverage_share_tiled(
+        munis, {"fttbh": layers["fttbh"]}, weights=str(path), tile_size=128
+    )
+    pd.testing.assert_frame_equal(tiled, expected, atol=ATOL, rtol=0)
+    with rasterio.open(path, "r+") as dst:
+        dst.write(np.where(people.values > 0, -people.values, 0.0), 1)
+    with pytest.raises(ValueRangeError, match=r"outside the range of unit 'count'.* value -"):
+        tiles.coverage_share_tiled(munis, {"fttbh": layers["fttbh"]}, weights=str(path))
+
+
 def test_tiles_report_out_of_range_cells_where_they_are(tmp_path, three_munis):
     values = np.ones((30, 40), dtype=np.int16)
     values[20, 3] = 250  # lower-left corner x = 350,300, y = 5,700,900

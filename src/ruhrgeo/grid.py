@@ -141,12 +141,12 @@ class Grid:
         check_range(values, nodata, self.unit, self.spec)
 
 
-_RANGES = {"binary": (0.0, 1.0), "percent": (0.0, 100.0), "count": (0.0, np.inf)}
+RANGES = {"binary": (0.0, 1.0), "percent": (0.0, 100.0), "count": (0.0, np.inf)}
 
 
 def check_range(values: np.ndarray, nodata: np.ndarray, unit: str, spec: GridSpec) -> None:
     valid = values[~nodata]
-    low, high = _RANGES[unit]
+    low, high = RANGES[unit]
     bad = (valid < low) | (valid > high) | ~np.isfinite(valid)
     if unit == "binary":
         bad |= (valid != 0) & (valid != 1)

@@ -38,7 +38,7 @@ from ruhrgeo.errors import (
     GridMismatchError,
     UnitError,
 )
-from ruhrgeo.grid import Grid, GridSpec, check_range
+from ruhrgeo.grid import RANGES, Grid, GridSpec, check_range
 
 __all__ = [
     "TILE",
@@ -50,6 +50,7 @@ __all__ = [
     "combine",
     "coverage_share_tiled",
     "describe_layers",
+    "open_source",
     "processes",
     "scale",
     "tile_fractions",
@@ -224,14 +225,9 @@ def describe_layers(layers: Mapping[str, Source]) -> dict[str, Layer]:
     memory.
     """
     out: dict[str, Layer] = {}
-    for name, source in layers.items():
-        if isinstance(source, Grid):
-            layer = Layer(source, source.spec, source.unit)
-        elif str(source).lower().endswith(CSV_SUFFIXES + VECTOR_SUFFIXES):
-            grid = read_coverage(source)
-            layer = Layer(grid, grid.spec, grid.unit)
-        else:
-            layer = Layer(str(source), _raster_spec(str(source)), None)
+    for name, given in layers.items():
+        source, spec = open_source(given)
+        layer = Layer(source, spec, source.unit if isinstance(source, Grid) else None)
         if layer.unit == "count":
             raise UnitError(f"layer {name!r} holds counts; give `threshold=` first")
         out[name] = layer
@@ -243,6 +239,17 @@ def describe_layers(layers: Mapping[str, Source]) -> dict[str, Layer]:
                 "tiled processing needs one grid: group the layers by grid"
             )
     return out
+
+
+def open_source(source: Source) -> tuple[Source, GridSpec]:
+    """A source as the tiles read it, and its grid: rasters stay paths (only their header
+    is read), grid CSVs and GeoPackages are read into a :class:`~ruhrgeo.grid.Grid`."""
+    if isinstance(source, Grid):
+        return source, source.spec
+    if str(source).lower().endswith(CSV_SUFFIXES + VECTOR_SUFFIXES):
+        grid = read_coverage(source)
+        return grid, grid.spec
+    return str(source), _raster_spec(str(source))
 
 
 def _raster_spec(path: str) -> GridSpec:
@@ -290,7 +297,9 @@ def tile_sums(
 
     if weights is not None:
         w, w_nodata = cells.read(weights)
-        base = base * (w if w_nodata is None else np.where(w_nodata, 0, w))
+        w = w if w_nodata is None else np.where(w_nodata, 0, w)
+        _check_entries(w, "count", local, tile, window)
+        base = base * w
     total = per_municipality(base)
     sums = {"total": total}
     product = np.empty_like(base)
@@ -334,7 +343,8 @@ def _check_entries(
     binary = bool(low >= 0 and high <= 1) and (
         values.dtype.kind != "f" or bool(((values == 0) | (values == 1)).all())
     )
-    if (unit == "binary" and binary) or (unit == "percent" and low >= 0 and high <= 100):
+    least, most = RANGES[unit]
+    if low >= least and high <= most and np.isfinite(high) and (binary or unit != "binary"):
         return binary
     # the rare path: rebuild the tile to report the first bad cell and its place
     grid = np.zeros(tile.rows * tile.cols, dtype=np.float64)
@@ -401,7 +411,7 @@ def coverage_share_tiled(
     spec = next(iter(described.values())).spec
     require_projected(spec.crs, "layers")
     if weights is not None:
-        weight_spec = (weights if isinstance(weights, Grid) else read_coverage(weights)).spec
+        weights, weight_spec = open_source(weights)
         if not weight_spec.same_as(spec):
             raise GridMismatchError(
                 f"`weights` lie on {weight_spec.describe()}, not on the layers' grid; move them "
