@@ -14,9 +14,7 @@ __all__ = ["local_mapper", "processes"]
 
 def local_mapper(workers: int) -> Callable[..., Iterable[Any]]:
     """``map`` for one worker, :func:`processes` for more."""
-    if workers < 1:
-        raise ParameterError(f"`workers` must be at least 1, got {workers}")
-    return processes(workers) if workers > 1 else map
+    return map if workers == 1 else processes(workers)
 
 
 def processes(workers: int, start_method: str | None = None) -> Callable[..., Iterator[Any]]:
