@@ -312,3 +312,19 @@ def test_scheduler_errors(demo, tmp_path):
         ],
     )
     assert result.exit_code == 2 and "convert grid CSVs" in result.output
+    result = CliRunner().invoke(
+        main,
+        [
+            "overlay",
+            str(datasets.demo_municipalities()),
+            "--layer",
+            f"5g={layers['5g']}",
+            "--scheduler",
+            "tcp://x:1",
+            "--workers",
+            "2",
+            "--out",
+            str(tmp_path / "o.csv"),
+        ],
+    )
+    assert result.exit_code == 2 and "drop one of the two" in result.output

@@ -149,6 +149,11 @@ def overlay(
         if unknown:
             raise InputError(f"{option} names unknown layer(s) {unknown}; layers: {sorted(paths)}")
     munis = read_municipalities(boundaries, layer=boundary_layer, id_col=id_col, name_col=name_col)
+    if scheduler and workers > 1:
+        raise InputError(
+            "--workers starts processes on this machine; with --scheduler the cluster's "
+            "workers run the tiles: drop one of the two"
+        )
     if scheduler or tiled:
         if column_of or threshold_of or unit_of or weights_column:
             option = "--scheduler" if scheduler else "--tiled"
