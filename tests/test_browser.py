@@ -13,7 +13,7 @@ import pytest
 from conftest import REPO
 
 from ruhrgeo import datasets, maps, read_municipalities
-from ruhrgeo.demo import run_demo
+from ruhrgeo.cli.demo import run_demo
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [

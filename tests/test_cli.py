@@ -15,10 +15,9 @@ from conftest import munis_frame, square
 from test_coverage import write_tif
 
 from ruhrgeo import datasets, read_coverage, read_municipalities, spatial
-from ruhrgeo._io import write_atomic
 from ruhrgeo.cli import main
-from ruhrgeo.index import composite
-from ruhrgeo.indicators import load_spec, read_indicators
+from ruhrgeo.index import composite, load_spec, read_indicators
+from ruhrgeo.io.write import write_atomic
 
 
 @pytest.fixture(scope="module")

@@ -6,21 +6,22 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ruhrgeo import index, robustness
+from ruhrgeo import index
+from ruhrgeo import index as robustness
 from ruhrgeo.errors import (
     DuplicateIdError,
     FileFormatError,
+    IndexWarning,
     MissingColumnError,
     MissingIdError,
     MissingValuesError,
+    MissingValuesWarning,
     ParameterError,
     StatisticsError,
 )
-from ruhrgeo.index import IndexWarning
-from ruhrgeo.indicators import (
+from ruhrgeo.index import (
     Indicator,
     IndicatorSpec,
-    MissingValuesWarning,
     load_spec,
     read_indicators,
     save_spec,

@@ -12,9 +12,10 @@ import shapely
 from click.testing import CliRunner
 from conftest import munis_frame, square
 
-from ruhrgeo import datasets, figures, maps, read_municipalities
+from ruhrgeo import datasets, maps, read_municipalities
 from ruhrgeo.cli import main
 from ruhrgeo.errors import MissingColumnError, ParameterError
+from ruhrgeo.maps import figures
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 MB = 1_000_000

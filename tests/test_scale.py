@@ -12,7 +12,7 @@ from affine import Affine
 from click.testing import CliRunner
 from conftest import make_grid, munis_frame, square
 
-from ruhrgeo import Overlay, coverage_share, datasets, read_coverage, read_municipalities, tiles
+from ruhrgeo import Overlay, coverage_share, datasets, read_coverage, read_municipalities
 from ruhrgeo.cli import main
 from ruhrgeo.errors import (
     FileFormatError,
@@ -21,6 +21,7 @@ from ruhrgeo.errors import (
     ParameterError,
     ValueRangeError,
 )
+from ruhrgeo.overlay import tiles
 
 ATOL = 1e-9
 
@@ -245,7 +246,7 @@ def test_tiles_need_one_grid(demo):
 
 def test_dask_local_cluster_equals_one_process(demo, tmp_path):
     distributed = pytest.importorskip("dask.distributed", reason="needs the extra [dask]")
-    from ruhrgeo import distributed as rg_distributed
+    from ruhrgeo.overlay import distributed as rg_distributed
 
     munis, layers = demo
     local = tiles.coverage_share_tiled(munis, layers, tile_size=200)

@@ -10,7 +10,7 @@ import pytest
 import shapely
 from libpysal.graph import Graph
 
-from ruhrgeo import _stats, read_municipalities, spatial
+from ruhrgeo import read_municipalities, spatial
 from ruhrgeo.errors import (
     GraphMismatchError,
     IslandWarning,
@@ -20,6 +20,7 @@ from ruhrgeo.errors import (
     StatisticsError,
     TooFewObservationsError,
 )
+from ruhrgeo.spatial import _checks as _stats
 
 EXACT = 1e-12
 # esda announces a future change of its default alternative hypothesis when called directly

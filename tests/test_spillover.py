@@ -15,9 +15,9 @@ from ruhrgeo.errors import (
     MissingColumnError,
     MissingValuesError,
     ParameterError,
+    SpilloverWarning,
     ValueRangeError,
 )
-from ruhrgeo.spillover import SpilloverWarning
 
 ATOL = 1e-9
 

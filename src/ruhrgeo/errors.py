@@ -107,3 +107,15 @@ class NoDataWarning(RuhrgeoWarning):
 
 class IslandWarning(RuhrgeoWarning):
     """Units without neighbours were joined to their nearest neighbour."""
+
+
+class MissingValuesWarning(RuhrgeoWarning):
+    """Cells marked as missing in a table were read as NaN."""
+
+
+class IndexWarning(RuhrgeoWarning):
+    """Weights were normalised, or missing values skipped or imputed."""
+
+
+class SpilloverWarning(RuhrgeoWarning):
+    """A source's kernel reaches no municipality; its value stays where it is."""

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ruhrgeo.grid import Grid
-from ruhrgeo.tiles import TILE, coverage_share_tiled
+from ruhrgeo.overlay.tiles import TILE, coverage_share_tiled
 
 __all__ = ["coverage_share"]
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import pandas as pd
 from scipy import stats
 
-from ruhrgeo.errors import ParameterError
-from ruhrgeo.index import METHODS, IndexWarning, composite
-from ruhrgeo.indicators import IndicatorSpec, load_spec
+from ruhrgeo.errors import IndexWarning, ParameterError
+from ruhrgeo.index.composite import METHODS, composite
+from ruhrgeo.index.spec import IndicatorSpec, load_spec
 
 __all__ = ["SensitivityResult", "compare_releases", "sensitivity"]
 
@@ -58,7 +58,7 @@ def sensitivity(
     Examples
     --------
     >>> import pandas as pd
-    >>> from ruhrgeo.indicators import Indicator, IndicatorSpec
+    >>> from ruhrgeo.index import Indicator, IndicatorSpec
     >>> spec = IndicatorSpec("toy", (Indicator("a", "x"), Indicator("b", "y")))
     >>> df = pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [4.0, 3, 2, 1.5]},
     ...                   index=pd.Index(list("pqrs"), name="ags"))

@@ -16,8 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ruhrgeo.boundaries import read_municipalities
-from ruhrgeo.coverage import read_coverage
+from ruhrgeo._geometry import centroids, positive
 from ruhrgeo.errors import (
     CRSMissingError,
     InvalidGeometryError,
@@ -28,8 +27,9 @@ from ruhrgeo.errors import (
     ValueRangeError,
 )
 from ruhrgeo.grid import Grid
-from ruhrgeo.overlay import Overlay
-from ruhrgeo.weights import centroids, positive
+from ruhrgeo.io.boundaries import read_municipalities
+from ruhrgeo.io.grids import read_coverage
+from ruhrgeo.overlay.engine import Overlay
 
 Kernel = Literal["uniform", "linear", "gaussian", "exponential"]
 KERNELS: tuple[str, ...] = ("uniform", "linear", "gaussian", "exponential")

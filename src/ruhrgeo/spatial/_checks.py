@@ -20,7 +20,7 @@ from ruhrgeo.errors import (
     StatisticsError,
     TooFewObservationsError,
 )
-from ruhrgeo.weights import graph, require_unique_index
+from ruhrgeo.spatial.weights import graph, require_unique_index
 
 MIN_OBSERVATIONS = 8
 

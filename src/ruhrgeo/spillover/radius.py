@@ -10,11 +10,18 @@ import numpy as np
 import pandas as pd
 from scipy.cluster.vq import kmeans2
 
-from ruhrgeo._distance import Kernel, PopulationSource, Target, distances_km, kernel_weight, sizes
-from ruhrgeo._stats import column_values
-from ruhrgeo.boundaries import read_municipalities
+from ruhrgeo._geometry import centroids
 from ruhrgeo.errors import ParameterError
-from ruhrgeo.weights import centroids
+from ruhrgeo.io.boundaries import read_municipalities
+from ruhrgeo.spatial._checks import column_values
+from ruhrgeo.spillover.distance import (
+    Kernel,
+    PopulationSource,
+    Target,
+    distances_km,
+    kernel_weight,
+    sizes,
+)
 
 __all__ = ["RadiusEstimate", "estimate_radius"]
 

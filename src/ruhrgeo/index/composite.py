@@ -31,23 +31,19 @@ import pandas as pd
 
 from ruhrgeo._validate import require_unique
 from ruhrgeo.errors import (
+    IndexWarning,
     MissingColumnError,
     MissingValuesError,
     ParameterError,
-    RuhrgeoWarning,
     StatisticsError,
 )
-from ruhrgeo.indicators import IndicatorSpec, load_spec
+from ruhrgeo.index.spec import IndicatorSpec, load_spec
 
 __all__ = ["METHODS", "compare_regions", "composite", "need_ranking", "normalize"]
 
 Method = Literal["minmax", "minmax_zero", "zscore", "reference"]
 METHODS: tuple[str, ...] = ("minmax", "minmax_zero", "zscore", "reference")
 MissingPolicy = Literal["error", "skip", "impute"]
-
-
-class IndexWarning(RuhrgeoWarning):
-    """Weights were normalised, or missing values skipped or imputed."""
 
 
 def normalize(
@@ -157,7 +153,7 @@ def composite(
     Examples
     --------
     >>> import pandas as pd
-    >>> from ruhrgeo.indicators import Indicator, IndicatorSpec
+    >>> from ruhrgeo.index import Indicator, IndicatorSpec
     >>> spec = IndicatorSpec("toy", (Indicator("a", "x"), Indicator("b", "x"), Indicator("c", "y")))
     >>> df = pd.DataFrame({"a": [0.0, 10.0, 5.0], "b": [0.0, 10.0, 10.0], "c": [1.0, 0.0, 2.0]},
     ...                   index=pd.Index(["05000001", "05000002", "05000003"], name="ags"))
@@ -215,7 +211,7 @@ def need_ranking(
     Examples
     --------
     >>> import pandas as pd
-    >>> from ruhrgeo.indicators import Indicator, IndicatorSpec
+    >>> from ruhrgeo.index import Indicator, IndicatorSpec
     >>> spec = IndicatorSpec("s", (Indicator("fttbh", "infrastructure"),))
     >>> df = pd.DataFrame({"fttbh": [80.0, 10.0, 45.0]}, index=["a", "b", "c"])
     >>> need_ranking(df, spec, top=1)["group"].to_dict()
@@ -259,7 +255,7 @@ def compare_regions(
     Examples
     --------
     >>> import pandas as pd
-    >>> from ruhrgeo.indicators import Indicator, IndicatorSpec
+    >>> from ruhrgeo.index import Indicator, IndicatorSpec
     >>> spec = IndicatorSpec("s", (Indicator("fttbh", "infrastructure"),))
     >>> df = pd.DataFrame({"fttbh": [80.0, 10.0, 40.0], "population": [1.0, 1.0, 2.0]},
     ...                   index=["05913000", "05911000", "09162000"])

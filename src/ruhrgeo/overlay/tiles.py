@@ -25,13 +25,13 @@ from rasterio.enums import MaskFlags
 from rasterio.windows import Window
 from tqdm.auto import tqdm
 
-from ruhrgeo._exact import cell_fractions
-from ruhrgeo._layers import Layer, Source, apply_units, describe_layers, open_source, scale
-from ruhrgeo._pool import local_mapper, processes
 from ruhrgeo._validate import require_projected
-from ruhrgeo.boundaries import read_municipalities
 from ruhrgeo.errors import GridMismatchError
 from ruhrgeo.grid import RANGES, Grid, GridSpec, check_range
+from ruhrgeo.io.boundaries import read_municipalities
+from ruhrgeo.overlay.fractions import cell_fractions
+from ruhrgeo.overlay.runners import local_mapper, processes
+from ruhrgeo.overlay.sources import Layer, Source, apply_units, describe_layers, open_source, scale
 
 __all__ = [
     "TILE",
@@ -320,7 +320,7 @@ def coverage_share_tiled(
     >>> len(shares), bool(shares["5g"].between(0, 100).all())
     (53, True)
     """
-    from ruhrgeo.overlay import check_overlap, warn_no_data
+    from ruhrgeo.overlay.engine import check_overlap, warn_no_data
 
     munis = read_municipalities(municipalities)
     described = describe_layers(layers)

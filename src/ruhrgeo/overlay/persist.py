@@ -21,11 +21,11 @@ import pandas as pd
 import pyproj
 from affine import Affine
 
-from ruhrgeo._io import write_atomic
 from ruhrgeo._validate import existing_path
-from ruhrgeo.boundaries import read_municipalities
 from ruhrgeo.errors import FileFormatError, OverlayMismatchError
 from ruhrgeo.grid import GridSpec
+from ruhrgeo.io.boundaries import read_municipalities
+from ruhrgeo.io.write import write_atomic
 
 FORMAT, VERSION = "ruhrgeo-overlay", 1
 
@@ -77,7 +77,7 @@ def load_overlay(cls: type, path: str | os.PathLike[str], municipalities: Any, g
     overlay._offsets = tuple(meta["offsets"])
     overlay._index_cells(muni.astype(np.int64), cell, fraction)
     if grid is not None:
-        from ruhrgeo.overlay import _as_grid
+        from ruhrgeo.overlay.engine import _as_grid
 
         other = grid if isinstance(grid, GridSpec) else _as_grid(grid, "grid").spec
         if not other.same_as(spec):
@@ -86,7 +86,7 @@ def load_overlay(cls: type, path: str | os.PathLike[str], municipalities: Any, g
                 "make a new Overlay for this grid"
             )
     if municipalities is not None:
-        from ruhrgeo.overlay import fingerprint
+        from ruhrgeo.overlay.engine import fingerprint
 
         munis = read_municipalities(municipalities)
         if fingerprint(munis.to_crs(spec.crs)) != overlay.fingerprint:

@@ -1,4 +1,4 @@
-"""University spill-over: distance-decay access, allocation, reach, and the radius from data.
+"""Spreading sources' values over the municipalities by distance decay, and their reach.
 
 Distances are measured between each source point (a campus) and each municipality in a
 projected metric CRS, never in degrees (see :func:`distances_km`).
@@ -14,39 +14,20 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ruhrgeo._distance import (
-    KERNELS,
+from ruhrgeo._geometry import centroids, north_of
+from ruhrgeo.errors import ParameterError, SpilloverWarning
+from ruhrgeo.io.boundaries import read_municipalities
+from ruhrgeo.spillover.distance import (
     Kernel,
     PopulationSource,
     Target,
-    access,
     distances_km,
     kernel_weight,
     labels,
     sizes,
 )
-from ruhrgeo.boundaries import read_municipalities
-from ruhrgeo.divide import north_of
-from ruhrgeo.errors import ParameterError, RuhrgeoWarning
-from ruhrgeo.radius import RadiusEstimate, estimate_radius
-from ruhrgeo.weights import centroids
 
-__all__ = [
-    "KERNELS",
-    "RadiusEstimate",
-    "ReachResult",
-    "SpilloverWarning",
-    "access",
-    "allocate",
-    "distances_km",
-    "estimate_radius",
-    "kernel_weight",
-    "reach",
-]
-
-
-class SpilloverWarning(RuhrgeoWarning):
-    """A source's kernel reaches no municipality; its value stays where it is."""
+__all__ = ["ReachResult", "allocate", "reach"]
 
 
 def allocate(

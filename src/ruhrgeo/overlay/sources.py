@@ -11,9 +11,9 @@ import rasterio
 from pyproj import CRS
 
 from ruhrgeo._validate import existing_path
-from ruhrgeo.coverage import CSV_SUFFIXES, VECTOR_SUFFIXES, read_coverage
 from ruhrgeo.errors import CRSMissingError, FileFormatError, GridMismatchError, UnitError
 from ruhrgeo.grid import Grid, GridSpec
+from ruhrgeo.io.grids import CSV_SUFFIXES, VECTOR_SUFFIXES, read_coverage
 
 Source = Grid | str | os.PathLike[str]
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import folium
 from branca.element import Element
 
-from ruhrgeo._io import write_atomic
 from ruhrgeo.errors import FileFormatError
+from ruhrgeo.io.write import write_atomic
 
 # Only Leaflet is needed: no jQuery, Bootstrap or icon fonts (see maps.Map).
 LEAFLET_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"

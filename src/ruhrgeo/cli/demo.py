@@ -9,14 +9,15 @@ import geopandas as gpd
 import pandas as pd
 from tqdm.auto import tqdm
 
-from ruhrgeo import datasets, figures, maps, spatial, spillover
-from ruhrgeo._io import write_atomic, write_json, write_table
-from ruhrgeo._report import estimate_json, global_stats
-from ruhrgeo.boundaries import read_municipalities
-from ruhrgeo.coverage import read_coverage
-from ruhrgeo.index import composite
-from ruhrgeo.indicators import load_spec
-from ruhrgeo.overlay import Overlay
+from ruhrgeo import datasets, maps, spatial, spillover
+from ruhrgeo.cli.report import estimate_json, global_stats
+from ruhrgeo.index.composite import composite
+from ruhrgeo.index.spec import load_spec
+from ruhrgeo.io.boundaries import read_municipalities
+from ruhrgeo.io.grids import read_coverage
+from ruhrgeo.io.write import write_atomic, write_json, write_table
+from ruhrgeo.maps import figures
+from ruhrgeo.overlay.engine import Overlay
 
 __all__ = ["run_demo"]
 

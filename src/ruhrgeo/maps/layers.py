@@ -22,12 +22,12 @@ import shapely
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
-from ruhrgeo._html import LEAFLET_CSS, LEAFLET_JS, render, save_html
-from ruhrgeo._leaflet import Legend, Polygons, Unpack
-from ruhrgeo.boundaries import read_municipalities
+from ruhrgeo._geometry import centroids
 from ruhrgeo.errors import MissingColumnError, ParameterError
+from ruhrgeo.io.boundaries import read_municipalities
+from ruhrgeo.maps.leaflet import Legend, Polygons, Unpack
+from ruhrgeo.maps.page import LEAFLET_CSS, LEAFLET_JS, render, save_html
 from ruhrgeo.spillover import allocate
-from ruhrgeo.weights import centroids
 
 __all__ = [
     "LISA_COLORS",

@@ -8,18 +8,17 @@ from typing import Literal
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyproj
 import shapely
 from libpysal.graph import Graph
 
+from ruhrgeo._geometry import centroids, positive
 from ruhrgeo._validate import require_unique
-from ruhrgeo.errors import IslandWarning, ParameterError, UnusableCRSError
+from ruhrgeo.errors import IslandWarning, ParameterError
 
 __all__ = ["GRAPH_KINDS", "graph"]
 
 GraphKind = Literal["queen", "rook", "knn", "distance", "kernel"]
 GRAPH_KINDS: tuple[str, ...] = ("queen", "rook", "knn", "distance", "kernel")
-UTM32 = pyproj.CRS.from_epsg(25832)
 
 
 def graph(
@@ -90,29 +89,6 @@ def graph(
 
 def require_unique_index(gdf: gpd.GeoDataFrame) -> None:
     require_unique(gdf.index, "index", "index the municipalities by AGS (read_municipalities)")
-
-
-def centroids(gdf: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    if gdf.crs is None:
-        raise UnusableCRSError("the municipalities have no CRS; distances need one")
-    projected = gdf if gdf.crs.is_projected else gdf.to_crs(metric_crs(gdf))
-    unit = projected.crs.axis_info[0].unit_name
-    if unit not in ("metre", "meter"):
-        raise UnusableCRSError(f"distances need a CRS in metres, got {unit!r}; reproject first")
-    return projected.geometry.centroid
-
-
-def metric_crs(gdf: gpd.GeoDataFrame) -> pyproj.CRS:
-    """ETRS89 / UTM 32N (the German standard) where it applies, else the data's UTM zone."""
-    west, south, east, north = gdf.to_crs(4326).total_bounds
-    u_west, u_south, u_east, u_north = UTM32.area_of_use.bounds
-    inside = west >= u_west - 3 and east <= u_east + 3 and south >= u_south and north <= u_north
-    return UTM32 if inside else gdf.estimate_utm_crs()
-
-
-def positive(value: float | None, name: str, what: str) -> None:
-    if value is None or not value > 0:
-        raise ParameterError(f"`{name}` must be a positive number ({what}), got {value!r}")
 
 
 def _join_islands(built: Graph, gdf: gpd.GeoDataFrame) -> Graph:

@@ -10,9 +10,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from ruhrgeo._io import write_atomic
 from ruhrgeo.errors import MissingColumnError
-from ruhrgeo.maps import classify
+from ruhrgeo.io.write import write_atomic
+from ruhrgeo.maps.layers import classify
 
 __all__ = ["plot", "save_png"]
 

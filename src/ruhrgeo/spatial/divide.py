@@ -6,16 +6,15 @@ import contextlib
 import io
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
 
 import esda
 import geopandas as gpd
 import numpy as np
 import shapely
 
-from ruhrgeo._stats import prepare, seeded
+from ruhrgeo._geometry import centroids, north_of
 from ruhrgeo.errors import ParameterError
-from ruhrgeo.weights import centroids
+from ruhrgeo.spatial._checks import prepare, seeded
 
 __all__ = ["NorthSouthResult", "north_south"]
 
@@ -130,21 +129,3 @@ def north_south(
         lambda_=float(trend.betas[-1, 0]),
         residual_moran_p=float(residual_moran.p_sim) if permutations else np.nan,
     )
-
-
-def north_of(gdf: gpd.GeoDataFrame, points: gpd.GeoSeries, divide: Any) -> tuple[np.ndarray, str]:
-    northing = points.y.to_numpy()
-    if divide is None:
-        cut = float(np.median(northing))
-        return northing > cut, f"median northing {cut:.0f} m ({points.crs.to_string()})"
-    if isinstance(divide, shapely.LineString):
-        line = gpd.GeoSeries([divide], crs=gdf.crs).to_crs(points.crs).iloc[0]
-        (x0, y0), (x1, y1) = line.coords[0], line.coords[-1]
-        top = max(northing.max(), y0, y1) + 1e6
-        above = shapely.Polygon([*line.coords, (x1, top), (x0, top)])
-        return shapely.contains_xy(above, points.x, points.y), "the given line"
-    value = float(divide)
-    if abs(value) <= 90:
-        lat = points.to_crs(4326).y.to_numpy()
-        return lat > value, f"latitude {value:g}°"
-    return northing > value, f"northing {value:.0f} m ({points.crs.to_string()})"

@@ -9,8 +9,8 @@ import click
 import geopandas as gpd
 import pandas as pd
 
-from ruhrgeo import figures, maps, spatial, spillover, tiles
-from ruhrgeo._cli_args import (
+from ruhrgeo import maps, spatial, spillover
+from ruhrgeo.cli.args import (
     InputError,
     friendly,
     number,
@@ -21,14 +21,17 @@ from ruhrgeo._cli_args import (
     table_options,
     with_table,
 )
-from ruhrgeo._io import write_table
-from ruhrgeo._report import estimate_json, global_stats
-from ruhrgeo.boundaries import read_municipalities
-from ruhrgeo.coverage import read_coverage
-from ruhrgeo.demo import run_demo
-from ruhrgeo.index import METHODS, composite
-from ruhrgeo.indicators import load_spec, read_indicators
-from ruhrgeo.overlay import coverage_share
+from ruhrgeo.cli.demo import run_demo
+from ruhrgeo.cli.report import estimate_json, global_stats
+from ruhrgeo.index.composite import METHODS, composite
+from ruhrgeo.index.spec import load_spec
+from ruhrgeo.io.boundaries import read_municipalities
+from ruhrgeo.io.grids import read_coverage
+from ruhrgeo.io.tables import read_indicators
+from ruhrgeo.io.write import write_table
+from ruhrgeo.maps import figures
+from ruhrgeo.overlay import tiles
+from ruhrgeo.overlay.engine import coverage_share
 
 
 @click.group()
@@ -63,7 +66,7 @@ def _on_cluster(
     try:
         from dask.distributed import Client
 
-        from ruhrgeo import distributed
+        from ruhrgeo.overlay import distributed
     except ImportError:
         raise InputError(
             "--scheduler needs the extra [dask]: pip install 'ruhrgeo[dask]'"
@@ -412,7 +415,3 @@ def map_command(
     if png_path is not None:
         figures.save_png(figure, png_path)
     click.echo(f"wrote {out_path} ({out_path.stat().st_size / 1e6:.2f} MB)")
-
-
-if __name__ == "__main__":
-    main()

@@ -16,10 +16,7 @@ import pandas as pd
 import shapely
 from tqdm.auto import tqdm
 
-from ruhrgeo._pool import local_mapper
 from ruhrgeo._validate import require_projected
-from ruhrgeo.boundaries import read_municipalities
-from ruhrgeo.coverage import read_coverage
 from ruhrgeo.errors import (
     GridMismatchError,
     MissingColumnError,
@@ -29,8 +26,11 @@ from ruhrgeo.errors import (
     UnitError,
 )
 from ruhrgeo.grid import Grid, GridSpec
-from ruhrgeo.regrid import regrid
-from ruhrgeo.tiles import Tile, combine, tile_fractions, tiles, window_cells
+from ruhrgeo.io.boundaries import read_municipalities
+from ruhrgeo.io.grids import read_coverage
+from ruhrgeo.overlay.regrid import regrid
+from ruhrgeo.overlay.runners import local_mapper
+from ruhrgeo.overlay.tiles import Tile, combine, tile_fractions, tiles, window_cells
 
 __all__ = ["Overlay", "coverage_share"]
 
@@ -112,7 +112,7 @@ class Overlay:
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the overlay to ``path`` (``.npz``, format described in :mod:`ruhrgeo._persist`)
         so that a national overlay is computed once per boundary release."""
-        from ruhrgeo._persist import save_overlay
+        from ruhrgeo.overlay.persist import save_overlay
 
         return save_overlay(self, path)
 
@@ -126,7 +126,7 @@ class Overlay:
     ) -> Overlay:
         """Read an overlay saved with :meth:`save`; with ``municipalities`` or ``grid``,
         check that it was made for them (:class:`~ruhrgeo.errors.OverlayMismatchError`)."""
-        from ruhrgeo._persist import load_overlay
+        from ruhrgeo.overlay.persist import load_overlay
 
         return load_overlay(cls, path, municipalities, grid)
 

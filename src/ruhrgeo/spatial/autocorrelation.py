@@ -1,9 +1,4 @@
-"""Spatial statistics over municipalities: weights, Moran's I, LISA, Getis-Ord, north/south.
-
-Thin over libpysal's :class:`~libpysal.graph.Graph` and esda: ruhrgeo validates the
-input, applies one documented island policy, keeps results indexed by AGS and makes every
-random result reproducible through ``seed``.
-"""
+"""Autocorrelation: global and local Moran's I, Getis-Ord, the Moran correlogram."""
 
 from __future__ import annotations
 
@@ -16,23 +11,19 @@ import numpy as np
 import pandas as pd
 from libpysal.graph import Graph
 
-from ruhrgeo._stats import column_values, prepare, seeded, significance
-from ruhrgeo.divide import NorthSouthResult, north_south
+from ruhrgeo._geometry import centroids, positive
 from ruhrgeo.errors import StatisticsError
-from ruhrgeo.weights import GRAPH_KINDS, centroids, distances_of, graph, positive
+from ruhrgeo.spatial._checks import column_values, prepare, seeded, significance
+from ruhrgeo.spatial.weights import distances_of
 
 __all__ = [
     "CLUSTER_LABELS",
-    "GRAPH_KINDS",
     "CorrelogramResult",
     "MoranResult",
-    "NorthSouthResult",
     "correlogram",
     "getis_ord",
-    "graph",
     "local_moran",
     "moran",
-    "north_south",
 ]
 
 # esda's quadrants: 1 HH, 2 LH, 3 LL, 4 HL
