@@ -1,5 +1,5 @@
 """The ``ruhrgeo`` command and its demo, thin over the packages."""
 
-from ruhrgeo.cli.commands import main
+from ruhrgeo.cli.main import main
 
 __all__ = ["main"]

@@ -1,5 +1,5 @@
 """``python -m ruhrgeo.cli``: the ``ruhrgeo`` command."""
 
-from ruhrgeo.cli.commands import main
+from ruhrgeo.cli.main import main
 
 main()

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import click
 import geopandas as gpd
 import pandas as pd
 from tqdm.auto import tqdm
 
 from ruhrgeo import datasets, maps, spatial, spillover
+from ruhrgeo.cli.args import friendly
 from ruhrgeo.cli.report import estimate_json, global_stats
 from ruhrgeo.index.composite import composite
 from ruhrgeo.index.spec import load_spec
@@ -161,3 +163,18 @@ def _maps(gdf: gpd.GeoDataFrame, clusters: pd.DataFrame, out_dir: Path) -> None:
 
 
 DEMO_LABELS = {"fttbh": "FTTB/H", "gigabit": "gigabit", "5g": "5G"}
+
+
+@click.command(name="demo")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the outputs (created if missing).",
+)
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+@friendly
+def demo(out_dir: Path, quiet: bool) -> None:
+    """Run everything on the embedded demo data (schematic Ruhr) and write OUT."""
+    click.echo(run_demo(out_dir, progress=not quiet))
