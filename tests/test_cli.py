@@ -260,7 +260,7 @@ def test_stats_command_writes_local_results_and_prints_global_ones(demo_output, 
         main,
         ["stats", boundaries, "--table", table, "--column", "nope", "--out", "x.csv"],
     )
-    assert bad.exit_code == 2 and "needs columns 'ags' and 'nope'" in bad.output
+    assert bad.exit_code == 2 and "has no column 'nope'" in bad.output
 
 
 def test_demo_spillover_outputs(demo_output):

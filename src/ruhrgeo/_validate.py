@@ -14,11 +14,16 @@ from ruhrgeo.errors import (
     CRSMissingError,
     DataFileNotFoundError,
     DuplicateIdError,
+    MissingColumnError,
     MissingIdError,
+    MissingValuesError,
+    StatisticsError,
+    TooFewObservationsError,
     UnusableCRSError,
 )
 
 AGS_LENGTH = 8
+MIN_OBSERVATIONS = 8  # fewer units carry no spatial pattern worth testing
 
 
 def as_crs(value: Any, name: str) -> pyproj.CRS:
@@ -97,3 +102,27 @@ def require_unique(ids: pd.Index | pd.Series, name: str, hint: str) -> None:
     if len(dup):
         shown = ", ".join(map(str, list(dup[:10])))
         raise DuplicateIdError(f"`{name}` has {len(dup)} duplicated id(s): {shown}; {hint}")
+
+
+def column_values(gdf: pd.DataFrame, column: str) -> pd.Series:
+    """The validated numeric values of ``column``, indexed like ``gdf``."""
+    require_unique(gdf.index, "index", "index the municipalities by AGS (read_municipalities)")
+    if column not in gdf.columns:
+        raise MissingColumnError(
+            f"`column` {column!r} is not in the data; columns: {[c for c in gdf.columns][:20]}"
+        )
+    y = pd.to_numeric(gdf[column], errors="coerce").astype(float)
+    if y.isna().any():
+        missing = list(y.index[y.isna()][:10])
+        raise MissingValuesError(
+            f"`{column}` is missing or not numeric for {int(y.isna().sum())} municipalities: "
+            f"{missing}; fill them or drop those rows first"
+        )
+    if len(y) < MIN_OBSERVATIONS:
+        raise TooFewObservationsError(
+            f"{len(y)} observations of `{column}`; spatial statistics need at least "
+            f"{MIN_OBSERVATIONS}"
+        )
+    if np.isclose(y.std(), 0):
+        raise StatisticsError(f"`{column}` is constant ({y.iloc[0]}); nothing to test")
+    return y

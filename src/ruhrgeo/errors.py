@@ -13,9 +13,15 @@ True
 
 from __future__ import annotations
 
+# --- the base class and what every step checks at its edge (inputs, files, arguments) ---
+
 
 class RuhrgeoError(Exception):
     """Base class of every error ruhrgeo raises on purpose."""
+
+
+class RuhrgeoWarning(UserWarning):
+    """Base class of ruhrgeo's warnings (turned into errors in ruhrgeo's own tests)."""
 
 
 class CRSMissingError(RuhrgeoError, ValueError):
@@ -49,6 +55,21 @@ class MissingColumnError(RuhrgeoError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class FileFormatError(RuhrgeoError, ValueError):
+    """A file cannot be read or is not in a format ruhrgeo knows."""
+
+
+class DataFileNotFoundError(RuhrgeoError, FileNotFoundError):
+    """An input file does not exist."""
+
+
+class ParameterError(RuhrgeoError, ValueError):
+    """An argument has an impossible value (a negative radius, an unknown kind, ...)."""
+
+
+# --- reading and overlay: grids, units, values ---
+
+
 class NoOverlapError(RuhrgeoError, ValueError):
     """A grid does not overlap any of the municipalities."""
 
@@ -69,16 +90,7 @@ class UnitError(RuhrgeoError, ValueError):
     """A unit is unknown or cannot be used for the step."""
 
 
-class FileFormatError(RuhrgeoError, ValueError):
-    """A file cannot be read or is not in a format ruhrgeo knows."""
-
-
-class DataFileNotFoundError(RuhrgeoError, FileNotFoundError):
-    """An input file does not exist."""
-
-
-class ParameterError(RuhrgeoError, ValueError):
-    """An argument has an impossible value (a negative radius, an unknown kind, ...)."""
+# --- spatial statistics and spill-over ---
 
 
 class StatisticsError(RuhrgeoError, ValueError):
@@ -97,8 +109,15 @@ class GraphMismatchError(RuhrgeoError, ValueError):
     """Spatial weights are indexed differently from the data."""
 
 
-class RuhrgeoWarning(UserWarning):
-    """Base class of ruhrgeo's warnings (turned into errors in ruhrgeo's own tests)."""
+# --- the index ---
+# (errors and warnings of ruhrgeo.index: composite, treatment, audit, uncertainty)
+
+
+# --- maps ---
+# (errors and warnings of ruhrgeo.maps: pages, assets, figures)
+
+
+# --- warnings of the steps above (turned into errors in ruhrgeo's own tests) ---
 
 
 class NoDataWarning(RuhrgeoWarning):

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from ruhrgeo import datasets
-from ruhrgeo._validate import normalize_ags
 from ruhrgeo.errors import RuhrgeoError, RuhrgeoWarning
+from ruhrgeo.io import read_indicators
 
 
 class InputError(click.ClickException):
@@ -50,17 +50,15 @@ def table_path(_ctx: click.Context, _param: click.Parameter, value: Path) -> Pat
 
 
 def read_table(path: Path, id_col: str, columns: list[str]) -> pd.DataFrame:
-    """The given columns of a CSV table, indexed by the normalised AGS."""
-    if not path.exists():
-        raise InputError(f"--table: no file at {str(path)!r}")
-    table = pd.read_csv(path, sep=None, engine="python", dtype={id_col: str})
-    wanted = [id_col, *columns]
-    if not set(wanted) <= set(table.columns):
+    """The given columns of a table (CSV or XLSX, as :func:`ruhrgeo.read_indicators` reads
+    it: ``;`` or ``,``, decimal commas), indexed by the normalised AGS."""
+    table = read_indicators(path, id_col=id_col)
+    absent = [c for c in columns if c not in table.columns]
+    if absent:
         raise InputError(
-            f"--table {path.name} needs columns {' and '.join(map(repr, wanted))}; "
+            f"--table {path.name} has no column {' or '.join(map(repr, absent))}; "
             f"it has {list(table.columns)[:20]}"
         )
-    table.index = pd.Index(normalize_ags(table[id_col], id_col), name="ags")
     return table[columns]
 
 

@@ -13,13 +13,11 @@ from tqdm.auto import tqdm
 from ruhrgeo import datasets, maps, spatial, spillover
 from ruhrgeo.cli.args import friendly
 from ruhrgeo.cli.report import estimate_json, global_stats
-from ruhrgeo.index.composite import composite
-from ruhrgeo.index.spec import load_spec
-from ruhrgeo.io.boundaries import read_municipalities
-from ruhrgeo.io.grids import read_coverage
+from ruhrgeo.index import composite, load_spec
+from ruhrgeo.io import read_coverage, read_municipalities
 from ruhrgeo.io.write import write_atomic, write_json, write_table
 from ruhrgeo.maps import figures
-from ruhrgeo.overlay.engine import Overlay
+from ruhrgeo.overlay import Overlay
 
 __all__ = ["run_demo"]
 

@@ -11,9 +11,8 @@ from ruhrgeo.cli.args import (
     friendly,
     out_option,
 )
-from ruhrgeo.index.composite import METHODS, composite
-from ruhrgeo.index.spec import load_spec
-from ruhrgeo.io.tables import read_indicators
+from ruhrgeo.index import METHODS, composite, load_spec
+from ruhrgeo.io import read_indicators
 from ruhrgeo.io.write import write_table
 
 

@@ -12,7 +12,7 @@ from ruhrgeo.cli.args import (
     table_options,
     with_table,
 )
-from ruhrgeo.io.boundaries import read_municipalities
+from ruhrgeo.io import read_municipalities
 from ruhrgeo.maps import figures
 
 

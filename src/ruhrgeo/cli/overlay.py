@@ -15,11 +15,9 @@ from ruhrgeo.cli.args import (
     out_option,
     pairs,
 )
-from ruhrgeo.io.boundaries import read_municipalities
-from ruhrgeo.io.grids import read_coverage
+from ruhrgeo.io import read_coverage, read_municipalities
 from ruhrgeo.io.write import write_table
-from ruhrgeo.overlay import tiles
-from ruhrgeo.overlay.engine import coverage_share
+from ruhrgeo.overlay import coverage_share, tiles
 
 
 def _on_cluster(

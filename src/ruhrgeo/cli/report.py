@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from ruhrgeo import spatial
-from ruhrgeo.spillover.radius import RadiusEstimate
+from ruhrgeo.spillover import RadiusEstimate
 
 
 def global_stats(

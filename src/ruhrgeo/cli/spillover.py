@@ -17,7 +17,7 @@ from ruhrgeo.cli.args import (
     with_table,
 )
 from ruhrgeo.cli.report import estimate_json
-from ruhrgeo.io.boundaries import read_municipalities
+from ruhrgeo.io import read_municipalities
 from ruhrgeo.io.write import write_table
 
 

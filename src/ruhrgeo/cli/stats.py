@@ -15,7 +15,7 @@ from ruhrgeo.cli.args import (
     with_table,
 )
 from ruhrgeo.cli.report import global_stats
-from ruhrgeo.io.boundaries import read_municipalities
+from ruhrgeo.io import read_municipalities
 from ruhrgeo.io.write import write_table
 
 

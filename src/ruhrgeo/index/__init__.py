@@ -1,10 +1,13 @@
 """The Digital Index: indicator tables and specs, normalisation, aggregation, ranks, regions,
 robustness and releases over time."""
 
-from ruhrgeo.index.composite import METHODS, compare_regions, composite, need_ranking, normalize
-from ruhrgeo.index.robustness import SensitivityResult, compare_releases, sensitivity
+from ruhrgeo.index.composite import composite, need_ranking
+from ruhrgeo.index.normalise import METHODS, normalize
+from ruhrgeo.index.regions import compare_regions
+from ruhrgeo.index.releases import compare_releases
+from ruhrgeo.index.robustness import SensitivityResult, sensitivity
 from ruhrgeo.index.spec import Indicator, IndicatorSpec, load_spec, save_spec
-from ruhrgeo.io.tables import read_indicators
+from ruhrgeo.io import read_indicators
 
 __all__ = [
     "METHODS",

@@ -35,94 +35,13 @@ from ruhrgeo.errors import (
     MissingColumnError,
     MissingValuesError,
     ParameterError,
-    StatisticsError,
 )
+from ruhrgeo.index.normalise import Method, normalize
 from ruhrgeo.index.spec import IndicatorSpec, load_spec
 
-__all__ = ["METHODS", "compare_regions", "composite", "need_ranking", "normalize"]
+__all__ = ["composite", "indicator_values", "need_ranking"]
 
-Method = Literal["minmax", "minmax_zero", "zscore", "reference"]
-METHODS: tuple[str, ...] = ("minmax", "minmax_zero", "zscore", "reference")
 MissingPolicy = Literal["error", "skip", "impute"]
-
-
-def normalize(
-    df: pd.DataFrame,
-    method: Method = "minmax",
-    *,
-    directions: Mapping[str, str] | None = None,
-    reference: float | Mapping[str, float] | pd.Index | list[str] | None = None,
-) -> pd.DataFrame:
-    """Normalise every column of ``df`` (see the module docstring for the formulas).
-
-    Parameters
-    ----------
-    df
-        Indicator values, one column per indicator, indexed by AGS.
-    method
-        ``minmax``, ``minmax_zero``, ``zscore`` or ``reference``.
-    directions
-        Column -> ``"higher"`` or ``"lower"`` (is better); default higher for all.
-    reference
-        For ``reference``: None (the column mean = 100), a value per column (mapping) or
-        for all (float), or the AGS of a reference group whose mean = 100.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> df = pd.DataFrame({"a": [10.0, 20.0, 30.0], "cost": [1.0, 2.0, 5.0]})
-    >>> normalize(df, directions={"cost": "lower"}).round(1).to_dict("list")
-    {'a': [0.0, 50.0, 100.0], 'cost': [100.0, 75.0, 0.0]}
-    """
-    if method not in METHODS:
-        raise ParameterError(f"`method` must be one of {METHODS}, got {method!r}")
-    directions = directions or {}
-    out = {}
-    for column in df.columns:
-        x = pd.to_numeric(df[column], errors="raise").astype(float)
-        lower = directions.get(column, "higher") == "lower"
-        out[column] = _scale(
-            x, method, lower, _reference(x, column, reference) if method == "reference" else None
-        )
-    return pd.DataFrame(out, index=df.index)
-
-
-def _scale(x: pd.Series, method: str, lower: bool, ref: float | None) -> pd.Series:
-    lo, hi = x.min(), x.max()
-    if method == "minmax":
-        if hi == lo:
-            raise StatisticsError(f"`{x.name}` is constant ({lo}); min-max cannot scale it")
-        return 100 * ((hi - x) if lower else (x - lo)) / (hi - lo)
-    if method == "minmax_zero":
-        if hi <= 0 or lo < 0:
-            raise StatisticsError(f"`{x.name}` needs values >= 0 and a positive maximum")
-        return 100 * ((hi - x) if lower else x) / hi
-    if method == "zscore":
-        sd = x.std(ddof=0)
-        if sd == 0:
-            raise StatisticsError(f"`{x.name}` is constant ({lo}); a z-score cannot scale it")
-        return ((x.mean() - x) if lower else (x - x.mean())) / sd
-    if ref is None or ref <= 0:
-        raise StatisticsError(f"`{x.name}`: the reference must be positive, got {ref}")
-    if lower and (x <= 0).any():
-        raise StatisticsError(f"`{x.name}`: lower-is-better with reference needs values > 0")
-    return 100 * ref / x if lower else 100 * x / ref
-
-
-def _reference(x: pd.Series, column: str, reference: object) -> float:
-    if reference is None:
-        return float(x.mean())
-    if isinstance(reference, int | float):
-        return float(reference)
-    if isinstance(reference, Mapping):
-        if column not in reference:
-            raise ParameterError(f"`reference` has no value for {column!r}")
-        return float(reference[column])
-    group = pd.Index(reference)  # a reference group of AGS
-    unknown = group.difference(x.index)
-    if len(unknown):
-        raise MissingColumnError(f"`reference` names AGS not in the table: {list(unknown[:5])}")
-    return float(x.loc[group].mean())
 
 
 def composite(
@@ -167,7 +86,7 @@ def composite(
     spec = spec or load_spec()
     if missing not in ("error", "skip", "impute"):
         raise ParameterError(f"`missing` must be 'error', 'skip' or 'impute', got {missing!r}")
-    values = _indicator_values(df, spec)
+    values = indicator_values(df, spec)
     values = _handle_missing(values, missing)
     indicator_weights = _weights(spec, weights)
     normalised = normalize(values, method, directions=spec.directions(), reference=reference)
@@ -232,51 +151,8 @@ def need_ranking(
     return out.sort_values("rank_best")
 
 
-def compare_regions(
-    df: pd.DataFrame,
-    region_of: Mapping[str, str] | pd.Series | str,
-    spec: IndicatorSpec | None = None,
-    *,
-    weight: str | None = "population",
-    method: Method = "minmax",
-) -> pd.DataFrame:
-    """The index of regions: indicators aggregated per region, then normalised across regions.
-
-    Each indicator is the ``weight``-weighted mean of its municipalities' values (plain mean
-    with ``weight=None``); the regions' values are then normalised and combined as in
-    :func:`composite`, so regions are compared with each other, not with municipalities.
-
-    Parameters
-    ----------
-    region_of
-        AGS -> region, a column of ``df``, or 5-digit Kreis key -> region (mapped through
-        the first five digits of the AGS).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from ruhrgeo.index import Indicator, IndicatorSpec
-    >>> spec = IndicatorSpec("s", (Indicator("fttbh", "infrastructure"),))
-    >>> df = pd.DataFrame({"fttbh": [80.0, 10.0, 40.0], "population": [1.0, 1.0, 2.0]},
-    ...                   index=["05913000", "05911000", "09162000"])
-    >>> regions = {"05913000": "Ruhr", "05911000": "Ruhr", "09162000": "München"}
-    >>> compare_regions(df, regions, spec)["rank"].to_dict()  # Ruhr 45 % vs München 40 %
-    {'Ruhr': 1, 'München': 2}
-    """
-    spec = spec or load_spec()
-    values = _indicator_values(df, spec)
-    regions = _regions(df, region_of)
-    w = pd.Series(1.0, index=df.index) if weight is None else _column(df, weight)
-    if (w < 0).any() or w.isna().any():
-        raise MissingValuesError(f"`{weight}` must be present and >= 0 for every municipality")
-    grouped = values.mul(w, axis=0).groupby(regions).sum().div(w.groupby(regions).sum(), axis=0)
-    out = composite(grouped, spec, method=method)
-    out.insert(0, "municipalities", regions.value_counts().reindex(out.index))
-    out.index.name = "region"
-    return out.sort_values("rank")
-
-
-def _indicator_values(df: pd.DataFrame, spec: IndicatorSpec) -> pd.DataFrame:
+def indicator_values(df: pd.DataFrame, spec: IndicatorSpec) -> pd.DataFrame:
+    """The spec's indicator columns of ``df`` as floats, checked (unique AGS, numeric)."""
     require_unique(df.index, "index", "give each municipality (AGS) one row")
     absent = [n for n in spec.names() if n not in df.columns]
     if absent:
@@ -340,25 +216,3 @@ def _weights(spec: IndicatorSpec, overrides: Mapping[str, float] | None) -> dict
                     stacklevel=3,
                 )
     return weights
-
-
-def _regions(df: pd.DataFrame, region_of: Mapping[str, str] | pd.Series | str) -> pd.Series:
-    if isinstance(region_of, str):
-        if region_of not in df.columns:
-            raise MissingColumnError(f"the table has no column {region_of!r}")
-        regions = df[region_of]
-    else:
-        mapping = pd.Series(region_of)
-        by_kreis = bool((mapping.index.astype(str).str.len() == 5).all())
-        keys = df.index.str[:5] if by_kreis else df.index
-        regions = pd.Series(keys.map(mapping), index=df.index)
-    if regions.isna().any():
-        missing = list(df.index[regions.isna().to_numpy()][:10])
-        raise MissingValuesError(f"no region for the AGS {missing}; extend `region_of`")
-    return regions.rename("region")
-
-
-def _column(df: pd.DataFrame, name: str) -> pd.Series:
-    if name not in df.columns:
-        raise MissingColumnError(f"the table has no column {name!r}")
-    return pd.to_numeric(df[name], errors="coerce")

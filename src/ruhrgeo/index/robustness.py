@@ -1,4 +1,4 @@
-"""How much the ranking depends on the method, and how it changed between releases."""
+"""How much the ranking depends on the method and the weights."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ import pandas as pd
 from scipy import stats
 
 from ruhrgeo.errors import IndexWarning, ParameterError
-from ruhrgeo.index.composite import METHODS, composite
+from ruhrgeo.index.composite import composite
+from ruhrgeo.index.normalise import METHODS
 from ruhrgeo.index.spec import IndicatorSpec, load_spec
 
-__all__ = ["SensitivityResult", "compare_releases", "sensitivity"]
+__all__ = ["SensitivityResult", "sensitivity"]
 
 
 @dataclass(frozen=True)
@@ -94,32 +95,3 @@ def sensitivity(
     spread = pd.DataFrame({"best": table.min(axis=1), "worst": table.max(axis=1)})
     spread["range"] = spread["worst"] - spread["best"]
     return SensitivityResult(ranks=table, correlations=correlations, rank_range=spread)
-
-
-def compare_releases(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
-    """Change of the index and of the rank per municipality between two releases.
-
-    ``old`` and ``new`` are :func:`~ruhrgeo.index.composite` results. ``rank_change`` is
-    positive when a municipality moved up (old rank minus new rank). Municipalities in only
-    one release (territorial reforms) are kept with NaN changes and ``in_both`` False.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> old = pd.DataFrame({"index": [50.0, 60.0], "rank": [2, 1]}, index=["a", "b"])
-    >>> new = pd.DataFrame({"index": [70.0, 55.0], "rank": [1, 2]}, index=["a", "b"])
-    >>> compare_releases(old, new)[["change", "rank_change"]].to_dict("list")
-    {'change': [20.0, -5.0], 'rank_change': [1.0, -1.0]}
-    """
-    for name, frame in (("old", old), ("new", new)):
-        if not {"index", "rank"} <= set(frame.columns):
-            raise ParameterError(f"`{name}` must be a composite() result with 'index' and 'rank'")
-    both = (
-        old[["index", "rank"]]
-        .add_suffix("_old")
-        .join(new[["index", "rank"]].add_suffix("_new"), how="outer")
-    )
-    both["change"] = both["index_new"] - both["index_old"]
-    both["rank_change"] = both["rank_old"].astype(float) - both["rank_new"].astype(float)
-    both["in_both"] = both[["index_old", "index_new"]].notna().all(axis=1)
-    return both

@@ -24,7 +24,7 @@ from matplotlib.colors import to_hex
 
 from ruhrgeo._geometry import centroids
 from ruhrgeo.errors import MissingColumnError, ParameterError
-from ruhrgeo.io.boundaries import read_municipalities
+from ruhrgeo.io import read_municipalities
 from ruhrgeo.maps.leaflet import Legend, Polygons, Unpack
 from ruhrgeo.maps.page import LEAFLET_CSS, LEAFLET_JS, render, save_html
 from ruhrgeo.spillover import allocate

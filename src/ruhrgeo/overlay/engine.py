@@ -26,8 +26,7 @@ from ruhrgeo.errors import (
     UnitError,
 )
 from ruhrgeo.grid import Grid, GridSpec
-from ruhrgeo.io.boundaries import read_municipalities
-from ruhrgeo.io.grids import read_coverage
+from ruhrgeo.io import read_coverage, read_municipalities
 from ruhrgeo.overlay.regrid import regrid
 from ruhrgeo.overlay.runners import local_mapper
 from ruhrgeo.overlay.tiles import Tile, combine, tile_fractions, tiles, window_cells

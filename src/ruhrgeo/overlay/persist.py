@@ -24,7 +24,7 @@ from affine import Affine
 from ruhrgeo._validate import existing_path
 from ruhrgeo.errors import FileFormatError, OverlayMismatchError
 from ruhrgeo.grid import GridSpec
-from ruhrgeo.io.boundaries import read_municipalities
+from ruhrgeo.io import read_municipalities
 from ruhrgeo.io.write import write_atomic
 
 FORMAT, VERSION = "ruhrgeo-overlay", 1

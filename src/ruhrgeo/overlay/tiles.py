@@ -28,7 +28,7 @@ from tqdm.auto import tqdm
 from ruhrgeo._validate import require_projected
 from ruhrgeo.errors import GridMismatchError
 from ruhrgeo.grid import RANGES, Grid, GridSpec, check_range
-from ruhrgeo.io.boundaries import read_municipalities
+from ruhrgeo.io import read_municipalities
 from ruhrgeo.overlay.fractions import cell_fractions
 from ruhrgeo.overlay.runners import local_mapper, processes
 from ruhrgeo.overlay.sources import Layer, Source, apply_units, describe_layers, open_source, scale

@@ -12,17 +12,12 @@ import numpy as np
 import pandas as pd
 from libpysal.graph import Graph
 
+from ruhrgeo._validate import column_values
 from ruhrgeo.errors import (
     GraphMismatchError,
-    MissingColumnError,
-    MissingValuesError,
     ParameterError,
-    StatisticsError,
-    TooFewObservationsError,
 )
-from ruhrgeo.spatial.weights import graph, require_unique_index
-
-MIN_OBSERVATIONS = 8
+from ruhrgeo.spatial.weights import graph
 
 
 @contextlib.contextmanager
@@ -48,30 +43,6 @@ def significance(p: np.ndarray, alpha: float, fdr: bool) -> np.ndarray:
         raise ParameterError(f"`alpha` must lie between 0 and 1, got {alpha}")
     cutoff = esda.fdr(p, alpha) if fdr else alpha
     return np.asarray(p) <= cutoff
-
-
-def column_values(gdf: gpd.GeoDataFrame, column: str) -> pd.Series:
-    """The validated numeric values of ``column``, indexed like ``gdf``."""
-    require_unique_index(gdf)
-    if column not in gdf.columns:
-        raise MissingColumnError(
-            f"`column` {column!r} is not in the data; columns: {[c for c in gdf.columns][:20]}"
-        )
-    y = pd.to_numeric(gdf[column], errors="coerce").astype(float)
-    if y.isna().any():
-        missing = list(y.index[y.isna()][:10])
-        raise MissingValuesError(
-            f"`{column}` is missing or not numeric for {int(y.isna().sum())} municipalities: "
-            f"{missing}; fill them or drop those rows first"
-        )
-    if len(y) < MIN_OBSERVATIONS:
-        raise TooFewObservationsError(
-            f"{len(y)} observations of `{column}`; spatial statistics need at least "
-            f"{MIN_OBSERVATIONS}"
-        )
-    if np.isclose(y.std(), 0):
-        raise StatisticsError(f"`{column}` is constant ({y.iloc[0]}); nothing to test")
-    return y
 
 
 def prepare(gdf: gpd.GeoDataFrame, column: str, kind: str | Graph) -> tuple[pd.Series, Graph]:

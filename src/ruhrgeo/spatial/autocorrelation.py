@@ -12,8 +12,9 @@ import pandas as pd
 from libpysal.graph import Graph
 
 from ruhrgeo._geometry import centroids, positive
+from ruhrgeo._validate import column_values
 from ruhrgeo.errors import StatisticsError
-from ruhrgeo.spatial._checks import column_values, prepare, seeded, significance
+from ruhrgeo.spatial._checks import prepare, seeded, significance
 from ruhrgeo.spatial.weights import distances_of
 
 __all__ = [

@@ -16,7 +16,7 @@ import shapely
 
 from ruhrgeo._geometry import centroids, north_of
 from ruhrgeo.errors import ParameterError, SpilloverWarning
-from ruhrgeo.io.boundaries import read_municipalities
+from ruhrgeo.io import read_municipalities
 from ruhrgeo.spillover.distance import (
     Kernel,
     PopulationSource,

@@ -27,9 +27,8 @@ from ruhrgeo.errors import (
     ValueRangeError,
 )
 from ruhrgeo.grid import Grid
-from ruhrgeo.io.boundaries import read_municipalities
-from ruhrgeo.io.grids import read_coverage
-from ruhrgeo.overlay.engine import Overlay
+from ruhrgeo.io import read_coverage, read_municipalities
+from ruhrgeo.overlay import Overlay
 
 Kernel = Literal["uniform", "linear", "gaussian", "exponential"]
 KERNELS: tuple[str, ...] = ("uniform", "linear", "gaussian", "exponential")

@@ -11,9 +11,9 @@ import pandas as pd
 from scipy.cluster.vq import kmeans2
 
 from ruhrgeo._geometry import centroids
+from ruhrgeo._validate import column_values
 from ruhrgeo.errors import ParameterError
-from ruhrgeo.io.boundaries import read_municipalities
-from ruhrgeo.spatial._checks import column_values
+from ruhrgeo.io import read_municipalities
 from ruhrgeo.spillover.distance import (
     Kernel,
     PopulationSource,
