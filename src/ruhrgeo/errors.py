@@ -109,6 +109,18 @@ class GraphMismatchError(RuhrgeoError, ValueError):
     """Spatial weights are indexed differently from the data."""
 
 
+class InfiniteValuesError(StatisticsError):
+    """Values are infinite (``inf``, ``-inf``) where a statistic needs finite ones."""
+
+
+class ConstantValuesError(StatisticsError):
+    """Values do not vary (relative to their scale): nothing to test or explain."""
+
+
+class ModelError(StatisticsError):
+    """A regression cannot be estimated (collinear covariates, too few units per regime)."""
+
+
 # --- the index ---
 # (errors and warnings of ruhrgeo.index: composite, treatment, audit, uncertainty)
 
