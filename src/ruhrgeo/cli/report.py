@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from ruhrgeo import spatial
+from ruhrgeo.spatial.weights import GraphLike
 from ruhrgeo.spillover import RadiusEstimate
 
 
@@ -15,7 +16,7 @@ def global_stats(
     gdf: pd.DataFrame,
     column: str,
     *,
-    graph: spatial.weights.GraphLike = "queen",
+    graph: GraphLike = "queen",
     permutations: int = 9999,
     seed: int = 0,
 ) -> dict[str, Any]:
