@@ -21,6 +21,7 @@ from ruhrgeo.errors import (
     MissingValuesError,
     TooFewObservationsError,
     UnusableCRSError,
+    ValueRangeError,
 )
 
 AGS_LENGTH = 8
@@ -111,7 +112,8 @@ def column_values(gdf: pd.DataFrame, column: str) -> pd.Series:
 
     Refuses a repeated index, a missing column, missing or non-numeric values, infinite
     values, fewer than :data:`MIN_OBSERVATIONS` rows and values that do not vary relative
-    to their scale (a column times 1e-10 still varies; one of identical values does not).
+    to their scale (a column times 1e-10 still varies; one of identical values does not)
+    or whose 4th powers (in the statistics' moments) overflow or underflow.
 
     Examples
     --------
@@ -160,5 +162,13 @@ def column_values(gdf: pd.DataFrame, column: str) -> pd.Series:
         raise ConstantValuesError(
             f"`{column}` is constant ({values[0]:g} in all {len(y)} municipalities, up to "
             "rounding); nothing to test"
+        )
+    with np.errstate(all="ignore"):
+        m4 = np.mean((values - values.mean()) ** 4)
+    if not np.isfinite(m4) or m4 < np.finfo(float).tiny:
+        raise ValueRangeError(
+            f"`{column}` ranges from {values.min():g} to {values.max():g}: too large or too "
+            "small for the statistics' moments (4th powers overflow or underflow); fix "
+            "fill values or rescale the column"
         )
     return y

@@ -83,17 +83,27 @@ def stats(
     gdf = with_table(munis, table_path, id_col, [column])
     options = {"graph": graph, "permutations": permutations, "seed": seed}
     lisa = spatial.local_moran(gdf, column, alpha=alpha, fdr=fdr, **options)
-    spots = spatial.getis_ord(gdf, column, alpha=alpha, fdr=fdr, **options)
+    negative = (pd.to_numeric(gdf[column], errors="coerce") < 0).any()
+    if negative:
+        click.echo(
+            f"warning: {column} has negative values; Getis-Ord G (sums of non-negative "
+            "values) is left out",
+            err=True,
+        )
+    else:
+        spots = spatial.getis_ord(gdf, column, alpha=alpha, fdr=fdr, **options)
     results = global_stats(gdf, column, **options)
     local = munis[["name", munis.geometry.name]].join(gdf[[column]])
-    local = local.join(lisa.add_prefix("lisa_")).join(spots.add_prefix("gi_"))
+    local = local.join(lisa.add_prefix("lisa_"))
     test = f"FDR {alpha:g}" if fdr else f"p <= {alpha:g}"
     results["local"] = {
         "graph": describe(graph),
         "significance": test,
         "lisa_clusters": _counts(lisa["cluster"]),
-        "getis_ord_spots": _counts(spots["spot"]),
+        "getis_ord_spots": None if negative else _counts(spots["spot"]),
     }
+    if not negative:
+        local = local.join(spots.add_prefix("gi_"))
     write_table(local, out_path)
     if as_json:
         click.echo(json.dumps(results, indent=2, ensure_ascii=False, default=float))

@@ -100,7 +100,7 @@ def prepare(
     gdf: pd.DataFrame, columns: str | Sequence[str], graph: GraphLike
 ) -> tuple[pd.DataFrame, Graph]:
     """Validated values of ``columns`` in the graph's order, and the graph."""
-    names = [columns] if isinstance(columns, str) else list(columns)
+    names = list(columns) if isinstance(columns, list | tuple) else [columns]
     values = pd.concat([column_values(gdf, c) for c in names], axis=1, keys=names)
     w = build_graph(gdf, graph)
     return values.reindex(pd.Index(w.unique_ids)), w

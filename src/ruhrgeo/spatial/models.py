@@ -44,7 +44,7 @@ class ModelResult:
         """Every term with its estimate and p-value, in one line."""
         stat = "t" if "t" in self.table.columns else "z"
         rows = [
-            f"{(r.regime + ' ') if r.regime else ''}{term} {r.coefficient:+.3g} "
+            f"{(r['regime'] + ' ') if r.get('regime') else ''}{term} {r.coefficient:+.3g} "
             f"({stat} = {r[stat]:.2f}, p = {r.p:.2g})"
             for term, r in self.table.iterrows()
         ]
@@ -71,8 +71,9 @@ def ols(
     With ``graph``, spreg's spatial diagnostics join the fit: Moran's I of the residuals
     (``moran_res``, ``moran_res_p``) and the LM tests for a lag or error model
     (``lm_lag``, ``lm_error`` and their robust forms, each with ``_p``). With ``regimes``
-    (a column of ``gdf`` or a Series indexed by AGS), ``spreg.OLS_Regimes``: every
-    coefficient per regime, and the Chow test whether they differ.
+    (a column of ``gdf`` or a Series indexed by AGS), ``spreg.OLS_Regimes`` with one
+    error variance for all regimes (``regime_err_sep=False``, as the ML regimes models):
+    every coefficient per regime, and the Chow test whether they differ.
 
     Examples
     --------
@@ -243,6 +244,8 @@ def fit(
     options: dict[str, Any] = {"name_y": column, "name_x": names}
     if kind == "OLS":
         options.update(spat_diag=w is not None, moran=w is not None)
+        if regimes is not None:  # one error variance, as the ML regimes models assume
+            options.update(regime_err_sep=False)
     cls = getattr(spreg, kind if regimes is None else f"{kind}_Regimes")
     args = (y[:, None], x) if regimes is None else (y[:, None], x, regimes)
     try:

@@ -272,6 +272,14 @@ def with_geometries(gdf: pd.DataFrame, what: str) -> gpd.GeoDataFrame:
 def _build(gdf: gpd.GeoDataFrame, spec: GraphSpec) -> Graph:
     n = len(gdf)
     if spec.kind in ("queen", "rook"):
+        kinds = gdf.geom_type
+        other = ~kinds.isin(["Polygon", "MultiPolygon"])
+        if other.any():
+            raise StatisticsError(
+                f"{spec} contiguity needs polygons, but {int(other.sum())} geometries are "
+                f"{', '.join(sorted(set(kinds[other])))} (e.g. {list(gdf.index[other][:5])}); "
+                "use GraphSpec('knn', k=6) or GraphSpec('distance', threshold_km=...)"
+            )
         built = Graph.build_contiguity(gdf.geometry, rook=spec.kind == "rook")
         if len(built.isolates) == n:
             raise StatisticsError(
