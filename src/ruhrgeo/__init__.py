@@ -20,7 +20,12 @@ from types import ModuleType
 
 from ruhrgeo import datasets, errors
 from ruhrgeo.grid import Grid, GridSpec
-from ruhrgeo.io import read_coverage, read_indicators, read_municipalities
+from ruhrgeo.io import (
+    read_breitbandatlas,
+    read_coverage,
+    read_indicators,
+    read_municipalities,
+)
 from ruhrgeo.overlay import GridSource, Overlay, coverage_share, regrid
 
 try:
@@ -39,6 +44,7 @@ __all__ = [
     "errors",
     "index",
     "maps",
+    "read_breitbandatlas",
     "read_coverage",
     "read_indicators",
     "read_municipalities",

@@ -67,6 +67,26 @@ class ParameterError(RuhrgeoError, ValueError):
     """An argument has an impossible value (a negative radius, an unknown kind, ...)."""
 
 
+class FileEncodingError(FileFormatError):
+    """A text file is not in the encoding it was read with (Windows-1252 read as UTF-8, ...)."""
+
+
+class EmptyTableError(FileFormatError):
+    """A table file is empty, or has a header but no rows."""
+
+
+class NumberFormatError(FileFormatError):
+    """Numbers in a table are written ambiguously or in two formats (decimal point or comma)."""
+
+
+class TableLayoutError(FileFormatError):
+    """A table is not laid out as expected (not a Breitbandatlas table, no key column, ...)."""
+
+
+class CityDistrictsWarning(RuhrgeoWarning):
+    """Rows with pseudo-AGS of city districts were left out of a Breitbandatlas table."""
+
+
 # --- reading and overlay: grids, units, values ---
 
 
