@@ -46,17 +46,23 @@ y = gdf.loc[graph.unique_ids, "ftthb_ge1000"].to_numpy()
 ready = time.perf_counter()
 """
 
-RUHRGEO = PREPARE + """
+RUHRGEO = (
+    PREPARE
+    + """
 lisa = spatial.local_moran(gdf, "ftthb_ge1000", graph=graph, permutations=9999, seed=0)
 done = time.perf_counter()
 print(done - ready, imported - start)
 """
+)
 
-ESDA = PREPARE + """
+ESDA = (
+    PREPARE
+    + """
 lm = esda.Moran_Local(y, graph, transformation="r", permutations=9999, seed=0, n_jobs=1)
 done = time.perf_counter()
 print(done - ready, imported - start)
 """
+)
 
 SAME = """
 import json, sys, warnings

@@ -22,7 +22,7 @@ import pytest
 import shapely
 from libpysal.graph import Graph
 
-from ruhrgeo import read_municipalities, spatial
+from ruhrgeo import datasets, spatial
 from ruhrgeo.spatial import _checks
 
 EXACT = 1e-12
@@ -185,18 +185,17 @@ def _case(gdf: gpd.GeoDataFrame, graph: Graph, permutations: int, seed: int) -> 
 
 
 @pytest.fixture(scope="module")
-def local_cases(shared_data_or_none):
+def local_cases(ruhr_2021):
     """esda's local statistics run directly (no numba) on a lattice and the real Ruhr."""
     rng = np.random.default_rng(4)
     values = [c * 3.0 + rng.normal() + 10 for r in range(6) for c in range(6)]
     grid = lattice(6, 6, values, x=rng.uniform(0, 5, 36))
     cases = {"lattice": (grid, spatial.build_graph(grid, "queen"), 999, 3)}
-    if shared_data_or_none is not None:
-        ruhr = shared_data_or_none.rename(columns={"ftthb_ge1000": "v", "all_ge1000": "x"})
-        knn = spatial.build_graph(ruhr, spatial.GraphSpec("knn", k=5))
-        cases["ruhr_knn"] = (ruhr, knn, 999, 0)
-        # zeros and repeated values: ties between permuted and observed statistics
-        cases["ruhr_queen"] = (ruhr, spatial.build_graph(ruhr, "queen"), 9999, 7)
+    ruhr = ruhr_2021.rename(columns={"ftthb_ge1000": "v", "all_ge1000": "x"})
+    knn = spatial.build_graph(ruhr, spatial.GraphSpec("knn", k=5))
+    cases["ruhr_knn"] = (ruhr, knn, 999, 0)
+    # zeros and repeated values: ties between permuted and observed statistics
+    cases["ruhr_queen"] = (ruhr, spatial.build_graph(ruhr, "queen"), 9999, 7)
     payload = {name: _case(*case) for name, case in cases.items()}
     run = subprocess.run(
         [sys.executable, "-c", ORACLE],
@@ -208,19 +207,9 @@ def local_cases(shared_data_or_none):
     return cases, json.loads(run.stdout)
 
 
-@pytest.fixture(scope="module")
-def shared_data_or_none(request):
-    try:
-        return request.getfixturevalue("ruhr_2021")
-    except pytest.skip.Exception:
-        return None
-
-
 @pytest.mark.parametrize("case", ["lattice", "ruhr_knn", "ruhr_queen"])
 def test_local_statistics_equal_esda_exactly(local_cases, case):
     cases, esda_results = local_cases
-    if case not in cases:
-        pytest.skip("the real Ruhr data are not beside the checkout")
     gdf, graph, permutations, seed = cases[case]
     theirs = esda_results[case]
     options = {"graph": graph, "permutations": permutations, "seed": seed, "fdr": False}
@@ -417,10 +406,10 @@ def test_north_south_divides():
 
 
 @pytest.fixture(scope="module")
-def ruhr_2021(shared_data):
-    munis = read_municipalities(shared_data / "boundaries" / "ruhr_municipalities.geojson")
-    table = pd.read_csv(shared_data / "coverage" / "ruhr_breitband_2021-06.csv", dtype={"ags": str})
-    return munis.join(table.set_index("ags")[["ftthb_ge1000", "all_ge1000"]])
+def ruhr_2021():
+    """The 53 real Ruhr municipalities with the Breitbandatlas mid-2021 shares (shipped)."""
+    shares = datasets.breitbandatlas_2021()[["ftthb_ge1000", "all_ge1000"]]
+    return datasets.ruhr_municipalities().join(shares)
 
 
 def test_real_ruhr_worked_example_numbers(ruhr_2021):
@@ -444,3 +433,26 @@ def test_real_ruhr_worked_example_numbers(ruhr_2021):
         "High-High": 4,
         "Low-High": 3,
     }
+    knn = spatial.GraphSpec("knn", k=6)
+    assert spatial.moran(ruhr_2021, "ftthb_ge1000", graph=knn).I == pytest.approx(0.145, abs=5e-4)
+    assert spatial.moran(ruhr_2021, "all_ge1000", graph=knn).p_sim < 0.05
+    assert spatial.geary(ruhr_2021, "ftthb_ge1000").C == pytest.approx(0.705, abs=5e-4)
+
+
+def test_real_ruhr_divide_by_every_method(ruhr_2021):
+    """The divide table of docs/spatial.md: the methods agree for FTTB/H and for gigabit."""
+    gdf = ruhr_2021.assign(log_density=np.log(ruhr_2021["population"] / ruhr_2021["area_km2"]))
+    fttbh = spatial.compare_divide(gdf, "ftthb_ge1000", covariates=["log_density"])
+    assert fttbh["north_higher"].all() and (fttbh["p"] < 0.001).all()
+    assert fttbh.loc["theil", "estimate"] == pytest.approx(0.281, abs=5e-4)
+    assert fttbh.loc["regimes", "estimate"] == pytest.approx(17.6, abs=0.05)
+    gigabit = spatial.compare_divide(gdf, "all_ge1000", covariates=["log_density"])
+    assert (gigabit["p"] > 0.05).all()
+    assert gigabit.loc["theil", "estimate"] == pytest.approx(0.011, abs=5e-4)
+    assert gigabit.loc["regimes", ["estimate", "p"]].tolist() == pytest.approx(
+        [11.03, 0.094], abs=5e-3
+    )
+    slopes = spatial.divide_regimes(gdf, "ftthb_ge1000", ["log_density"]).table.loc["log_density"]
+    assert slopes.set_index("regime")["coefficient"].to_dict() == pytest.approx(
+        {"north": -13.07, "south": 4.54}, abs=5e-3
+    )

@@ -128,12 +128,24 @@ def test_divide_regimes_and_the_comparison(data):
     ns = spatial.north_south(gdf, "v", permutations=0)
     assert table.loc["gradient", "estimate"] == ns.slope_per_10km
     assert table.loc["gradient", "estimate"] == pytest.approx(0.8 * 2, abs=0.5)  # 0.8 per 5 km
-    # the regimes row: north minus south predicted at the covariate's mean
-    coef = regimes.table.set_index("regime", append=True)["coefficient"]
+    # the regimes row: north minus south at the covariate's mean, from the uncentred model
+    raw = spatial.spatial_error(
+        gdf, "v", ["x"], regimes=pd.Series(np.where(ns_north(gdf), "north", "south"), gdf.index)
+    )
+    coef = raw.table.set_index("regime", append=True)["coefficient"]
     at_mean = {
         r: coef[("CONSTANT", r)] + coef[("x", r)] * gdf["x"].mean() for r in ("north", "south")
     }
     assert table.loc["regimes", "estimate"] == pytest.approx(at_mean["north"] - at_mean["south"])
+    assert table.loc["regimes", "p"] == regimes.chow.loc["CONSTANT", "p"]
+    np.testing.assert_allclose(  # centring moves the constants only
+        regimes.table.loc["x", "coefficient"], raw.table.loc["x", "coefficient"], rtol=1e-6
+    )
+
+
+def ns_north(gdf):
+    northing = gdf.geometry.centroid.y
+    return (northing > northing.median()).to_numpy()
 
 
 def test_moran_scatterplots(data, tmp_path):

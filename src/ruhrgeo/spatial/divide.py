@@ -271,9 +271,12 @@ def divide_regimes(
     graph: GraphLike = "queen",
 ) -> ModelResult:
     """A spatial error model of ``column`` on ``covariates`` with north and south as
-    regimes (``spreg.ML_Error_Regimes``): does the constant, or a covariate's effect,
-    differ across the divide once the covariates and spatial autocorrelation are allowed
-    for? The Chow test (``result.chow``) answers per term and jointly.
+    regimes (``spreg.ML_Error_Regimes``): does the level, or a covariate's effect, differ
+    across the divide once the covariates and spatial autocorrelation are allowed for? The
+    Chow test (``result.chow``) answers per term and jointly. The covariates are centred
+    on their means, so each regime's ``CONSTANT`` is its level at the data's average
+    covariates, and the Chow test of ``CONSTANT`` tests a step at the divide, other things
+    equal.
 
     At least one covariate is needed (for the constant alone, the step of
     :func:`north_south` is the same test).
@@ -299,7 +302,8 @@ def divide_regimes(
     y = column_values(gdf, column)
     _, is_north, _ = sides(gdf, y.index, divide)
     regimes = pd.Series(np.where(is_north, "north", "south"), index=y.index)
-    return spatial_error(gdf, column, names, graph=graph, regimes=regimes)
+    centred = gdf.assign(**{c: column_values(gdf, c) - column_values(gdf, c).mean() for c in names})
+    return spatial_error(centred, column, names, graph=graph, regimes=regimes)
 
 
 def compare_divide(
@@ -317,8 +321,8 @@ def compare_divide(
     Rows: ``step`` (north minus south, spatial error model), ``gradient`` (per 10 km
     northward, spatial error model), ``theil`` (between share of Theil's T, permutation
     p; ``north_higher`` from the plain means), and with covariates ``regimes`` (north
-    minus south predicted at the covariates' means, by the regimes' spatial error model;
-    joint Chow p of equal coefficients).
+    minus south at the covariates' means in :func:`divide_regimes`'s model, with the Chow
+    test's p of equal levels).
 
     Examples
     --------
@@ -341,12 +345,9 @@ def compare_divide(
     }
     if len(covariates):
         model = divide_regimes(gdf, column, covariates, divide=divide, graph=graph)
-        means = pd.Series({c: column_values(gdf, c).mean() for c in covariates})
-        means["CONSTANT"] = 1.0
-        terms = model.table.dropna(subset=["regime"]).reset_index()
-        level = (terms["coefficient"] * terms["term"].map(means)).groupby(terms["regime"]).sum()
+        level = model.table.loc["CONSTANT"].set_index("regime")["coefficient"]
         gap = float(level["north"] - level["south"])
-        rows["regimes"] = (gap, float(model.chow.loc["joint", "p"]), gap > 0)  # type: ignore[union-attr]
+        rows["regimes"] = (gap, float(model.chow.loc["CONSTANT", "p"]), gap > 0)  # type: ignore[union-attr]
     table = pd.DataFrame.from_dict(rows, orient="index", columns=["estimate", "p", "north_higher"])
     table.index.name = "method"
     return table
