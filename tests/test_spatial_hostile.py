@@ -189,6 +189,12 @@ GRAPH_CASES = {
         StatisticsError,
         "none of the 16 municipalities touches another",
     ),
+    "band shorter than any distance": (
+        lambda: spatial.moran(BASE, "v", graph=GraphSpec("distance", threshold_km=0.1)),
+        StatisticsError,
+        r"distance\(threshold_km=0.1\) leaves every one of the 16 municipalities without a "
+        r"neighbour; the nearest centroids are 1 to 1 km apart",
+    ),
     "same centroid twice": (
         lambda: spatial.moran(
             BASE.set_geometry([BASE.geometry.iloc[1], *BASE.geometry.iloc[1:]]),

@@ -302,8 +302,17 @@ def _build(gdf: gpd.GeoDataFrame, spec: GraphSpec) -> Graph:
             )
         return Graph.build_knn(points, k=spec.k)
     if spec.kind == "distance":
-        return Graph.build_distance_band(points, threshold=spec.threshold_km * 1000)  # type: ignore[operator]
-    return Graph.build_kernel(points, kernel=spec.kernel, bandwidth=spec.bandwidth_km * 1000)  # type: ignore[operator]
+        built = Graph.build_distance_band(points, threshold=spec.threshold_km * 1000)  # type: ignore[operator]
+    else:
+        built = Graph.build_kernel(points, kernel=spec.kernel, bandwidth=spec.bandwidth_km * 1000)  # type: ignore[operator]
+    if len(built.isolates) == n:
+        nearest = distances_of(points, Graph.build_knn(points, k=1).adjacency)
+        raise StatisticsError(
+            f"{spec} leaves every one of the {n} municipalities without a neighbour; the "
+            f"nearest centroids are {nearest.min() / 1000:.3g} to {nearest.max() / 1000:.3g} "
+            "km apart, so choose a longer distance"
+        )
+    return built
 
 
 def _join_islands(built: Graph, gdf: gpd.GeoDataFrame) -> Graph:
