@@ -121,6 +121,11 @@ def test_divide_regimes_and_the_comparison(data):
     gdf, _ = data
     regimes = spatial.divide_regimes(gdf, "v", ["x"])
     assert regimes.model == "ML_Error_Regimes"
+    assert "north CONSTANT" in regimes.summary() and "lambda" in regimes.summary()
+    shuffled = gdf.sample(frac=1.0, random_state=1)
+    assert spatial.theil_divide(shuffled, "v", permutations=99) == spatial.theil_divide(
+        gdf, "v", permutations=99
+    )
     assert regimes.chow.loc["CONSTANT", "p"] < 0.05  # the planted gradient is a step too
     table = spatial.compare_divide(gdf, "v", covariates=["x"], permutations=199)
     assert table.index.tolist() == ["step", "gradient", "theil", "regimes"]

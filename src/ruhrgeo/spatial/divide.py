@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +24,7 @@ from ruhrgeo._geometry import centroids, north_of
 from ruhrgeo._validate import column_values
 from ruhrgeo.errors import ParameterError, StatisticsError
 from ruhrgeo.spatial._checks import check_permutations, check_seed, prepare, seeded
-from ruhrgeo.spatial.models import ModelResult, fit, spatial_error
+from ruhrgeo.spatial.models import ModelResult, covariate_names, fit, spatial_error
 from ruhrgeo.spatial.weights import GraphLike, describe, with_geometries
 
 __all__ = [
@@ -238,6 +239,8 @@ def theil_divide(
     permutations = check_permutations(permutations)
     seed = check_seed(seed)
     y = column_values(gdf, column)
+    with contextlib.suppress(TypeError):  # sorted by AGS: permutations ignore the row order
+        y = y.sort_index()
     if (y < 0).any():
         raise StatisticsError(
             f"Theil's T needs non-negative `{column}`, but {list(y.index[y < 0][:5])} are negative"
@@ -293,7 +296,7 @@ def divide_regimes(
     >>> bool(result.chow.loc["CONSTANT", "p"] < 0.001)
     True
     """
-    names = list(covariates) if not isinstance(covariates, str) else [covariates]
+    names = covariate_names(covariates, column)
     if not names:
         raise ParameterError(
             "divide_regimes needs at least one covariate; for the constant alone, "

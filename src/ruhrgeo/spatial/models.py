@@ -44,7 +44,7 @@ class ModelResult:
         """Every term with its estimate and p-value, in one line."""
         stat = "t" if "t" in self.table.columns else "z"
         rows = [
-            f"{(r['regime'] + ' ') if r.get('regime') else ''}{term} {r.coefficient:+.3g} "
+            f"{_regime(r.get('regime'))}{term} {r.coefficient:+.3g} "
             f"({stat} = {r[stat]:.2f}, p = {r.p:.2g})"
             for term, r in self.table.iterrows()
         ]
@@ -56,6 +56,10 @@ class ModelResult:
         )
         weights = f", {self.graph} weights" if self.graph else ""
         return f"{self.model} of {self.column} (n = {self.n}{weights}): " + "; ".join(rows) + chow
+
+
+def _regime(label: object) -> str:
+    return f"{label} " if isinstance(label, str) else ""
 
 
 def ols(
@@ -148,7 +152,7 @@ def _model(
     *,
     kind: str,
 ) -> ModelResult:
-    names = _covariates(covariates, column)
+    names = covariate_names(covariates, column)
     if graph is None:
         values = pd.concat(
             [column_values(gdf, c) for c in [column, *names]], axis=1, keys=[column, *names]
@@ -169,7 +173,7 @@ def _model(
     return _result(fitted, kind, column, names, None if graph is None else describe(graph))
 
 
-def _covariates(covariates: Sequence[str], column: str) -> list[str]:
+def covariate_names(covariates: Sequence[str], column: str) -> list[str]:
     if isinstance(covariates, str):
         raise ParameterError(
             f"`covariates` must be a list of column names, got the string {covariates!r}; "
