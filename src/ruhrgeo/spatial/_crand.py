@@ -5,15 +5,19 @@ esda compiles its permutation kernels with numba on the first call of every proc
 This module repeats esda's algorithm step by step (``esda.crand``: the same permuted ids
 from the same seed, the same statistic, the same "directed" pseudo p-value), so that the
 results are esda's; above :data:`NUMPY_WORK` (units x permutations) esda itself runs.
+:func:`esda_object` builds esda's object (without permutations where NumPy will run them)
+and :func:`fill` gives it the permutation results under esda's names.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from scipy import sparse
+from scipy import sparse, stats
 
 # units x permutations up to which NumPy runs (about 1 s); beyond, esda's compiled kernels
 NUMPY_WORK = 20_000_000
@@ -99,3 +103,78 @@ def simulate(
         if sims is not None:
             sims[i] = rstats
     return Simulation(p_sim=p_sim, sims=sims)
+
+
+def numpy_sized(n: int, permutations: int) -> bool:
+    return n * permutations <= NUMPY_WORK
+
+
+def esda_object(
+    cls: type,
+    args: tuple,
+    options: dict[str, Any],
+    *,
+    permutations: int,
+    seed: int,
+    keep: bool,
+    n_jobs: int,
+) -> Any:
+    """esda's object: with its own permutations above the NumPy size, else without."""
+    n = len(args[0])
+    compiled = bool(permutations) and not numpy_sized(n, permutations)
+    with warnings.catch_warnings():
+        # esda's notice about its future default p-value; ruhrgeo keeps and documents it
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return cls(
+            *args,
+            **options,
+            permutations=permutations if compiled else 0,
+            seed=seed,
+            keep_simulations=keep,
+            n_jobs=n_jobs,
+        )
+
+
+def fill(
+    obj: Any,
+    z: np.ndarray,
+    observed: np.ndarray,
+    statistic: Statistic,
+    scaling: float,
+    *,
+    permutations: int,
+    seed: int,
+    keep: bool,
+    sims: tuple[str, str, str, str],
+) -> None:
+    """Fill esda's object (built with ``permutations=0``) with the permutation results.
+
+    ``sims`` names esda's attributes: kept simulations (``rlisas``/``rGs``), mean, SD and
+    variance of the simulated statistics (``EI_sim``/``EG_sim``, ...).
+    """
+    run = simulate(
+        z,
+        obj.w.sparse,
+        observed,
+        statistic,
+        scaling=scaling,
+        permutations=permutations,
+        seed=seed,
+        keep=keep,
+    )
+    raw, mean, sd, var = sims
+    obj.permutations = permutations
+    obj.p_sim = run.p_sim
+    if run.sims is None:
+        setattr(obj, raw, None)
+        obj.sim = None
+        moments = (np.nan, np.nan, np.nan, np.nan, np.nan)
+    else:
+        setattr(obj, raw, run.sims)
+        obj.sim = run.sims.T
+        m, s = obj.sim.mean(axis=0), obj.sim.std(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z_sim = (observed - m) / s
+        moments = (m, s, s * s, z_sim, stats.norm.sf(np.abs(z_sim)))
+    for name, value in zip((mean, sd, var, "z_sim", "p_z_sim"), moments, strict=True):
+        setattr(obj, name, value)

@@ -9,6 +9,7 @@ esda's plotting.
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -340,7 +341,9 @@ def join_counts(
             f"join counts need a binary `{column}` (0/1 or True/False), got values "
             f"{levels[:6].tolist()}; make one, e.g. (gdf[{column!r}] >= 50).astype(int)"
         )
-    j = esda.Join_Counts(y.astype(int), w, permutations=0)
+    with warnings.catch_warnings():  # esda's own use of deprecated pandas
+        warnings.simplefilter("ignore", DeprecationWarning)
+        j = esda.Join_Counts(y.astype(int), w, permutations=0)
     if permutations:
         _join_count_permutations(j, permutations, check_seed(seed))
     return JoinCountResult(

@@ -12,14 +12,12 @@ and fills esda's object with the results; above it, esda's compiled kernels run.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any, ClassVar
 
 import esda
 import numpy as np
 import pandas as pd
 from libpysal.graph import Graph
-from scipy import stats
 
 from ruhrgeo.errors import ParameterError, StatisticsError
 from ruhrgeo.spatial import _crand
@@ -71,55 +69,6 @@ def _finish(table: pd.DataFrame, index: pd.Index, obj: Any, w: Graph) -> LocalRe
     object.__setattr__(out, "esda", obj)
     object.__setattr__(out, "graph", w)
     return out
-
-
-def _permute(
-    obj: Any,
-    z: np.ndarray,
-    observed: np.ndarray,
-    statistic: _crand.Statistic,
-    scaling: float,
-    *,
-    permutations: int,
-    seed: int,
-    keep: bool,
-    sims: tuple[str, str, str, str],
-) -> None:
-    """Fill esda's object (built with ``permutations=0``) with the permutation results.
-
-    ``sims`` names esda's attributes: kept simulations (``rlisas``/``rGs``), mean, SD and
-    variance of the simulated statistics (``EI_sim``/``EG_sim``, ...).
-    """
-    run = _crand.simulate(
-        z,
-        obj.w.sparse,
-        observed,
-        statistic,
-        scaling=scaling,
-        permutations=permutations,
-        seed=seed,
-        keep=keep,
-    )
-    raw, mean, sd, var = sims
-    obj.permutations = permutations
-    obj.p_sim = run.p_sim
-    if run.sims is None:
-        setattr(obj, raw, None)
-        obj.sim = None
-        moments = (np.nan, np.nan, np.nan, np.nan, np.nan)
-    else:
-        setattr(obj, raw, run.sims)
-        obj.sim = run.sims.T
-        m, s = obj.sim.mean(axis=0), obj.sim.std(axis=0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            z_sim = (observed - m) / s
-        moments = (m, s, s * s, z_sim, stats.norm.sf(np.abs(z_sim)))
-    for name, value in zip((mean, sd, var, "z_sim", "p_z_sim"), moments, strict=True):
-        setattr(obj, name, value)
-
-
-def _numpy(n: int, permutations: int) -> bool:
-    return n * permutations <= _crand.NUMPY_WORK
 
 
 def _sim_columns(obj: Any, n: int, mean: str, sd: str) -> dict[str, Any]:
@@ -213,7 +162,7 @@ def local_moran(
     permutations, alpha, seed = _options(permutations, alpha, seed, keep_simulations, len(gdf))
     values, w = prepare(gdf, column, graph)
     y = values[column].to_numpy()
-    obj = _esda_local(
+    obj = _crand.esda_object(
         esda.Moran_Local,
         (y, w),
         {"transformation": "r"},
@@ -222,9 +171,9 @@ def local_moran(
         keep=keep_simulations,
         n_jobs=n_jobs,
     )
-    if permutations and _numpy(len(y), permutations):
+    if permutations and _crand.numpy_sized(len(y), permutations):
         z = obj.z
-        _permute(
+        _crand.fill(
             obj,
             z,
             obj.Is,
@@ -275,7 +224,7 @@ def local_moran_bv(
     permutations, alpha, seed = _options(permutations, alpha, seed, keep_simulations, len(gdf))
     values, w = prepare(gdf, [x, y], graph)
     vx, vy = values[x].to_numpy(), values[y].to_numpy()
-    obj = _esda_local(
+    obj = _crand.esda_object(
         esda.Moran_Local_BV,
         (vx, vy, w),
         {"transformation": "r"},
@@ -284,9 +233,9 @@ def local_moran_bv(
         keep=keep_simulations,
         n_jobs=n_jobs,
     )
-    if permutations and _numpy(len(vx), permutations):
+    if permutations and _crand.numpy_sized(len(vx), permutations):
         z = np.column_stack((obj.zx, obj.zy))
-        _permute(
+        _crand.fill(
             obj,
             z,
             obj.Is,
@@ -349,7 +298,7 @@ def getis_ord(
             f"Getis-Ord G needs non-negative `{column}`, but "
             f"{list(values.index[y < 0][:5])} are negative; use local_moran for such values"
         )
-    obj = _esda_local(
+    obj = _crand.esda_object(
         esda.G_Local,
         (y, w),
         {"transform": "B", "star": star},
@@ -358,8 +307,8 @@ def getis_ord(
         keep=keep_simulations,
         n_jobs=n_jobs,
     )
-    if permutations and _numpy(len(y), permutations):
-        _permute(
+    if permutations and _crand.numpy_sized(len(y), permutations):
+        _crand.fill(
             obj,
             y,
             obj.Gs,
@@ -395,29 +344,3 @@ def _options(
     if not isinstance(keep, bool):
         raise ParameterError(f"`keep_simulations` must be True or False, got {keep!r}")
     return check_permutations(permutations, n, keep), check_alpha(alpha), check_seed(seed)
-
-
-def _esda_local(
-    cls: type,
-    args: tuple,
-    options: dict[str, Any],
-    *,
-    permutations: int,
-    seed: int,
-    keep: bool,
-    n_jobs: int,
-) -> Any:
-    """esda's object: with its own permutations above the NumPy size, else without."""
-    n = len(args[0])
-    compiled = bool(permutations) and not _numpy(n, permutations)
-    with warnings.catch_warnings():
-        # esda's notice about its future default p-value; ruhrgeo keeps and documents it
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return cls(
-            *args,
-            **options,
-            permutations=permutations if compiled else 0,
-            seed=seed,
-            keep_simulations=keep,
-            n_jobs=n_jobs,
-        )
