@@ -161,6 +161,11 @@ def test_moran_scatterplots(data, tmp_path):
     slope = np.polyfit(x, lag, 1)[0]
     assert slope == pytest.approx(result.I, abs=EXACT)  # the slope is Moran's I
     lisa = spatial.local_moran(gdf, "v", permutations=999, fdr=False)
+    # esda's own methods work on the object ruhrgeo filled, and agree with its labels
+    theirs = pd.Series(lisa.esda.get_cluster_labels(0.05), index=lisa.graph.unique_ids)
+    assert theirs.replace("Insignificant", "Not significant").equals(
+        lisa["cluster"].loc[lisa.graph.unique_ids]
+    )
     local_ax = spatial.moran_scatterplot(lisa)
     colours = local_ax.collections[0].get_facecolors()
     assert len(colours) == 49
