@@ -20,6 +20,7 @@ from ruhrgeo._validate import existing_path, normalize_ags, require_unique
 from ruhrgeo.errors import (
     CityDistrictsWarning,
     DuplicateIdError,
+    MissingIdError,
     MissingValuesWarning,
     NumberFormatError,
     ParameterError,
@@ -169,11 +170,11 @@ def read_breitbandatlas(
     key_header, columns = _columns(header, source.name)
     cells = np.array(rows, dtype=object)
     key = header.index(key_header)
-    ags = normalize_ags(pd.Series(cells[:, key]), key_header)
     try:
-        require_unique(ags, "AGS", "each municipality must appear once")
-    except DuplicateIdError as exc:
-        raise DuplicateIdError(f"{what} {source.name!r}: {exc}") from None
+        ags = normalize_ags(pd.Series(cells[:, key]), key_header)
+        require_unique(ags, key_header, "each municipality must appear once")
+    except (MissingIdError, DuplicateIdError) as exc:
+        raise type(exc)(f"{what} {source.name!r}: {exc}") from None
     names = [columns[h] for h in header if h != key_header]
     values = np.delete(cells, key, axis=1)
     numbers, missing = _percentages(values, names, ags, source.name)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ruhrgeo._validate import existing_path, normalize_ags, require_unique
 from ruhrgeo.errors import (
+    DuplicateIdError,
     EmptyTableError,
     FileFormatError,
     MissingColumnError,
@@ -213,6 +214,9 @@ def _keys(
                 "8-digit AGS (for a kreisfreie Stadt: key + '000')"
             )
         keys = keys.where(~short, keys[short].map(lambda k: kreis_lookup.get(k, k)))
-    ags = normalize_ags(keys, name)
-    require_unique(ags, name, "give each municipality one row")
+    try:
+        ags = normalize_ags(keys, name)
+        require_unique(ags, name, "give each municipality one row")
+    except (MissingIdError, DuplicateIdError) as exc:
+        raise type(exc)(f"{file}: {exc}") from None
     return ags
