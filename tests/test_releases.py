@@ -133,8 +133,9 @@ def test_population_weighted_ruhr_shares_per_release(ruhr_releases):
         "2020-06": 66.3,
         "2021-06": 69.3,
     }
-    # end 2018 is published in whole percent
+    # end 2018 is published in whole percent: coarse ranks, 35 municipalities tie at 0
     assert (ruhr_releases["2018-12"]["ftthb_ge1000"] % 1 == 0).all()
+    assert (ruhr_releases["2018-12"]["ftthb_ge1000"] == 0).sum() == 35
 
 
 def test_who_moved_between_end_2018_and_mid_2021(ruhr_releases):
@@ -184,4 +185,4 @@ def test_the_north_south_gap_in_fttbh_widened(ruhr_releases):
     assert p["2019-06"] == pytest.approx(0.045, abs=0.002)
     assert p["2019-12"] == pytest.approx(0.051, abs=0.002)
     assert p["2020-06"] < 0.001 and p["2021-06"] < 0.0001
-    assert all(row[4] > 0.3 for row in rows.values())  # gigabit: no step at any release
+    assert min(row[4] for row in rows.values()) > 0.38  # gigabit: no step at any release
