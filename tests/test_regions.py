@@ -206,7 +206,7 @@ def test_inputs_are_not_changed():
     pd.testing.assert_frame_equal(table, table_before)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(
     values=st.lists(st.floats(0, 100), min_size=7, max_size=7),
     weights=st.lists(st.floats(0.5, 1e6), min_size=7, max_size=7),

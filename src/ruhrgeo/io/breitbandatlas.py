@@ -29,7 +29,13 @@ from ruhrgeo.errors import (
 )
 from ruhrgeo.io._text import read_text, split_rows
 
-__all__ = ["ATTRIBUTION", "TECHNOLOGIES", "breitbandatlas_column", "read_breitbandatlas"]
+__all__ = [
+    "ATTRIBUTION",
+    "TECHNOLOGIES",
+    "breitbandatlas_column",
+    "breitbandatlas_release",
+    "read_breitbandatlas",
+]
 
 ATTRIBUTION = "Breitbandatlas | Gigabit-Grundbuch (https://gigabitgrundbuch.bund.de)"
 # German technology label -> short prefix of the column name
