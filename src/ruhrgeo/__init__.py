@@ -26,7 +26,7 @@ from ruhrgeo.io import (
     read_indicators,
     read_municipalities,
 )
-from ruhrgeo.overlay import Overlay, coverage_share, regrid
+from ruhrgeo.overlay import GridSource, Overlay, coverage_share, regrid
 
 try:
     __version__ = version("ruhrgeo")
@@ -35,6 +35,7 @@ except PackageNotFoundError:  # running from a source tree without installing
 
 __all__ = [
     "Grid",
+    "GridSource",
     "GridSpec",
     "Overlay",
     "__version__",

@@ -111,7 +111,19 @@ class ValueRangeError(RuhrgeoError, ValueError):
 
 
 class UnitError(RuhrgeoError, ValueError):
-    """A unit is unknown or cannot be used for the step."""
+    """A unit is unknown, ambiguous or cannot be used for the step."""
+
+
+class OverlapError(RuhrgeoError, ValueError):
+    """Municipalities overlap where a result would count the overlap twice."""
+
+
+class GridExtentError(RuhrgeoError, ValueError):
+    """A grid's extent is absurd for the cells it holds (a stray cell id far away)."""
+
+
+class UnitWarning(RuhrgeoWarning):
+    """A layer's unit was inferred from values that allow another reading too."""
 
 
 # --- spatial statistics and spill-over ---
