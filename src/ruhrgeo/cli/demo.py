@@ -136,7 +136,7 @@ def _maps(gdf: gpd.GeoDataFrame, clusters: pd.DataFrame, out_dir: Path) -> None:
         "index": ("Digital index (partly synthetic)", "points"),
     }
     pages = [
-        maps.choropleth(gdf, column, title=title, unit=unit)
+        maps.choropleth(gdf, column, title=title, units={column: unit})
         for column, (title, unit) in layers.items()
     ]
     pages.append(maps.cluster_map(gdf, clusters["fttbh"], title="FTTB/H: LISA clusters"))
