@@ -134,6 +134,41 @@ def test_png_twin_has_the_page_s_classes_legend_and_hatching(gaps, tmp_path):
     assert first[:8] == b"\x89PNG\r\n\x1a\n" and first == figures.png_bytes(fig)
 
 
+TEMPLATES = [
+    "{{ 7*7 }}",
+    "{% for x in range(3) %}x{% endfor %}",
+    "{# gone #}",
+    "{{ cycler.__init__.__globals__.os.getcwd() }}",
+]
+
+
+def test_template_syntax_in_any_text_stays_text(demo):
+    """folium renders element output as a Jinja template again: nothing may reach it."""
+    text = "".join(TEMPLATES)
+    gdf = demo.assign(name=[*TEMPLATES, *demo["name"].iloc[4:]])
+    page = (
+        maps.choropleth(
+            gdf,
+            "population",
+            title=text,
+            units={"population": text},
+            aliases={"name": text},
+            attribution=text,
+            place_names=True,
+        )
+        .get_root()
+        .render()
+    )
+    drawn = calls(page, "polygons")[0]
+    assert [row[0] for row in drawn["texts"][:4]] == TEMPLATES
+    assert drawn["labels"][0] == text and drawn["legend"]["title"] == text
+    assert html.unescape(drawn["attribution"]) == text
+    assert [row[2] for row in calls(page, "labels")[0]["points"][:4]] == TEMPLATES
+    assert html.unescape(re.search(r"<title>(.*?)</title>", page).group(1)) == text
+    assert "49" not in page.split("ruhrgeo.decorate")[1].split("ruhrgeo.unpack")[0]
+    assert "/work" not in page and "xxx" not in page
+
+
 def test_layers_one_at_a_time_overlays_as_checkboxes(demo):
     unis = datasets.universities()
     first = maps.choropleth(demo, "population", place_names=5)
@@ -213,14 +248,14 @@ TEXT = st.text(max_size=60)
 def test_script_json_carries_any_text_and_nothing_that_ends_a_script(text):
     out = escape.script_json({"t": text})
     assert json.loads(out) == {"t": text}
-    assert not re.search(r"[<>&'`\u2028\u2029]", out)
+    assert not re.search(r"[<>&'`\u2028\u2029]|\{[{%#]", out)
 
 
 @settings(max_examples=60, deadline=None)
 @given(TEXT)
 def test_html_text_is_inert_and_reversible(text):
     out = escape.html_text(text)
-    assert html.unescape(out) == text and not re.search(r"[<>\"']", out)
+    assert html.unescape(out) == text and not re.search(r"[<>\"'{]", out)
 
 
 @settings(max_examples=40, deadline=None)

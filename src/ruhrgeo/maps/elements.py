@@ -19,12 +19,23 @@ from ruhrgeo.maps.layers import Layer, Shapes
 __all__ = ["Decorations", "LayerElement", "ShapesElement", "static"]
 
 
-def static() -> Element:
+class Raw(Element):
+    """Text put into the page as it is (an ``Element(text)`` would be run as a template)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: object) -> str:
+        return self.text
+
+
+def static() -> Raw:
     """The page script and style sheet (ruhrgeo's own, in ``maps/static``)."""
     folder = resources.files("ruhrgeo.maps") / "static"
     css = (folder / "ruhrgeo.css").read_text(encoding="utf-8")
     js = (folder / "ruhrgeo.js").read_text(encoding="utf-8")
-    return Element(f"<style>\n{css}</style>\n<script>\n{js}</script>")
+    return Raw(f"<style>\n{css}</style>\n<script>\n{js}</script>")
 
 
 class Decorations(MacroElement):

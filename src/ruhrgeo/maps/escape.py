@@ -12,6 +12,10 @@ Contexts and their rule:
   literal (folium's ``Tooltip`` and ``Popup`` do, so ruhrgeo does not use them), and
   :func:`script_json` escapes the backtick as well, so no string can open or close one.
 - **``</script>`` and ``<!--``**: :func:`script_json` escapes ``<``, ``>`` and ``&``.
+- **Jinja**: folium renders the output of every element as a Jinja template a second time,
+  so ``{{ 7*7 }}`` in a name would become ``49`` (and worse: Jinja can call Python). Both
+  rules above therefore never let ``{{``, ``{%`` or ``{#`` through: :func:`html_text`
+  writes ``{`` as ``&#123;``, :func:`script_json` as ``\u007b``.
 - **matplotlib text** (PNG titles, legends, labels, attribution): :func:`figure_text`, which
   keeps ``$`` from starting mathtext.
 
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 from ruhrgeo.errors import MapTextError
 
@@ -33,6 +38,7 @@ __all__ = ["figure_text", "html_text", "script_json"]
 _SCRIPT_UNSAFE = str.maketrans(
     {c: f"\\u{ord(c):04x}" for c in ("<", ">", "&", "'", "`", "\u2028", "\u2029")}
 )
+_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 _SHOWN = 40  # characters around a refused character quoted in the message
 
 
@@ -41,10 +47,10 @@ def html_text(text: str) -> str:
 
     Examples
     --------
-    >>> html_text('<img src=x onerror="alert(1)">')
-    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
+    >>> html_text('<img src=x onerror="alert(1)"> {{ 7*7 }}')
+    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &#123;&#123; 7*7 }}'
     """
-    return html.escape(_unicode(text), quote=True)
+    return html.escape(_unicode(text), quote=True).replace("{", "&#123;")
 
 
 def script_json(value: object) -> str:
@@ -55,14 +61,15 @@ def script_json(value: object) -> str:
 
     Examples
     --------
-    >>> print(script_json({"name": "</script>`${alert(1)}`"}))
-    {"name":"\\u003c/script\\u003e\\u0060${alert(1)}\\u0060"}
+    >>> print(script_json({"name": "</script>`${alert(1)}` {{ 7*7 }}"}))
+    {"name":"\\u003c/script\\u003e\\u0060${alert(1)}\\u0060 \\u007b{ 7*7 }}"}
     """
     try:
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except ValueError as exc:  # NaN or infinity: a caller's bug, not the user's input
         raise MapTextError(f"the page data holds a value JSON cannot carry ({exc})") from None
-    return _unicode(text).translate(_SCRIPT_UNSAFE)
+    # JSON itself never writes "{{", "{%" or "{#": each one is inside a string
+    return _JINJA_OPEN.sub(r"\\u007b", _unicode(text).translate(_SCRIPT_UNSAFE))
 
 
 def figure_text(text: str) -> str:

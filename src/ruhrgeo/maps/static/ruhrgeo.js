@@ -52,11 +52,12 @@ var ruhrgeo = (function () {
     var control = L.control({position: "bottomright"});
     control.onAdd = function () {
       var div = node("div", "ruhrgeo-legend");
-      div.appendChild(node("div", "ruhrgeo-legend-title", spec.title));
+      div.appendChild(node("div", "ruhrgeo-legend-title ruhrgeo-clamp ruhrgeo-text",
+        spec.title));
       spec.entries.forEach(function (entry) {
         var row = node("div", "ruhrgeo-legend-row");
         row.appendChild(swatch(entry[0]));
-        row.appendChild(node("span", "ruhrgeo-text", entry[1]));
+        row.appendChild(node("span", "ruhrgeo-text ruhrgeo-clamp", entry[1]));
         div.appendChild(row);
       });
       L.DomEvent.disableClickPropagation(div);
@@ -153,7 +154,7 @@ var ruhrgeo = (function () {
   function decorate(map, d) {
     L.control.scale({imperial: false}).addTo(map);
     if (d.title) {
-      var title = node("div", "ruhrgeo-title ruhrgeo-text", d.title);
+      var title = node("div", "ruhrgeo-title ruhrgeo-clamp ruhrgeo-text", d.title);
       L.DomEvent.disableClickPropagation(title);
       map.getContainer().appendChild(title);
     }
