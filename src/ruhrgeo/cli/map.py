@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 import geopandas as gpd
+import pandas as pd
 from matplotlib.figure import Figure
 
 from ruhrgeo import maps
@@ -76,10 +77,10 @@ def map_command(
     targets = [checks.output(p, SUFFIXES, "maps") for p in out_paths]
     checks.scheme(scheme, k, _bins(bins))  # options first: no table read for a typo
     checks.colormap(cmap)
+    units = _units(unit_args, columns)
     pngs = [t for t in targets if t.suffix.lower() == ".png"]
     if pngs and len(columns) > 1:
         raise InputError("a PNG shows one column; give one --column, or write .html")
-    units = _units(unit_args, columns)
     aliases = pairs(label_args, "--label")
     options = {
         "title": title if len(columns) == 1 else None,
@@ -111,7 +112,13 @@ def _with_table(
     munis: gpd.GeoDataFrame, path: Path, id_col: str, needed: list[str]
 ) -> gpd.GeoDataFrame:
     """The boundaries with the table's columns that are needed (the table's win)."""
-    table = read_indicators(path, id_col=id_col)
+    try:
+        table = read_indicators(path, id_col=id_col)
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"--table {path.name} cannot be read as a table ({exc}); give a CSV (; or , "
+            "separated, UTF-8) or XLSX with an AGS column"
+        ) from None
     from_table = [c for c in dict.fromkeys(needed) if c in table.columns]
     absent = [c for c in needed if c not in table.columns and c not in munis.columns]
     if absent:

@@ -12,7 +12,13 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.colors import Colormap
 
-from ruhrgeo.errors import MapDataError, MapOutputError, MissingColumnError, ParameterError
+from ruhrgeo.errors import (
+    MapDataError,
+    MapOutputError,
+    MapTextError,
+    MissingColumnError,
+    ParameterError,
+)
 from ruhrgeo.io.write import write_atomic
 
 # Deterministic mapclassify schemes that terminate on any data. Left out: natural_breaks,
@@ -83,6 +89,23 @@ def per_column(gdf: pd.DataFrame, mapping: Mapping[str, str] | None, what: str) 
     if bad:
         raise ParameterError(f"`{what}` must give a text per column, got {bad}")
     return dict(mapping)
+
+
+def unicode_text(gdf: pd.DataFrame, names: list[str]) -> None:
+    """Text columns hold valid Unicode (a lone surrogate comes from a wrong encoding)."""
+    for name in dict.fromkeys(names):
+        if name not in gdf.columns or gdf[name].dtype != object:
+            continue  # numbers, or pandas strings (which cannot hold a lone surrogate)
+        for key, value in gdf[name].items():
+            if isinstance(value, str) and not value.isascii():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise MapTextError(
+                        f"`{name}` of {key!r} is not valid Unicode ({value[:40]!r} holds a lone "
+                        "surrogate, usually from a file read with the wrong encoding); read "
+                        "the file with its encoding (e.g. encoding='cp1252')"
+                    ) from None
 
 
 def numbers(gdf: pd.DataFrame, name: str) -> pd.Series:

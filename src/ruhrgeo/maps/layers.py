@@ -16,12 +16,14 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from ruhrgeo.errors import ParameterError
 from ruhrgeo.maps.escape import html_text, script_json
 from ruhrgeo.maps.shading import Shading
 
 __all__ = ["Layer", "Shapes", "label_layer", "point_layer", "polygon_layer"]
 
 Kind = Literal["polygons", "points", "labels"]
+KINDS = ("polygons", "points", "labels")
 _KEY_LENGTH = 12
 
 
@@ -49,6 +51,10 @@ class Layer:
     attribution: str | None = None
     shapes: Shapes | None = field(default=None, repr=False)
     show: bool = True
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:  # it names the page function that draws the layer
+            raise ParameterError(f"`kind` must be one of {list(KINDS)}, got {self.kind!r}")
 
     def payload(self) -> str:
         """The layer's data for the page script (attribution as HTML: Leaflet shows it so)."""

@@ -63,6 +63,7 @@ def describe(
     fields = checks.columns(
         gdf, _default_fields(gdf, column) if tooltip is None else tooltip, "tooltip"
     )
+    checks.unicode_text(gdf, ["name", *fields, column])
     munis = read_municipalities(gdf)
     if colors is None:
         values = checks.numbers(munis, column)
@@ -95,6 +96,7 @@ def outlines(
     """Municipalities drawn in one ``fill``, with their names as tooltips (no legend)."""
     checks.frame(gdf)
     aliases = checks.per_column(gdf, aliases, "aliases")
+    checks.unicode_text(gdf, ["name"])
     munis = read_municipalities(gdf)
     shading = Shading(title, pd.Series(0, index=munis.index), (fill,), ())
     fields = ["name"] if "name" in munis.columns else []

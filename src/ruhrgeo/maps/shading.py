@@ -56,13 +56,11 @@ def numbers(
     ([0, 0, 1, 1, -1], ['1.0 – 2.5 % (2)', '2.5 – 4.0 % (2)', 'no data (1)'])
     """
     valid = values.dropna().to_numpy()
-    distinct = len(np.unique(valid))
-    with warnings.catch_warnings():  # mapclassify warns when it lowers k for tied values
-        warnings.simplefilter("ignore")
-        classifier = mapclassify.classify(
-            valid, scheme=scheme, k=min(k, distinct), bins=bins, lowest=None
-        )
-    edges = np.unique(np.asarray(classifier.bins, dtype=float))
+    distinct = np.unique(valid)
+    if len(distinct) == 1 and bins is None:  # one value, one class (mapclassify refuses)
+        edges = distinct
+    else:
+        edges = np.unique(_bins(valid, scheme, min(k, len(distinct)), bins))
     klass = np.searchsorted(edges, values.to_numpy(), side="left").clip(0, len(edges) - 1)
     classes = pd.Series(np.where(values.notna(), klass, -1), index=values.index)
     palette = tuple(to_hex(c) for c in cmap(np.linspace(0, 1, len(edges))))
@@ -74,6 +72,18 @@ def numbers(
         count = int((classes == number).sum())
         entries.append((palette[number], f"{_with_unit(text, unit)} ({count})"))
     return Shading(title, classes, palette, _with_no_data(entries, classes))
+
+
+def _bins(valid: np.ndarray, scheme: str, k: int, bins: list[float] | None) -> np.ndarray:
+    try:
+        with warnings.catch_warnings():  # mapclassify warns when it lowers k for tied values
+            warnings.simplefilter("ignore")
+            classifier = mapclassify.classify(valid, scheme=scheme, k=k, bins=bins)
+    except (ValueError, ZeroDivisionError) as exc:
+        raise MapDataError(
+            f"mapclassify's {scheme!r} cannot class these values ({exc}); try scheme='quantiles'"
+        ) from None
+    return np.asarray(classifier.bins, dtype=float)
 
 
 def categories(labels: pd.Series, colors: Mapping[str, str], *, title: str) -> Shading:
