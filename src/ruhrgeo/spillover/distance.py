@@ -8,7 +8,6 @@ population grid) from the source.
 
 from __future__ import annotations
 
-import os
 from typing import Literal
 
 import geopandas as gpd
@@ -26,15 +25,15 @@ from ruhrgeo.errors import (
     StatisticsError,
     ValueRangeError,
 )
-from ruhrgeo.grid import Grid
-from ruhrgeo.io import read_coverage, read_municipalities
+from ruhrgeo.io import read_municipalities
+from ruhrgeo.io.sources import SourceLike
 from ruhrgeo.overlay import Overlay
 
 Kernel = Literal["uniform", "linear", "gaussian", "exponential"]
 KERNELS: tuple[str, ...] = ("uniform", "linear", "gaussian", "exponential")
 Target = Literal["centroid", "population"]
 _CUT = {"gaussian": 3.0, "exponential": 5.0}  # in radii: beyond, the kernel is 0
-PopulationSource = Grid | str | os.PathLike[str] | None
+PopulationSource = SourceLike | None
 
 
 def kernel_weight(
@@ -81,7 +80,17 @@ def distances_km(
     >>> distances_km(munis, campus).round(3).to_numpy().tolist()
     [[3.0]]
     """
-    munis = read_municipalities(municipalities)
+    return distances_of(read_municipalities(municipalities), sources, to=to, population=population)
+
+
+def distances_of(
+    munis: gpd.GeoDataFrame,
+    sources: gpd.GeoDataFrame,
+    *,
+    to: Target = "centroid",
+    population: PopulationSource = None,
+) -> pd.DataFrame:
+    """:func:`distances_km` of municipalities already read by ``read_municipalities``."""
     points = source_points(sources)
     if to == "centroid":
         centres = centroids(munis)
@@ -92,8 +101,8 @@ def distances_km(
         raise ParameterError(f"`to` must be 'centroid' or 'population', got {to!r}")
     if population is None:
         raise ParameterError("`to='population'` needs a `population` grid (e.g. Zensus)")
-    grid = read_coverage(population)
-    cells = (overlay := Overlay(munis, grid)).weighted_cells(grid)
+    overlay = Overlay(munis, population)
+    cells = overlay.weighted_cells(population)
     at = points.to_crs(overlay.spec.crs)
     total = cells.groupby("ags", sort=False)["weight"].sum().reindex(munis.index)
     if (total <= 0).any():
@@ -130,9 +139,9 @@ def access(
     >>> access(munis, campus, radius_km=10, size="students").tolist()
     [100.0, 20.0]
     """
-    distances = distances_km(municipalities, sources, to=to, population=population)
-    weights = kernel_weight(distances.to_numpy(), radius_km, kernel)
-    return pd.Series(weights @ sizes(sources, size), index=distances.index, name="access")
+    table = distances_km(municipalities, sources, to=to, population=population)
+    weights = kernel_weight(table.to_numpy(), radius_km, kernel)
+    return pd.Series(weights @ sizes(sources, size), index=table.index, name="access")
 
 
 def source_points(sources: gpd.GeoDataFrame) -> gpd.GeoSeries:
