@@ -19,10 +19,11 @@ from ruhrgeo.cli import main
 from ruhrgeo.errors import (
     CRSMissingError,
     DuplicateIdError,
+    InputTypeError,
     MapDataError,
-    MapOutputError,
     MapTextError,
     MissingColumnError,
+    OutputError,
     ParameterError,
     RuhrgeoError,
 )
@@ -39,12 +40,12 @@ def column(demo, values):  # type: ignore[no-untyped-def]
 
 
 CHOROPLETH = [
-    (lambda d: {"gdf": d, "column": 0}, ParameterError, r"`column` must be a column name"),
+    (lambda d: {"gdf": d, "column": 0}, InputTypeError, r"`column` must be a column name"),
     (lambda d: {"gdf": d, "column": "nope"}, MissingColumnError, r"`column` 'nope' is not a"),
     (lambda d: {"gdf": d.iloc[:0], "column": "population"}, MapDataError, r"has no rows"),
     (
         lambda d: {"gdf": pd.DataFrame(d), "column": "population"},
-        ParameterError,
+        InputTypeError,
         r"must be a GeoDataFrame.*got DataFrame",
     ),
     (lambda d: {"gdf": d.assign(v=np.nan), "column": "v"}, MapDataError, r"`v` has no values"),
@@ -92,7 +93,7 @@ CHOROPLETH = [
     ),
     (
         lambda d: {"gdf": d, "column": "population", "tooltip": 5},
-        ParameterError,
+        InputTypeError,
         r"`tooltip` must be a list",
     ),
     (
@@ -102,12 +103,12 @@ CHOROPLETH = [
     ),
     (
         lambda d: {"gdf": d, "column": "population", "units": "%"},
-        ParameterError,
+        InputTypeError,
         r"`units` must map column names to texts",
     ),
     (
         lambda d: {"gdf": d, "column": "population", "aliases": {"population": None}},
-        ParameterError,
+        InputTypeError,
         r"`aliases` must give a text per column",
     ),
     (
@@ -120,10 +121,10 @@ CHOROPLETH = [
         ParameterError,
         r"`place_names` must be True",
     ),
-    (lambda d: {"gdf": d, "column": "population", "title": 5}, ParameterError, "`title` must"),
+    (lambda d: {"gdf": d, "column": "population", "title": 5}, InputTypeError, "`title` must"),
     (
         lambda d: {"gdf": d, "column": "population", "attribution": ["x"]},
-        ParameterError,
+        InputTypeError,
         "`attribution` must be a text",
     ),
     (
@@ -168,7 +169,7 @@ CLUSTERS = [
         MapDataError,
         r"53 ids that are not municipalities of the map, e.g. \['0', .*index the labels",
     ),
-    (lambda d: list(_labels(d)), ParameterError, r"`clusters` must be a Series"),
+    (lambda d: list(_labels(d)), InputTypeError, r"`clusters` must be a Series"),
     (lambda d: pd.DataFrame({"label": _labels(d)}), MissingColumnError, r"`clusters` 'cluster'"),
 ]
 
@@ -188,7 +189,7 @@ SPILLOVER = [
     ({"radius_km": float("nan")}, ParameterError, r"`radius_km` must be a positive number"),
     ({"radius_km": None}, ParameterError, r"`radius_km` must be a positive number"),
     ({"sources": _sources().iloc[:0]}, MapDataError, r"`sources` has no rows"),
-    ({"sources": pd.DataFrame(_sources())}, ParameterError, r"`sources` must be a GeoDataFrame"),
+    ({"sources": pd.DataFrame(_sources())}, InputTypeError, r"`sources` must be a GeoDataFrame"),
     (
         {"sources": _sources().set_geometry(_sources().to_crs(25832).buffer(100))},
         MapDataError,
@@ -216,9 +217,9 @@ def test_spillover_map_refuses_bad_input(demo, change, error, match):
 def test_atlas_and_map_take_only_ruhrgeo_maps_and_layers():
     with pytest.raises(ParameterError, match="needs at least one map"):
         maps.atlas()
-    with pytest.raises(ParameterError, match=r"takes ruhrgeo maps .* got \['Map'\]"):
+    with pytest.raises(InputTypeError, match=r"takes ruhrgeo maps .* got \['Map'\]"):
         maps.atlas(folium.Map())
-    with pytest.raises(ParameterError, match="Map takes ruhrgeo layers"):
+    with pytest.raises(InputTypeError, match="Map takes ruhrgeo layers"):
         maps.Map("x")
 
 
@@ -235,10 +236,10 @@ def page(demo):
 @pytest.mark.parametrize(
     ("where", "error", "match"),
     [
-        (".", MapOutputError, r"is a directory; give a file name"),
+        (".", OutputError, r"is a folder; give a file name"),
         ("m.png", ParameterError, r"written as .html or .htm, got 'm.png'"),
-        ("file.txt/m.html", MapOutputError, r"cannot write .*file.txt/m.html.*folder you can"),
-        (5, ParameterError, r"`path` must be a file path"),
+        ("file.txt/m.html", OutputError, r"cannot write .*file.txt/m.html"),
+        (5, InputTypeError, r"`path` must be a file path"),
     ],
 )
 def test_save_html_refuses_bad_paths_and_writes_nothing(page, tmp_path, where, error, match):
@@ -252,9 +253,9 @@ def test_save_html_refuses_bad_paths_and_writes_nothing(page, tmp_path, where, e
 
 
 def test_save_html_and_save_png_refuse_what_is_not_a_map_or_figure(tmp_path):
-    with pytest.raises(ParameterError, match=r"`m` must be a map"):
+    with pytest.raises(InputTypeError, match=r"`m` must be a map"):
         maps.save_html("<html>", tmp_path / "m.html")
-    with pytest.raises(ParameterError, match=r"`fig` must be a matplotlib Figure"):
+    with pytest.raises(InputTypeError, match=r"`fig` must be a matplotlib Figure"):
         maps.save_png("fig", tmp_path / "m.png")
     assert list(tmp_path.iterdir()) == []
 
@@ -262,10 +263,10 @@ def test_save_html_and_save_png_refuse_what_is_not_a_map_or_figure(tmp_path):
 @pytest.mark.parametrize(
     ("where", "dpi", "error", "match"),
     [
-        (".", 150, MapOutputError, r"is a directory"),
+        (".", 150, OutputError, r"is a folder"),
         ("m.html", 150, ParameterError, r"figures are written as .png"),
         ("m.png", 0, ParameterError, r"`dpi` must be a whole number"),
-        ("file.txt/m.png", 150, MapOutputError, r"cannot write"),
+        ("file.txt/m.png", 150, OutputError, r"cannot write"),
     ],
 )
 def test_save_png_refuses_bad_paths_and_writes_nothing(demo, tmp_path, where, dpi, error, match):
@@ -281,7 +282,7 @@ def test_a_failed_write_leaves_no_file_and_no_temporary(page, tmp_path, monkeypa
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("pathlib.Path.write_text", full_disk)
-    with pytest.raises(MapOutputError, match="No space left on device"):
+    with pytest.raises(OutputError, match="No space left on device"):
         maps.save_html(page, tmp_path / "m.html")
     assert list(tmp_path.iterdir()) == []
 
@@ -402,7 +403,7 @@ def test_map_command_bad_input_exits_2_with_one_line_and_writes_nothing(files, a
     ("outs", "message"),
     [
         (["--out", "m.txt"], "written as .html or .htm or .png, got 'm.txt'"),
-        (["--out", "outdir"], "is a directory"),
+        (["--out", "outdir"], "is a folder"),
         (["--out", "m.html", "--out", "file.txt/m.png"], "cannot write"),
         (["--column", "v", "--out", "m.png"], "a PNG shows one column"),
     ],

@@ -169,10 +169,6 @@ class MapAssetError(RuhrgeoError, RuntimeError):
     """The installed folium-offline lacks a file a page needs, or ships a changed one."""
 
 
-class MapOutputError(RuhrgeoError, OSError):
-    """A map or figure cannot be written where asked (a directory, a read-only folder)."""
-
-
 # --- warnings of the steps above (turned into errors in ruhrgeo's own tests) ---
 
 

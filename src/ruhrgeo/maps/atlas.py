@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ruhrgeo.errors import ParameterError
+from ruhrgeo.errors import InputTypeError, ParameterError
 from ruhrgeo.maps import checks
 from ruhrgeo.maps.layers import Layer
 from ruhrgeo.maps.page import Map
@@ -32,7 +32,7 @@ def atlas(*maps: Map, title: str | None = None) -> Map:
         raise ParameterError("`atlas` needs at least one map, e.g. atlas(choropleth(...))")
     bad = [type(m).__name__ for m in maps if not isinstance(m, Map)]
     if bad:
-        raise ParameterError(f"`atlas` takes ruhrgeo maps (choropleth, ...), got {bad}")
+        raise InputTypeError(f"`atlas` takes ruhrgeo maps (choropleth, ...), got {bad}")
     layers: list[Layer] = []
     seen: set[tuple[str, str]] = set()
     for number, m in enumerate(maps):

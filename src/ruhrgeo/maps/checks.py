@@ -13,10 +13,11 @@ from matplotlib import colormaps
 from matplotlib.colors import Colormap
 
 from ruhrgeo.errors import (
+    InputTypeError,
     MapDataError,
-    MapOutputError,
     MapTextError,
     MissingColumnError,
+    OutputError,
     ParameterError,
 )
 from ruhrgeo.io.write import write_atomic
@@ -41,7 +42,7 @@ _NOT_NUMBERS_SHOWN = 5
 def frame(gdf: object, name: str = "gdf") -> gpd.GeoDataFrame:
     """``gdf`` as a non-empty GeoDataFrame, or a specific error."""
     if not isinstance(gdf, gpd.GeoDataFrame):
-        raise ParameterError(
+        raise InputTypeError(
             f"`{name}` must be a GeoDataFrame of municipalities, got {type(gdf).__name__}; "
             "read one with ruhrgeo.read_municipalities"
         )
@@ -53,7 +54,7 @@ def frame(gdf: object, name: str = "gdf") -> gpd.GeoDataFrame:
 def column(gdf: pd.DataFrame, name: object, what: str = "column") -> str:
     """``name`` as a column of ``gdf``: a string that is one of its columns."""
     if not isinstance(name, str):
-        raise ParameterError(
+        raise InputTypeError(
             f"`{what}` must be a column name (a string), got {name!r} "
             f"({type(name).__name__}); give string names, e.g. gdf.rename(columns=str)"
         )
@@ -68,7 +69,7 @@ def columns(gdf: pd.DataFrame, names: object, what: str) -> list[str]:
     if isinstance(names, str):
         names = [names]
     if not isinstance(names, list | tuple):
-        raise ParameterError(f"`{what}` must be a list of column names, got {names!r}")
+        raise InputTypeError(f"`{what}` must be a list of column names, got {names!r}")
     return [column(gdf, n, what) for n in names]
 
 
@@ -77,7 +78,7 @@ def per_column(gdf: pd.DataFrame, mapping: Mapping[str, str] | None, what: str) 
     if mapping is None:
         return {}
     if not isinstance(mapping, Mapping):
-        raise ParameterError(
+        raise InputTypeError(
             f"`{what}` must map column names to texts, e.g. {{'fttbh': '%'}}, got {mapping!r}"
         )
     unknown = [k for k in mapping if not isinstance(k, str) or k not in gdf.columns]
@@ -87,7 +88,7 @@ def per_column(gdf: pd.DataFrame, mapping: Mapping[str, str] | None, what: str) 
         )
     bad = {k: v for k, v in mapping.items() if not isinstance(v, str)}
     if bad:
-        raise ParameterError(f"`{what}` must give a text per column, got {bad}")
+        raise InputTypeError(f"`{what}` must give a text per column, got {bad}")
     return dict(mapping)
 
 
@@ -191,16 +192,16 @@ def place_names(value: object, n: int) -> int:
 def text(value: object, what: str) -> str | None:
     if value is None or isinstance(value, str):
         return value
-    raise ParameterError(f"`{what}` must be a text, got {value!r}")
+    raise InputTypeError(f"`{what}` must be a text, got {value!r}")
 
 
 def output(path: object, suffixes: tuple[str, ...], what: str) -> Path:
     """``path`` as the file to write: the right suffix, not a directory."""
     if not isinstance(path, str | os.PathLike):
-        raise ParameterError(f"`path` must be a file path, got {path!r}")
+        raise InputTypeError(f"`path` must be a file path, got {path!r}")
     target = Path(path).expanduser()
     if target.is_dir():
-        raise MapOutputError(f"{str(target)!r} is a directory; give a file name inside it")
+        raise OutputError(f"output {str(target)!r} is a folder; give a file name inside it")
     if target.suffix.lower() not in suffixes:
         raise ParameterError(
             f"{what} are written as {' or '.join(suffixes)}, got {target.name!r}; "
@@ -213,7 +214,9 @@ def write(target: Path, writer: Callable[[Path], object]) -> Path:
     """Write atomically; a failure leaves nothing and says where and why."""
     try:
         return write_atomic(target, writer)
-    except OSError as exc:
-        raise MapOutputError(
+    except OutputError:
+        raise
+    except OSError as exc:  # e.g. a full disk
+        raise OutputError(
             f"cannot write {str(target)!r}: {exc.strerror or exc}; choose a folder you can write to"
         ) from None

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import geopandas as gpd
 import pandas as pd
 
-from ruhrgeo.errors import MapDataError, ParameterError
+from ruhrgeo.errors import InputTypeError, MapDataError
 from ruhrgeo.maps import checks
 from ruhrgeo.maps.page import Map
 from ruhrgeo.maps.polygons import describe, layers
@@ -147,7 +147,7 @@ def aligned_clusters(gdf: gpd.GeoDataFrame, clusters: pd.Series | pd.DataFrame) 
         checks.column(clusters, "cluster", "clusters")
         clusters = clusters["cluster"]
     if not isinstance(clusters, pd.Series):
-        raise ParameterError(
+        raise InputTypeError(
             f"`clusters` must be a Series of labels indexed by AGS (or local_moran's "
             f"DataFrame), got {type(clusters).__name__}"
         )

@@ -19,7 +19,7 @@ import folium
 from branca.element import Element, Figure
 from folium.elements import ElementAddToElement
 
-from ruhrgeo.errors import MapAssetError, ParameterError
+from ruhrgeo.errors import InputTypeError, MapAssetError
 from ruhrgeo.maps import checks
 from ruhrgeo.maps.assets import LEAFLET_CSS, LEAFLET_JS, embedded
 from ruhrgeo.maps.elements import Decorations, LayerElement, ShapesElement, static
@@ -71,7 +71,7 @@ class Map(folium.Map):
     def __init__(self, *layers: Layer, title: str | None = None, **kwargs: Any) -> None:
         bad = [layer for layer in layers if not isinstance(layer, Layer)]
         if bad:
-            raise ParameterError(
+            raise InputTypeError(
                 f"Map takes ruhrgeo layers (e.g. choropleth(...).layers), got {bad[:3]!r}"
             )
         title = checks.text(title, "title")
@@ -135,7 +135,7 @@ def save_html(m: Element, path: str | os.PathLike[str]) -> Path:
     (False, True)
     """
     if not isinstance(m, Element):
-        raise ParameterError(f"`m` must be a map (ruhrgeo or folium), got {type(m).__name__}")
+        raise InputTypeError(f"`m` must be a map (ruhrgeo or folium), got {type(m).__name__}")
     target = checks.output(path, (".html", ".htm"), "maps")
     root = m.get_root()
     if isinstance(root, Page):
