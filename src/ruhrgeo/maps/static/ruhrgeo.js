@@ -153,10 +153,14 @@ var ruhrgeo = (function () {
 
   function decorate(map, d) {
     L.control.scale({imperial: false}).addTo(map);
-    if (d.title) {
-      var title = node("div", "ruhrgeo-title ruhrgeo-clamp ruhrgeo-text", d.title);
-      L.DomEvent.disableClickPropagation(title);
-      map.getContainer().appendChild(title);
+    if (d.title) {  // top left, above the zoom buttons, clear of the layer switcher
+      var control = L.control({position: "topleft"});
+      control.onAdd = function () {
+        return node("div", "ruhrgeo-title ruhrgeo-clamp ruhrgeo-text", d.title);
+      };
+      control.addTo(map);
+      var box = control.getContainer();
+      box.parentNode.insertBefore(box, box.parentNode.firstChild);
     }
   }
 
