@@ -3,6 +3,8 @@ traceback from the CLI, nothing written, nothing changed."""
 
 from __future__ import annotations
 
+import os
+
 import folium
 import folium.plugins
 import geopandas as gpd
@@ -275,6 +277,25 @@ def test_save_png_refuses_bad_paths_and_writes_nothing(demo, tmp_path, where, dp
     with pytest.raises(error, match=match):
         maps.save_png(fig, tmp_path / where, dpi=dpi)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into read-only folders")
+def test_a_read_only_folder_is_refused_and_left_empty(page, tmp_path):
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(OutputError, match=r"cannot write .*read-only/m.html"):
+            maps.save_html(page, folder / "m.html")
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o700)
+
+
+def test_an_ags_index_kept_as_a_column_too_is_fine(demo):
+    twin = demo.reset_index().set_index("ags", drop=False)
+    m = maps.cluster_map(twin, pd.Series("High-High", index=demo.index[:3]))
+    assert m.layers[0].data["legend"]["entries"][0] == ["#d7191c", "High-High (3)"]
 
 
 def test_a_failed_write_leaves_no_file_and_no_temporary(page, tmp_path, monkeypatch):
