@@ -71,9 +71,11 @@ var ruhrgeo = (function () {
   function table(labels, texts) {
     var el = node("table", "ruhrgeo-table");
     labels.forEach(function (label, i) {
-      var row = node("tr");
-      row.appendChild(node("th", "ruhrgeo-text", label));
-      row.appendChild(node("td", "ruhrgeo-text", texts[i]));
+      var row = node("tr"), th = node("th"), td = node("td");
+      th.appendChild(node("div", "ruhrgeo-text ruhrgeo-clamp", label));
+      td.appendChild(node("div", "ruhrgeo-text ruhrgeo-clamp", texts[i]));
+      row.appendChild(th);
+      row.appendChild(td);
       el.appendChild(row);
     });
     return el;
