@@ -173,6 +173,18 @@ class ModelError(StatisticsError):
 # (errors and warnings of ruhrgeo.maps: pages, assets, figures)
 
 
+class MapDataError(RuhrgeoError, ValueError):
+    """The data cannot be mapped: no rows, no values, values that are not numbers, ..."""
+
+
+class MapTextError(RuhrgeoError, ValueError):
+    """A text for a map or figure is not valid Unicode (a lone surrogate)."""
+
+
+class MapAssetError(RuhrgeoError, RuntimeError):
+    """The installed folium-offline lacks a file a page needs, or ships a changed one."""
+
+
 # --- warnings of the steps above (turned into errors in ruhrgeo's own tests) ---
 
 

@@ -138,7 +138,7 @@ def _maps(gdf: gpd.GeoDataFrame, clusters: pd.DataFrame, out_dir: Path) -> None:
         "index": ("Digital index (partly synthetic)", "points"),
     }
     pages = [
-        maps.choropleth(gdf, column, title=title, unit=unit)
+        maps.choropleth(gdf, column, title=title, units={column: unit})
         for column, (title, unit) in layers.items()
     ]
     pages.append(maps.cluster_map(gdf, clusters["fttbh"], title="FTTB/H: LISA clusters"))
@@ -153,8 +153,9 @@ def _maps(gdf: gpd.GeoDataFrame, clusters: pd.DataFrame, out_dir: Path) -> None:
     )
     atlas = maps.atlas(*pages, title=f"{REGION}: demo (schematic boundaries, synthetic data)")
     maps.save_html(atlas, out_dir / "index.html")
-    for column, (title, _) in layers.items():
-        figures.save_png(figures.plot(gdf, column, title=title), out_dir / f"map_{column}.png")
+    for column, (title, unit) in layers.items():
+        figure = figures.plot(gdf, column, title=title, units={column: unit})
+        figures.save_png(figure, out_dir / f"map_{column}.png")
     lisa = gdf.assign(cluster=clusters["fttbh"])
     figures.save_png(
         figures.plot(lisa, "cluster", title="FTTB/H: LISA clusters", colors=maps.LISA_COLORS),
