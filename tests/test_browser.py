@@ -16,7 +16,6 @@ import pytest
 from conftest import REPO
 
 from ruhrgeo import datasets, maps
-from ruhrgeo.cli.demo import run_demo
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -205,10 +204,8 @@ def test_coloured_layers_one_at_a_time_and_overlays_as_checkboxes(report):
 
 
 @pytest.fixture(scope="module")
-def demo_page(browser, tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo")
-    run_demo(out, progress=False)
-    return Page(browser, out / "index.html")
+def demo_page(browser, demo_run):
+    return Page(browser, demo_run[0] / "index.html")
 
 
 def test_demo_page_renders_offline_with_legend(demo_page):

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_browser import Page, launch
 
-from ruhrgeo import datasets, maps, read_municipalities
+from ruhrgeo import datasets, maps
 
 PIECES = [
     '"',
@@ -59,7 +59,7 @@ def browser(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def demo():
-    return read_municipalities(datasets.demo_municipalities())
+    return datasets.ruhr_municipalities()
 
 
 def build(demo, names: list[str], text: str):  # type: ignore[no-untyped-def]

@@ -19,7 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from ruhrgeo import datasets, maps, read_municipalities
+from ruhrgeo import datasets, maps
 from ruhrgeo.maps import escape, figures
 from ruhrgeo.spillover import allocate
 
@@ -30,7 +30,7 @@ LINKED = re.compile(r"<script[^>]*\ssrc=|<link[^>]*\shref=", re.I)
 
 @pytest.fixture(scope="module")
 def demo():
-    return read_municipalities(datasets.demo_municipalities())
+    return datasets.ruhr_municipalities()
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib import colormaps
 
-from ruhrgeo import datasets, maps, read_municipalities
+from ruhrgeo import datasets, maps
 from ruhrgeo.cli import main
 from ruhrgeo.errors import (
     CRSMissingError,
@@ -34,7 +34,7 @@ from ruhrgeo.maps import figures, shading
 
 @pytest.fixture(scope="module")
 def demo():
-    return read_municipalities(datasets.demo_municipalities())
+    return datasets.ruhr_municipalities()
 
 
 def column(demo, values):  # type: ignore[no-untyped-def]
@@ -386,7 +386,7 @@ def files(tmp_path, demo, monkeypatch):
     return tmp_path
 
 
-BOUNDS = str(datasets.demo_municipalities())
+BOUNDS = str(datasets.ruhr_municipalities_path())
 CLI = [
     (["nope.gpkg", "--table", "t.csv", "--column", "v"], "no file at 'nope.gpkg'"),
     ([BOUNDS, "--table", "nope.csv", "--column", "v"], "no file at 'nope.csv'"),

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from ruhrgeo import datasets, read_municipalities, spatial
+from ruhrgeo import datasets, spatial
 from ruhrgeo.cli import main
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -22,7 +22,7 @@ PERMUTATIONS = "199"
 def inputs(tmp_path_factory):
     """The demo municipalities and a German table (';', decimal commas) of a gradient."""
     folder = tmp_path_factory.mktemp("stats")
-    munis = read_municipalities(datasets.demo_municipalities())
+    munis = datasets.ruhr_municipalities()
     northing = munis.to_crs(25832).geometry.centroid.y
     rng = np.random.default_rng(6)
     values = 50 + (northing - northing.mean()) / 1000 + rng.normal(0, 5, len(munis))
@@ -46,7 +46,7 @@ def run(inputs, *options, out="local.csv", table=None):
     path = folder / table if table else path
     target = folder / out
     target.unlink(missing_ok=True)
-    args = ["stats", str(datasets.demo_municipalities()), "--table", str(path)]
+    args = ["stats", str(datasets.ruhr_municipalities_path()), "--table", str(path)]
     args += ["--id-col", "AGS", "--permutations", PERMUTATIONS, "--out", str(target), *options]
     return CliRunner().invoke(main, args), target
 
@@ -183,7 +183,7 @@ def test_a_failed_run_leaves_an_earlier_output_alone(inputs):
     good, out = run(inputs, "--column", "fttbh")
     assert good.exit_code == 0
     before = out.read_bytes()
-    args = ["stats", str(datasets.demo_municipalities()), "--table", str(inputs[1])]
+    args = ["stats", str(datasets.ruhr_municipalities_path()), "--table", str(inputs[1])]
     bad = CliRunner().invoke(
         main, [*args, "--id-col", "AGS", "--column", "flat", "--out", str(out)]
     )

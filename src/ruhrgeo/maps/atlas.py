@@ -23,7 +23,7 @@ def atlas(*maps: Map, title: str | None = None) -> Map:
     --------
     >>> from ruhrgeo import datasets, read_municipalities
     >>> from ruhrgeo.maps import choropleth
-    >>> munis = read_municipalities(datasets.demo_municipalities())
+    >>> munis = datasets.ruhr_municipalities()
     >>> both = atlas(choropleth(munis, "population"), choropleth(munis, "area_km2"))
     >>> [(layer.name, layer.base) for layer in both.layers]
     [('population', True), ('area_km2', True)]

@@ -73,7 +73,7 @@ def choropleth(
     Examples
     --------
     >>> from ruhrgeo import datasets, read_municipalities
-    >>> munis = read_municipalities(datasets.demo_municipalities())
+    >>> munis = datasets.ruhr_municipalities()
     >>> m = choropleth(munis, "population", units={"population": "inhabitants"}, k=4)
     >>> [layer.name for layer in m.layers]
     ['population']
@@ -119,7 +119,7 @@ def cluster_map(
     --------
     >>> import pandas as pd
     >>> from ruhrgeo import datasets, read_municipalities
-    >>> munis = read_municipalities(datasets.demo_municipalities())
+    >>> munis = datasets.ruhr_municipalities()
     >>> labels = pd.Series("Not significant", index=munis.index[:50])
     >>> cluster_map(munis, labels).layers[0].data["legend"]["entries"][-2:]
     [['#d3d3d3', 'Not significant (50)'], [None, 'no data (3)']]

@@ -55,7 +55,7 @@ def plot(
     Examples
     --------
     >>> from ruhrgeo import datasets, read_municipalities
-    >>> munis = read_municipalities(datasets.demo_municipalities())
+    >>> munis = datasets.ruhr_municipalities()
     >>> fig = plot(munis, "population", units={"population": "inhabitants"}, k=4)
     >>> fig.axes[0].get_title(), fig.axes[0].get_legend().texts[0].get_text()
     ('population', '8,673 – 27,187 inhabitants (14)')
@@ -139,7 +139,7 @@ def save_png(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150) -> Pa
     --------
     >>> import tempfile, pathlib
     >>> from ruhrgeo import datasets, read_municipalities
-    >>> fig = plot(read_municipalities(datasets.demo_municipalities()), "population")
+    >>> fig = plot(datasets.ruhr_municipalities(), "population")
     >>> save_png(fig, pathlib.Path(tempfile.mkdtemp()) / "m.png").read_bytes()[:4]
     b'\\x89PNG'
     """

@@ -51,7 +51,7 @@ def spillover_map(
     Examples
     --------
     >>> from ruhrgeo import datasets, read_municipalities
-    >>> munis = read_municipalities(datasets.demo_municipalities())
+    >>> munis = datasets.ruhr_municipalities()
     >>> m = spillover_map(munis, datasets.universities(), radius_km=20, size="students")
     >>> [(layer.name, layer.base) for layer in m.layers]
     [('Municipalities', True), ('Sources, 20 km rings', False)]
