@@ -199,7 +199,12 @@ def test_attribution_from_the_data_or_the_user(demo):
     assert calls(page, "polygons")[0]["attribution"].startswith("Verwaltungsgrenzen: © Land")
     own = maps.choropleth(credited, "population", attribution="<b>mine</b>").layers[0]
     assert json.loads(own.payload())["attribution"] == "&lt;b&gt;mine&lt;/b&gt;"
-    assert maps.choropleth(demo, "population").layers[0].attribution is None
+    shipped = maps.choropleth(demo, "population").layers[0].attribution  # the data's own
+    assert shipped == demo.attrs["source"] and "Land NRW" in shipped
+    assert maps.choropleth(demo.assign(x=1), "population").layers[0].attribution == shipped
+    bare = demo.copy()
+    bare.attrs = {}
+    assert maps.choropleth(bare, "population").layers[0].attribution is None
 
 
 def test_place_names_of_the_most_populous(demo):
