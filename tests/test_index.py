@@ -12,11 +12,11 @@ from ruhrgeo.errors import (
     DuplicateIdError,
     FileFormatError,
     IndexWarning,
+    MethodError,
     MissingColumnError,
     MissingIdError,
     MissingValuesError,
     MissingValuesWarning,
-    MethodError,
     ParameterError,
     StatisticsError,
 )

@@ -136,7 +136,8 @@ def scores(x: np.ndarray, w: np.ndarray, method: str, p: float | None = None) ->
                 out = have / ((present / positive * weight).sum(axis=2))
             else:
                 exponent = float(p)  # type: ignore[arg-type]  # check_method ran
-                out = ((positive**exponent * present * weight).sum(axis=2) / have) ** (1 / exponent)
+                powered = positive**exponent if exponent < 0 else x0**exponent
+                out = ((powered * present * weight).sum(axis=2) / have) ** (1 / exponent)
             if method != "genmean" or float(p) < 0:  # type: ignore[arg-type]
                 out = np.where(zero, 0.0, out)
         return np.where(have > 0, out, np.nan)

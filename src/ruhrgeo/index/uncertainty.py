@@ -54,8 +54,9 @@ class UncertaintyResult:
     (high - low). ``sensitivity`` (by choice): ``S1`` and ``ST`` with their bootstrap
     intervals ``S1_low``, ``S1_high``, ``ST_low``, ``ST_high``. ``removal`` (AGS x
     indicator): nominal rank minus the rank without that indicator. ``ranks``: AGS x the 2N
-    runs of A and B. ``samples``: one row per run, the alternatives taken, the weight factors
-    and the output ``mean_rank_shift``.
+    independent runs (matrices A and B; columns are their rows in ``samples``). ``samples``:
+    one row per run, its Saltelli ``matrix`` (A, B, or AB with one factor group taken from
+    B), the alternatives taken, the weight factors and the output ``mean_rank_shift``.
     """
 
     rank_stats: pd.DataFrame
@@ -79,7 +80,7 @@ class UncertaintyResult:
         robust = stats_.index[stats_["interval"] <= width]
         shaky = stats_.sort_values("interval", ascending=False).head(3)
         shaky_text = ", ".join(
-            f"{label.get(a, a)} (rank {r.nominal_rank}, {r.rank_low:g}-{r.rank_high:g})"
+            f"{label.get(a, a)} (rank {int(r.nominal_rank)}, {r.rank_low:g}-{r.rank_high:g})"
             for a, r in shaky.iterrows()
         )
         return (
@@ -159,7 +160,8 @@ def uncertainty(
     check_compatible(table, choices["normalisation"], choices["aggregation"])
     ind0, area0 = weight_arrays(spec, *base_weights(spec, None))
     weighted = spec.names() + (spec.area_names() if len(spec.areas) > 1 else [])
-    problem = _problem(choices, weighted if weight_noise > 0 else [])
+    weighted = weighted if weight_noise > 0 else []
+    problem = _problem(choices, weighted)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # SALib's note on powers of two: N is one
         design = sobol_sample.sample(problem, n_base, calc_second_order=False, seed=seed)
@@ -183,13 +185,14 @@ def uncertainty(
     nominal = _ranks(assemble(*nominal_run)[1])[0]
     shift = np.abs(ranks - nominal).mean(axis=1)
     step = len(set(problem["groups"])) + 2  # SALib's row order: A, AB_1..AB_G, B per sample
-    runs = np.r_[ranks[0::step], ranks[step - 1 :: step]]
+    independent = np.r_[np.arange(0, len(ranks), step), np.arange(step - 1, len(ranks), step)]
+    runs = ranks[independent]
     return UncertaintyResult(
         rank_stats=_rank_stats(runs, nominal, values.index, level),
         sensitivity=_sobol(problem, shift, bootstrap, seed, level),
         removal=_removal(nominal_run, nominal, values.index),
-        ranks=pd.DataFrame(runs.T, index=values.index),
-        samples=_samples(picks, factors, choices, weighted, shift),
+        ranks=pd.DataFrame(runs.T, index=values.index, columns=pd.Index(independent, name="run")),
+        samples=_samples(picks, factors, choices, weighted, shift, problem),
         n=n_base,
         seed=seed,
         level=level,
@@ -316,11 +319,15 @@ def _removal(nominal_run: tuple, nominal: np.ndarray, ags: pd.Index) -> pd.DataF
     return pd.DataFrame((nominal - _ranks(index)).T, index=ags, columns=spec.names())
 
 
-def _samples(picks, factors, choices, weighted, shift) -> pd.DataFrame:
-    out = pd.DataFrame(
-        {c: [choices[c][i].label for i in picks[:, j]] for j, c in enumerate(CHOICES)}
-    )
+def _samples(picks, factors, choices, weighted, shift, problem) -> pd.DataFrame:
+    """One row per run: which Saltelli matrix it belongs to, the choices and the output."""
+    groups = list(dict.fromkeys(problem["groups"]))
+    matrix = ["A", *(f"AB {g}" for g in groups), "B"]
+    out = pd.DataFrame({"matrix": np.tile(matrix, len(picks) // len(matrix))})
+    for j, choice in enumerate(CHOICES):
+        out[choice] = [choices[choice][i].label for i in picks[:, j]]
     for j, w in enumerate(weighted):
         out[f"weight of {w}"] = factors[:, j]
     out["mean_rank_shift"] = shift
+    out.index.name = "run"
     return out
