@@ -161,14 +161,14 @@ def _write_all(outputs: list[tuple[Path, Callable[[Path], Any]]]) -> None:
             write(path)
             done.append(path)
     except OSError as exc:
-        for path in done:
-            path.unlink(missing_ok=True)
+        for written in done:
+            written.unlink(missing_ok=True)
         raise InputError(
-            f"cannot write {exc.filename or path}: {exc.strerror or exc}; choose another --out"
+            f"cannot write {path}: {exc.strerror or exc}; choose another --out"
         ) from None
     except BaseException:
-        for path in done:
-            path.unlink(missing_ok=True)
+        for written in done:
+            written.unlink(missing_ok=True)
         raise
 
 

@@ -10,7 +10,6 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from ruhrgeo._validate import require_unique
 from ruhrgeo.errors import (
     IndexWarning,
     IndicatorValueError,
@@ -20,6 +19,7 @@ from ruhrgeo.errors import (
     StatisticsError,
     WeightError,
 )
+from ruhrgeo.index._frames import numeric_table
 from ruhrgeo.index.aggregate import check_method, check_weight, scores
 from ruhrgeo.index.impute import impute
 from ruhrgeo.index.normalise import PARAMETERS, normalize
@@ -32,48 +32,19 @@ LEVELS = ("areas", "index")
 
 
 def indicator_values(df: pd.DataFrame, spec: IndicatorSpec) -> pd.DataFrame:
-    """The spec's indicator columns of ``df`` as floats, checked: a DataFrame with rows, unique
-    index, each indicator once, numeric (not boolean) and finite where present."""
+    """The spec's indicator columns of ``df`` as floats, checked (:func:`numeric_table`)."""
     if not isinstance(df, pd.DataFrame):
         raise IndicatorValueError(f"the indicator table must be a DataFrame, got {type(df)}")
-    if df.empty or len(df) == 0:
-        raise IndicatorValueError(
-            f"the indicator table has no rows ({df.shape}); give one row per municipality"
-        )
-    require_unique(df.index, "index", "give each municipality (AGS) one row")
-    doubled = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
+    doubled = sorted({str(c) for c in df.columns[df.columns.duplicated()] if c in spec.names()})
     if doubled:
-        raise IndicatorValueError(f"the table has the columns {doubled} more than once")
+        raise IndicatorValueError(f"the indicator table has the columns {doubled} more than once")
     absent = [n for n in spec.names() if n not in df.columns]
     if absent:
         raise MissingColumnError(
             f"the table lacks {len(absent)} indicator(s) of spec {spec.name!r}: {absent}; "
             f"its columns: {list(df.columns)[:20]}"
         )
-    values = df[spec.names()]
-    bad = [
-        c
-        for c in values.columns
-        if pd.api.types.is_bool_dtype(values[c]) or not pd.api.types.is_numeric_dtype(values[c])
-    ]
-    if bad:
-        raise IndicatorValueError(
-            f"indicator columns must be numeric; not numeric: {bad}; convert them "
-            "(read_indicators reads text tables)"
-        )
-    values = values.astype(float)
-    infinite = np.isinf(values.to_numpy())
-    if infinite.any():
-        listing = "; ".join(
-            f"{c}: {', '.join(map(str, values.index[infinite[:, j]][:5]))}"
-            for j, c in enumerate(values.columns)
-            if infinite[:, j].any()
-        )
-        raise IndicatorValueError(
-            f"{int(infinite.sum())} indicator values are infinite ({listing}); replace them "
-            "by the true value or by NaN (missing)"
-        )
-    return values
+    return numeric_table(df[spec.names()])
 
 
 def handle_missing(values: pd.DataFrame, policy: str, *, stacklevel: int = 4) -> pd.DataFrame:
@@ -215,7 +186,8 @@ def pca_loadings(scores_: pd.DataFrame, spec: IndicatorSpec) -> dict[str, float]
                 f"PCA weights of area {area!r} need more than {len(names)} complete rows, "
                 f"got {len(data)}"
             )
-        corr = np.corrcoef(data.to_numpy().T)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            corr = np.corrcoef(data.to_numpy().T)
         if not np.isfinite(corr).all():
             raise StatisticsError(f"PCA weights of area {area!r}: an indicator is constant")
         _, vectors = np.linalg.eigh(corr)

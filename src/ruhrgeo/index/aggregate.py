@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ruhrgeo.errors import AggregationError, MethodError, WeightError
+from ruhrgeo.index._frames import numeric_table
 
 __all__ = ["AGGREGATIONS", "aggregate"]
 
@@ -67,6 +68,7 @@ def aggregate(
     [-1.0, 1.0]
     """
     check_method(method, p)
+    df = numeric_table(df, "the table to aggregate")
     w = np.ones(df.shape[1])
     if weights is not None:
         weights = dict(weights)

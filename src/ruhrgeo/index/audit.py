@@ -74,8 +74,9 @@ def audit(
         ``weight_share`` within the area, correlations with its area and the index,
         ``importance_share`` (its squared correlation with the area over the sum of those of
         the area's indicators, the first-order effect of a linear aggregate) and ``flag``:
-        ``negative`` (correlation with its own area < 0) or ``dominant`` (importance share
-        >= :data:`DOMINANCE` x weight share), with the ``reason``.
+        ``negative`` (correlation with its own area < 0), ``dominant`` (importance share
+        >= :data:`DOMINANCE` x weight share) or ``constant`` (one score for all), with the
+        ``reason``. Statistics that a constant indicator leaves undefined are NaN.
 
     Examples
     --------
@@ -105,13 +106,15 @@ def audit(
     for j, area in enumerate(spec.area_names()):
         table[area] = result.area_scores[:, j]
     table["index"] = result.index
-    corr = table.corr(method=correlation)
-    cronbach = {a: _cronbach(scores[spec.names(a)]) for a in spec.area_names()}
-    cronbach["index"] = _cronbach(table[spec.area_names()])
+    with np.errstate(invalid="ignore", divide="ignore"):  # a constant column: NaN, flagged
+        corr = table.corr(method=correlation)
+        cronbach = {a: _cronbach(scores[spec.names(a)]) for a in spec.area_names()}
+        cronbach["index"] = _cronbach(table[spec.area_names()])
+        pca = _pca(scores, spec)
     return AuditResult(
         correlations=corr,
         cronbach=pd.Series(cronbach, name="cronbach_alpha"),
-        pca=_pca(scores, spec),
+        pca=pca,
         flags=_flags(corr, spec, result.ind),
         correlation=correlation,
     )
@@ -134,7 +137,11 @@ def _pca(scores: pd.DataFrame, spec: IndicatorSpec) -> pd.DataFrame:
         if len(names) < 2 or len(data) <= len(names):
             rows[area] = (len(names), np.nan, np.nan)
             continue
-        eigen = np.linalg.eigvalsh(np.corrcoef(data.to_numpy().T))[::-1]
+        matrix = np.corrcoef(data.to_numpy().T)
+        if not np.isfinite(matrix).all():  # a constant indicator
+            rows[area] = (len(names), np.nan, np.nan)
+            continue
+        eigen = np.linalg.eigvalsh(matrix)[::-1]
         rows[area] = (len(names), eigen[0] / len(names), int((eigen > 1).sum()))
     out = pd.DataFrame.from_dict(
         rows, orient="index", columns=["indicators", "pc1_explained", "components_over_1"]
@@ -153,7 +160,10 @@ def _flags(corr: pd.DataFrame, spec: IndicatorSpec, ind: Mapping[str, float]) ->
         for name in names:
             share, imp, r = ind[name] / total_w, importance[name], with_area[name]
             flag, reason = "", ""
-            if len(names) > 1 and r < 0:
+            if np.isnan(r):
+                flag = "constant"
+                reason = "has one score for every municipality: it cannot inform its area"
+            elif len(names) > 1 and r < 0:
                 flag = "negative"
                 reason = f"correlates {r:.2f} with its area {area!r}: it pulls the other way"
             elif len(names) > 1 and imp >= DOMINANCE * share:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ruhrgeo._validate import require_unique
 from ruhrgeo.errors import MethodError, MissingIdError, MissingValuesError
+from ruhrgeo.index._frames import numeric_table
 
 __all__ = ["IMPUTATIONS", "Imputed", "impute"]
 
@@ -58,7 +59,7 @@ def impute(
     """
     if method not in IMPUTATIONS:
         raise MethodError(f"imputation `method` must be one of {IMPUTATIONS}, got {method!r}")
-    require_unique(df.index, "index", "give each municipality (AGS) one row")
+    df = numeric_table(df, "the table to impute")
     grouped = method.startswith("group_")
     if grouped != (by is not None):
         raise MethodError(

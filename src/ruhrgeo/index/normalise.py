@@ -43,8 +43,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ruhrgeo._validate import require_unique
 from ruhrgeo.errors import MethodError, MissingColumnError, StatisticsError
+from ruhrgeo.index._frames import numeric_table
 
 __all__ = ["METHODS", "PARAMETERS", "Method", "normalize"]
 
@@ -112,7 +112,7 @@ def normalize(
     ...           directions={"cost": "lower"}).round(1).to_dict("list")
     {'a': [0.0, 66.7, 100.0], 'cost': [100.0, 100.0, 0.0]}
     """
-    require_unique(df.index, "index", "give each municipality (AGS) one row")
+    df = numeric_table(df, "the table to normalise")
     if method not in PARAMETERS:
         raise MethodError(f"`method` must be one of {METHODS}, got {method!r}")
     given = dict(params or {})
@@ -128,14 +128,13 @@ def normalize(
         raise MethodError(f"`directions` must be 'higher' or 'lower', got {bad}")
     out = {}
     for column in df.columns:
-        x = df[column].to_numpy(dtype=float)
-        if np.isinf(x).any():
-            raise StatisticsError(f"`{column}` holds infinite values; replace them first")
+        x = df[column].to_numpy()
         if np.isnan(x).all():
             raise StatisticsError(f"`{column}` has no values; a normaliser needs some")
         p = {key: _value(given, key, default, column) for key, default in _defaults(method)}
         lower = directions.get(column, "higher") == "lower"
-        scores = _scale(x, method, lower, p, column, df.index)
+        with np.errstate(all="ignore"):  # overflow shows as non-finite scores, checked next
+            scores = _scale(x, method, lower, p, column, df.index)
         if not np.isfinite(scores[~np.isnan(x)]).all():
             raise StatisticsError(
                 f"`{column}`: {method} gives non-finite scores (values too large or too close "

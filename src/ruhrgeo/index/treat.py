@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ruhrgeo.errors import MethodError
+from ruhrgeo.errors import MethodError, StatisticsError
+from ruhrgeo.index._frames import numeric_table
 
 __all__ = ["TRANSFORMS", "Treated", "treat"]
 
@@ -67,11 +68,12 @@ def treat(
     for name, value in (("skew", skew), ("kurtosis", kurtosis)):
         if not (isinstance(value, int | float) and np.isfinite(value)):
             raise MethodError(f"`{name}` must be a finite number, got {value!r}")
+    df = numeric_table(df, "the table to treat")
     values = df.copy()
     rows = {}
     for column in df.columns:
-        x = df[column].to_numpy(dtype=float)
-        treated, row = _treat_column(x, df.index, transform, winmax, skew, kurtosis)
+        x = df[column].to_numpy()
+        treated, row = _treat_column(x, column, df.index, transform, winmax, skew, kurtosis)
         values[column] = treated
         rows[column] = row
     report = pd.DataFrame.from_dict(rows, orient="index")
@@ -81,6 +83,7 @@ def treat(
 
 def _moments(x: np.ndarray) -> tuple[float, float]:
     present = x[~np.isnan(x)]
+    present = present / np.abs(present).max()  # both moments are scale-free; no overflow
     return (
         float(stats.skew(present, bias=False)),
         float(stats.kurtosis(present, fisher=True, bias=False)),
@@ -88,7 +91,13 @@ def _moments(x: np.ndarray) -> tuple[float, float]:
 
 
 def _treat_column(
-    x: np.ndarray, index: pd.Index, transform: str | None, winmax: int, skew: float, kurt: float
+    x: np.ndarray,
+    column: str,
+    index: pd.Index,
+    transform: str | None,
+    winmax: int,
+    skew: float,
+    kurt: float,
 ) -> tuple[np.ndarray, dict[str, Any]]:
     present = x[~np.isnan(x)]
     row: dict[str, Any] = {"skew": np.nan, "kurtosis": np.nan, "action": "none", "changed": 0}
@@ -142,7 +151,12 @@ def _treat_column(
             "passes": False,
             "reason": f"{failing}: winsorised {winmax} value(s), still fails (no transform)",
         }
-    z, detail = _transform(x, transform, s0)
+    with np.errstate(all="ignore"):
+        z, detail = _transform(x, transform, s0)
+    if not np.isfinite(z[~np.isnan(x)]).all():
+        raise StatisticsError(
+            f"`{column}`: the values are too large for {transform} ({detail}); rescale them"
+        )
     s2, k2 = _moments(z)
     return z, {
         **row,

@@ -150,10 +150,11 @@ def uncertainty(
     choices = {
         "normalisation": alternatives(normalisations, "normalisation"),
         "aggregation": alternatives(aggregations, "aggregation"),
-        # without missing values the imputation changes nothing: not a factor
-        "imputation": alternatives(imputations if gaps.any() else ["skip"], "imputation"),
+        "imputation": alternatives(imputations, "imputation"),
         "treatment": alternatives(treatments, "treatment"),
     }
+    if not gaps.any():  # without missing values the imputation changes nothing: no factor
+        choices["imputation"] = alternatives(["skip"], "imputation")
     table = all_scores(
         values, spec, choices["imputation"], choices["treatment"], choices["normalisation"]
     )
