@@ -284,25 +284,31 @@ def test_read_indicators_errors(tmp_path):
 # --- real data: the infrastructure sub-index of 2021 -----------------------------------------
 
 
-def test_real_ruhr_infrastructure_sub_index(shared_data):
-    """The numbers quoted in docs/index-method.md."""
+@pytest.fixture(scope="module")
+def ruhr_infra(shared_data):
+    """The docs' table: 5G (the Kreis' household share), FTTB/H and gigabit of 2021."""
     bb = pd.read_csv(shared_data / "coverage" / "ruhr_breitband_2021-06.csv", dtype={"ags": str})
-    infra = bb.set_index("ags").rename(
-        columns={
-            "ftthb_ge1000": "fttbh_household_share",
-            "all_ge1000": "gigabit_household_share",
-            "kreis_5g_ge2_households": "5g_area_share",
+    bb = bb.set_index("ags")
+    infra = pd.DataFrame(
+        {
+            "5g_area_share": bb["kreis_5g_ge2_households"],
+            "fttbh_household_share": bb["ftthb_ge1000"],
+            "gigabit_household_share": bb["all_ge1000"],
         }
     )
-    need = index.need_ranking(infra, load_spec())
-    names = bb.set_index("ags")["name"]
+    spec = load_spec()
+    return infra, spec.subset(spec.names("infrastructure")), bb["name"]
+
+
+def test_real_ruhr_infrastructure_sub_index(ruhr_infra):
+    """The numbers quoted in docs/index-method.md."""
+    infra, sub, names = ruhr_infra
+    need = index.need_ranking(infra, sub)
     assert names[need.index[:3]].tolist() == ["Haltern am See", "Gelsenkirchen", "Gladbeck"]
     assert names[need.index[-3:]].tolist() == ["Neukirchen-Vluyn", "Rheinberg", "Dinslaken"]
     assert need["infrastructure"].iloc[0] == pytest.approx(93.55, abs=0.01)
-    spec = load_spec()
-    sub = IndicatorSpec(
-        "infrastructure", tuple(spec.in_area("infrastructure")), {"infrastructure": 1.0}
-    )
+    ranks = need["rank_best"].rename(names).to_dict()
+    assert [ranks["Hünxe"], ranks["Schermbeck"], ranks["Sonsbeck"]] == [39, 48, 23]
     result = robustness.sensitivity(infra, sub)
     rho = result.correlations["spearman"].round(3).to_dict()
     assert rho == {
@@ -310,4 +316,64 @@ def test_real_ruhr_infrastructure_sub_index(shared_data):
         "zscore / amean / spec weights": 0.981,
         "reference / amean / spec weights": 0.691,
     }
+    assert (result.rank_range["range"] <= 2).sum() == 6
     assert result.rank_range.loc["05170016", "range"] == 31  # Hünxe: rank 8 to 39
+
+
+def test_real_ruhr_audit_and_uncertainty(ruhr_infra):
+    """The audit, the Sobol' indices and the rank intervals quoted in docs/index-method.md."""
+    infra, sub, names = ruhr_infra
+    audit = index.audit(infra, sub)
+    assert audit.cronbach["infrastructure"] == pytest.approx(0.445, abs=5e-4)
+    assert audit.pca.loc["infrastructure", "pc1_explained"] == pytest.approx(0.516, abs=5e-4)
+    assert audit.pca.loc["infrastructure", "components_over_1"] == 2
+    flags = audit.flags.round(2)
+    assert flags["corr_area"].tolist() == [0.76, 0.54, 0.80]
+    assert flags["importance_share"].tolist() == [0.38, 0.20, 0.42]
+    assert audit.correlations.loc["5g_area_share", "fttbh_household_share"].round(2) == -0.04
+    assert (flags["flag"] == "").all() and audit.summary().endswith("Flags: none.")
+
+    result = index.uncertainty(infra, sub, n=1024, seed=0)
+    assert len(result.samples) == 6144
+    table = result.sensitivity.round(2)
+    assert table.index.tolist() == ["treatment", "normalisation", "aggregation", "weights"]
+    assert table.loc["normalisation"].tolist() == [0.84, 0.78, 0.90, 0.91, 0.87, 0.98]
+    assert table.loc["aggregation"].tolist() == [0.07, 0.05, 0.10, 0.14, 0.13, 0.16]
+    assert table.loc["weights"].tolist() == [0.01, 0.0, 0.02, 0.02, 0.02, 0.03]
+    assert table.loc["treatment"].tolist() == [0.0] * 6
+    shift = result.samples.groupby("normalisation")["mean_rank_shift"].mean().round(1)
+    assert (shift["fracmax"], shift["zscore(mean_sd=(10, 2))"]) == (8.3, 1.9)
+    removal = result.removal.abs()
+    assert removal.mean().round(1).tolist() == [8.5, 4.3, 3.7]
+    assert removal["5g_area_share"].max() == 25
+    stats = result.rank_stats.rename(index=names)
+    robust = stats.index[stats["interval"] <= 2]
+    assert sorted(robust) == ["Dinslaken", "Haltern am See"]
+    assert sorted(stats.index[stats["interval"] <= 3]) == [
+        "Bottrop",
+        "Dinslaken",
+        "Gelsenkirchen",
+        "Gladbeck",
+        "Haltern am See",
+    ]
+    widest = stats.sort_values("interval", ascending=False).head(5)
+    quoted = {
+        "Sonsbeck": (23, 3, 40),
+        "Alpen": (27, 5, 38),
+        "Hamminkeln": (32, 7, 40),
+        "Hünxe": (39, 13, 46),
+        "Xanten": (36, 12, 43),
+        "Schermbeck": (48, 22, 48),
+    }
+    assert set(widest.index) == set(quoted) - {"Schermbeck"}  # all five in Kreis Wesel
+    for name, (nominal, low, high) in quoted.items():
+        assert tuple(stats.loc[name, ["nominal_rank", "rank_low", "rank_high"]]) == (
+            nominal,
+            low,
+            high,
+        )
+    assert tuple(stats.loc["Haltern am See", ["nominal_rank", "rank_low", "rank_high"]]) == (
+        1,
+        1,
+        2,
+    )
