@@ -141,11 +141,9 @@ def remove_indicators(
     weights = choices.get("weights")
     for name in spec.names():
         kept = spec.subset(n for n in spec.names() if n != name)
-        if isinstance(weights, Mapping | pd.Series):
-            choices["weights"] = {k: v for k, v in dict(weights).items() if k != name}
-            choices["weights"] = {
-                k: v for k, v in choices["weights"].items() if k in kept.names() or k in kept.areas
-            }
+        if isinstance(weights, Mapping | pd.Series):  # overrides of what is left
+            left = set(kept.names()) | set(kept.areas)
+            choices["weights"] = {k: v for k, v in dict(weights).items() if k in left}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", IndexWarning)  # the nominal run reported them
             without = composite(df, kept, **choices)["rank"]
