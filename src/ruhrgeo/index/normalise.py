@@ -162,7 +162,7 @@ def _value(given: dict[str, Any], key: str, default: Any, column: str) -> Any:
 
 def _pair(value: Any, key: str, column: str, *, increasing: bool = True) -> tuple[float, float]:
     ok = (
-        isinstance(value, Sequence)
+        isinstance(value, Sequence | np.ndarray)
         and not isinstance(value, str)
         and len(value) == 2
         and all(_finite(v) for v in value)
