@@ -27,10 +27,12 @@ FRACTION_RTOL = 2.5e-7
 
 def test_square_offset_by_half_a_cell_gives_quarter_half_and_full_fractions():
     grid = make_grid(np.zeros((3, 3)))
-    overlay = Overlay(munis_frame([square(0.5, 0.5, 2.5, 2.5)]), grid)
+    cells = Overlay(munis_frame([square(0.5, 0.5, 2.5, 2.5)]), grid).weighted_cells()
     expected = [0.25, 0.5, 0.25, 0.5, 1.0, 0.5, 0.25, 0.5, 0.25]
-    np.testing.assert_allclose(np.sort(overlay.fraction), np.sort(expected), atol=ATOL)
-    assert overlay.fraction.sum() == pytest.approx(4.0)  # the square's area in cells
+    np.testing.assert_allclose(np.sort(cells["weight"]), np.sort(expected), atol=ATOL)
+    assert cells["weight"].sum() == pytest.approx(4.0)  # the square's area in cells
+    centre = cells.loc[cells["weight"].idxmax()]
+    assert (centre["x"], centre["y"]) == (1.5, 1.5)
 
 
 def test_binary_share_counts_partial_cells_by_their_fraction():

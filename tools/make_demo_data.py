@@ -237,6 +237,7 @@ def write_tif(path: Path, array: np.ndarray, transform: Affine, description: str
     }
     with rasterio.open(path, "w", **profile) as dst:
         dst.write(array, 1)
+        dst.units = ("binary" if "binary" in path.name else "percent",)  # read by ruhrgeo
         dst.update_tags(DESCRIPTION=description, STATUS="SYNTHETIC demo data (ruhrgeo)")
 
 

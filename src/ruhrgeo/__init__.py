@@ -20,8 +20,13 @@ from types import ModuleType
 
 from ruhrgeo import datasets, errors
 from ruhrgeo.grid import Grid, GridSpec
-from ruhrgeo.io import read_coverage, read_indicators, read_municipalities
-from ruhrgeo.overlay import Overlay, coverage_share, regrid
+from ruhrgeo.io import (
+    read_breitbandatlas,
+    read_coverage,
+    read_indicators,
+    read_municipalities,
+)
+from ruhrgeo.overlay import GridSource, Overlay, coverage_share, regrid
 
 try:
     __version__ = version("ruhrgeo")
@@ -30,6 +35,7 @@ except PackageNotFoundError:  # running from a source tree without installing
 
 __all__ = [
     "Grid",
+    "GridSource",
     "GridSpec",
     "Overlay",
     "__version__",
@@ -38,6 +44,7 @@ __all__ = [
     "errors",
     "index",
     "maps",
+    "read_breitbandatlas",
     "read_coverage",
     "read_indicators",
     "read_municipalities",

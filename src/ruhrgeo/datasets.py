@@ -1,4 +1,9 @@
-"""The embedded demo data and optional, cached downloads of official data."""
+"""Shipped data: real open data of the Ruhr and of Germany, the synthetic demo data, and
+optional, cached downloads of official data.
+
+Every real dataset carries its attribution in ``attrs["source"]``; show it wherever the data
+are shown (maps use it as their credit line).
+"""
 
 from __future__ import annotations
 
@@ -13,9 +18,18 @@ import pandas as pd
 
 from ruhrgeo._validate import normalize_ags
 from ruhrgeo.errors import DataFileNotFoundError
+from ruhrgeo.io.boundaries import read_municipalities
+from ruhrgeo.io.breitbandatlas import ATTRIBUTION, breitbandatlas_release
 
 __all__ = [
+    "BOUNDARIES_SOURCE",
+    "BREITBANDATLAS_SOURCE",
+    "GERMANY_SOURCE",
+    "REGIONS_SOURCE",
     "VG250_URL",
+    "breitbandatlas_2021",
+    "breitbandatlas_kreise_2021",
+    "breitbandatlas_releases",
     "data_dir",
     "demo_coverage",
     "demo_indicators",
@@ -23,8 +37,24 @@ __all__ = [
     "demo_municipalities",
     "demo_population",
     "fetch_vg250",
+    "germany_municipalities",
+    "metropolitan_regions",
+    "ruhr_municipalities",
     "universities",
 ]
+
+_DESTATIS = "Einwohner 31.12.2019: © Statistisches Bundesamt (Destatis), 2021, dl-de/by-2-0"
+BOUNDARIES_SOURCE = (
+    f"Verwaltungsgrenzen: © Land NRW (2022), dl-de/zero-2-0; {_DESTATIS}; Daten verändert"
+)
+BREITBANDATLAS_SOURCE = f"{ATTRIBUTION}, Daten verändert"
+GERMANY_SOURCE = (
+    f"Gemeinden: © GeoBasis-DE / BKG (2021), dl-de/by-2-0; {_DESTATIS}; Daten verändert"
+)
+REGIONS_SOURCE = (
+    "Metropolitan regions: compiled for ruhrgeo from the regions' public pages "
+    "(the study's delineation is not published)"
+)
 
 VG250_URL = (
     "https://daten.gdz.bkg.bund.de/produkte/vg/vg250_ebenen_0101/aktuell/"
@@ -48,6 +78,155 @@ def data_dir() -> Path:
     raise DataFileNotFoundError(
         "the ruhrgeo demo data are missing; reinstall ruhrgeo (`pip install .`)"
     )
+
+
+def ruhr_municipalities() -> gpd.GeoDataFrame:
+    """The 53 municipalities of the Ruhr (Metropole Ruhr, RVR) with their real boundaries.
+
+    DVG2 NRW (Geobasis NRW, status 2022-03-08; already generalised, not simplified further),
+    in EPSG:25832 with coordinates rounded to centimetres; population 31.12.2019 (Destatis),
+    ``area_km2`` the planar area of the DVG2 polygon. Attribution in ``attrs["source"]``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed by 8-digit ``ags``; columns ``name``, ``kreis``, ``kreis_ags``,
+        ``population``, ``area_km2``, ``geometry``.
+
+    Examples
+    --------
+    >>> munis = ruhr_municipalities()
+    >>> len(munis), munis.crs.to_epsg(), munis.loc["05913000", "name"]
+    (53, 25832, 'Dortmund')
+    >>> int(munis["population"].sum())
+    5112050
+    """
+    munis = read_municipalities(data_dir() / "dvg2_nrw" / "ruhr_municipalities.gpkg")
+    munis.attrs["source"] = BOUNDARIES_SOURCE
+    return munis
+
+
+def breitbandatlas_2021() -> pd.DataFrame:
+    """Broadband availability per German municipality, mid 2021 (Breitbandatlas, households).
+
+    The municipal household table of the Breitbandatlas release of mid 2021, as
+    :func:`ruhrgeo.read_breitbandatlas` reads it, reduced to the columns ruhrgeo's index
+    and docs use: ``all_ge50``, ``all_ge100``, ``all_ge1000`` (any technology),
+    ``wired_ge1000``, ``mobile_ge6``, ``dsl_ge16``, ``catv_ge400``, ``catv_ge1000`` and
+    ``ftthb_ge1000`` (FTTB/H); percent of households. The 58 rows of city districts
+    (pseudo-AGS) are left out; 423 keys are of an older territorial status than 01.01.2021
+    (e.g. the former Landkreis Göttingen, 03152xxx). Attribution in ``attrs["source"]``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by 8-digit ``ags`` (11,330 rows).
+
+    Examples
+    --------
+    >>> bb = breitbandatlas_2021()
+    >>> bb.loc["05911000", ["wired_ge1000", "ftthb_ge1000"]].tolist()  # Bochum: cable, little fibre
+    [93.98, 12.06]
+    >>> bb.attrs["release"]
+    '2021-06'
+    """
+    path = data_dir() / "breitbandatlas" / "gemeinden_haushalte_2021-06.csv"
+    table = pd.read_csv(path, dtype={"ags": str}).set_index("ags")
+    table.attrs = {"release": "2021-06", "source": BREITBANDATLAS_SOURCE}
+    return table
+
+
+def breitbandatlas_kreise_2021() -> pd.DataFrame:
+    """5G and LTE availability per German district, mid 2021 (Breitbandatlas, households).
+
+    Municipal mobile data are not published for 2021; the Kreis table gives percent of
+    households with 5G (``5g_ge2``: >= 2 Mbit/s) and LTE (``lte_ge2``, ``lte_ge6``,
+    ``lte_ge10``). Keys of the Breitbandatlas' territorial status: the former districts
+    Göttingen (03152) and Osterode am Harz (03156) instead of today's Göttingen (03159).
+    Attribution in ``attrs["source"]``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by 5-digit ``kreis_ags`` (402 rows).
+
+    Examples
+    --------
+    >>> kreise = breitbandatlas_kreise_2021()
+    >>> float(kreise.loc["05913", "5g_ge2"])  # Dortmund
+    99.8
+    """
+    path = data_dir() / "breitbandatlas" / "kreise_haushalte_2021-06.csv"
+    table = pd.read_csv(path, dtype={"kreis_ags": str}).set_index("kreis_ags")
+    table.attrs = {"release": "2021-06", "source": BREITBANDATLAS_SOURCE}
+    return table
+
+
+def breitbandatlas_releases() -> dict[str, Path]:
+    """Release ("YYYY-MM") -> path of the raw Breitbandatlas tables, restricted to the Ruhr.
+
+    Five releases, end 2018 to mid 2021: the header and the 53 Ruhr rows of each file as
+    the Bundesnetzagentur published it (Paket_3), copied byte for byte, so that
+    :func:`ruhrgeo.read_breitbandatlas` reads them like the originals. The Bundesnetzagentur
+    notes that these releases are not a strict time series (methods changed).
+
+    Examples
+    --------
+    >>> list(breitbandatlas_releases())
+    ['2018-12', '2019-06', '2019-12', '2020-06', '2021-06']
+    """
+    folder = data_dir() / "breitbandatlas" / "releases_ruhr"
+    paths = {breitbandatlas_release(p): p for p in folder.glob("*.csv")}
+    return {release: paths[release] for release in sorted(paths)}
+
+
+def metropolitan_regions() -> pd.DataFrame:
+    """The twelve metropolitan regions the Digital-Index Ruhr compares, as district sets.
+
+    One row per region and district (254 rows, territorial status 01.01.2021):
+    ``region``, ``kreis_ags`` (5 digits), ``kreis_name``, ``membership`` (``full``, or
+    ``partial`` with the member municipalities in ``member_municipalities_ags``,
+    ``;``-separated, empty otherwise), ``source`` and ``source_date``. Some districts belong
+    to two regions (Duisburg and Kreis Wesel: Ruhr and Rheinland; Cuxhaven, Heidekreis,
+    Bergstraße, Worms); only the city of Zwickau belongs to Mitteldeutschland. The
+    delineations the study used are not published: see ``data/regions/README.md``.
+
+    Examples
+    --------
+    >>> regions = metropolitan_regions()
+    >>> regions["region"].nunique(), int((regions["region"] == "Metropole Ruhr").sum())
+    (12, 15)
+    """
+    path = data_dir() / "regions" / "metropolitan_regions.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table.attrs["source"] = REGIONS_SOURCE
+    return table
+
+
+def germany_municipalities() -> pd.DataFrame:
+    """Every German municipality (VG5000, 01.01.2021) with population, without geometry.
+
+    For weighting regions: ``name``, ``kreis_ags``, ``kreis``, ``land``, ``population``
+    (31.12.2019, Destatis; NaN for Neitersen and Greußen, which changed between the two
+    territorial dates), ``area_km2`` (Destatis) and ``gemeindefrei`` (207 uninhabited
+    areas outside any municipality, population 0). Attribution in ``attrs["source"]``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by 8-digit ``ags`` (10,997 rows).
+
+    Examples
+    --------
+    >>> germany = germany_municipalities()
+    >>> len(germany), int(germany.loc["05913000", "population"])
+    (10997, 588250)
+    """
+    path = data_dir() / "gemeindeverzeichnis" / "germany_municipalities.csv"
+    table = pd.read_csv(path, dtype={"ags": str, "kreis_ags": str}).set_index("ags")
+    table["population"] = table["population"].astype(float)
+    table.attrs["source"] = GERMANY_SOURCE
+    return table
 
 
 def demo_municipalities() -> Path:

@@ -67,6 +67,26 @@ class ParameterError(RuhrgeoError, ValueError):
     """An argument has an impossible value (a negative radius, an unknown kind, ...)."""
 
 
+class FileEncodingError(FileFormatError):
+    """A text file is not in the encoding it was read with (Windows-1252 read as UTF-8, ...)."""
+
+
+class EmptyTableError(FileFormatError):
+    """A table file is empty, or has a header but no rows."""
+
+
+class NumberFormatError(FileFormatError):
+    """Numbers in a table are written ambiguously or in two formats (decimal point or comma)."""
+
+
+class TableLayoutError(FileFormatError):
+    """A table is not laid out as expected (not a Breitbandatlas table, no key column, ...)."""
+
+
+class CityDistrictsWarning(RuhrgeoWarning):
+    """Rows with pseudo-AGS of city districts were left out of a Breitbandatlas table."""
+
+
 # --- reading and overlay: grids, units, values ---
 
 
@@ -87,7 +107,19 @@ class ValueRangeError(RuhrgeoError, ValueError):
 
 
 class UnitError(RuhrgeoError, ValueError):
-    """A unit is unknown or cannot be used for the step."""
+    """A unit is unknown, ambiguous or cannot be used for the step."""
+
+
+class OverlapError(RuhrgeoError, ValueError):
+    """Municipalities overlap where a result would count the overlap twice."""
+
+
+class GridExtentError(RuhrgeoError, ValueError):
+    """A grid's extent is absurd for the cells it holds (a stray cell id far away)."""
+
+
+class UnitWarning(RuhrgeoWarning):
+    """A layer's unit was inferred from values that allow another reading too."""
 
 
 # --- spatial statistics and spill-over ---

@@ -1,40 +1,50 @@
-"""The in-memory coverage grid: values on a north-up raster with CRS, nodata mask and unit."""
+"""Where cells lie (GridSpec) and a grid held in memory (Grid): values, transform, CRS, nodata,
+unit."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pyproj
 from affine import Affine
 
 from ruhrgeo._validate import as_crs
-from ruhrgeo.errors import FileFormatError, UnitError, ValueRangeError
+from ruhrgeo.errors import FileFormatError
+from ruhrgeo.units import Unit, check_range, check_unit
 
-__all__ = ["UNITS", "Grid", "GridSpec"]
+__all__ = ["Grid", "GridSpec"]
 
-Unit = Literal["binary", "percent", "count"]
-UNITS: tuple[str, ...] = ("binary", "percent", "count")
-_ALIGN_TOL = 1e-6  # of a cell: grids closer than this are the same grid
+_ALIGN_TOL = 1e-6  # of a cell: grids closer than this share their cells
 
 
 @dataclass(frozen=True)
 class GridSpec:
-    """Where a grid lies: north-up affine transform, shape ``(rows, cols)`` and CRS."""
+    """Where a grid lies: north-up affine transform, shape ``(rows, cols)`` and CRS.
+
+    Examples
+    --------
+    >>> spec = GridSpec(Affine(100, 0, 0, 0, -100, 500), (5, 3), 25832)
+    >>> spec.bounds, spec.cell_size
+    ((0.0, 0.0, 300.0, 500.0), (100.0, 100.0))
+    """
 
     transform: Affine
     shape: tuple[int, int]
-    crs: pyproj.CRS
+    crs: Any
 
     def __post_init__(self) -> None:
-        t = self.transform
+        t = Affine(*tuple(self.transform)[:6])
         if t.b != 0 or t.d != 0 or t.a <= 0 or t.e >= 0:
             raise FileFormatError(
                 f"grid transform {tuple(t)[:6]} is rotated or not north-up; "
                 "warp it to a north-up grid first (`gdalwarp`)"
             )
+        object.__setattr__(self, "transform", t)
+        object.__setattr__(self, "shape", (int(self.shape[0]), int(self.shape[1])))
+        object.__setattr__(self, "crs", as_crs(self.crs, "crs"))
 
     @property
     def cell_size(self) -> tuple[float, float]:
@@ -48,14 +58,36 @@ class GridSpec:
         xmin, ymax = self.transform.c, self.transform.f
         return xmin, ymax + rows * self.transform.e, xmin + cols * self.transform.a, ymax
 
+    @property
+    def cells(self) -> int:
+        """Number of cells."""
+        return self.shape[0] * self.shape[1]
+
     def same_as(self, other: GridSpec) -> bool:
         """True when both specs describe the same cells."""
-        tol = _ALIGN_TOL * min(self.cell_size)
         return (
-            self.shape == other.shape
-            and self.crs == other.crs
-            and all(abs(a - b) <= tol for a, b in zip(self.transform, other.transform, strict=True))
+            self.shape == other.shape and self.same_lattice(other) and self.offset(other) == (0, 0)
         )
+
+    def same_lattice(self, other: GridSpec) -> bool:
+        """True when both grids' cells coincide where they overlap (same CRS, cell size and
+        origin on the same lattice); their extents may differ."""
+        if self.crs != other.crs:
+            return False
+        w, h = self.cell_size
+        if (
+            abs(w - other.cell_size[0]) > _ALIGN_TOL * w
+            or abs(h - other.cell_size[1]) > _ALIGN_TOL * h
+        ):
+            return False
+        col, row = ~self.transform @ (other.transform.c, other.transform.f)
+        return abs(col - round(col)) <= _ALIGN_TOL and abs(row - round(row)) <= _ALIGN_TOL
+
+    def offset(self, other: GridSpec) -> tuple[int, int]:
+        """``(rows, cols)`` such that cell ``(r, c)`` of ``other`` is cell ``(r + rows, c + cols)``
+        of this grid (both on one lattice)."""
+        col, row = ~self.transform @ (other.transform.c, other.transform.f)
+        return round(row), round(col)
 
     def covering(self, bounds: tuple[float, float, float, float]) -> tuple[GridSpec, int, int]:
         """The smallest grid on this lattice covering ``bounds``, with its row/col offset.
@@ -66,8 +98,8 @@ class GridSpec:
         inverse = ~self.transform
         col_min, row_min = inverse @ (bounds[0], bounds[3])
         col_max, row_max = inverse @ (bounds[2], bounds[1])
-        c0, r0 = math.floor(col_min), math.floor(row_min)
-        c1, r1 = math.ceil(col_max), math.ceil(row_max)
+        c0, r0 = math.floor(col_min + _ALIGN_TOL), math.floor(row_min + _ALIGN_TOL)
+        c1, r1 = math.ceil(col_max - _ALIGN_TOL), math.ceil(row_max - _ALIGN_TOL)
         spec = GridSpec(
             self.transform @ Affine.translation(c0, r0),
             (max(1, r1 - r0), max(1, c1 - c0)),
@@ -75,12 +107,17 @@ class GridSpec:
         )
         return spec, r0, c0
 
+    def corner(self, row: int, col: int) -> str:
+        """The lower-left corner of a cell, for messages."""
+        x, y = self.transform @ (col, row + 1)
+        return f"the cell with lower-left corner x={x:.0f}, y={y:.0f}"
+
     def describe(self) -> str:
         """One line for error messages."""
         w, h = self.cell_size
         bounds = ", ".join(f"{v:.0f}" for v in self.bounds)
         cells = f"{self.shape[0]}x{self.shape[1]} cells of {w:g}x{h:g}"
-        return f"{cells} in {_crs_name(self.crs)}, bounds ({bounds})"
+        return f"{cells} in {crs_name(self.crs)}, bounds ({bounds})"
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,14 +135,12 @@ class Grid:
     nodata
         Boolean mask, True where a cell has no data. Default: non-finite values.
     unit
-        ``"binary"`` (0/1: covered or not), ``"percent"`` (0-100) or ``"count"`` (>= 0,
-        e.g. inhabitants). Values outside the unit's range raise
-        :class:`~ruhrgeo.errors.ValueRangeError`.
+        ``"binary"``, ``"fraction"``, ``"percent"`` or ``"count"`` (see :mod:`ruhrgeo.units`),
+        checked against the values; None (default) leaves it to the one rule of
+        :mod:`ruhrgeo.units` when the grid is used.
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from affine import Affine
     >>> g = Grid(np.array([[1, 0], [1, 1]]), Affine(100, 0, 0, 0, -100, 200), 25832, unit="binary")
     >>> g.spec.shape, g.spec.cell_size, int(g.nodata.sum())
     ((2, 2), (100.0, 100.0), 0)
@@ -115,64 +150,44 @@ class Grid:
     transform: Affine
     crs: Any
     nodata: np.ndarray | None = None
-    unit: Unit = "binary"
+    unit: Unit | None = None
     spec: GridSpec = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         values = np.asarray(self.values)
         if values.ndim != 2 or 0 in values.shape:
             raise FileFormatError(
-                f"grid `values` must be a non-empty 2-D array, got {values.shape}"
+                f"grid `values` must be a non-empty 2-D array, got shape {values.shape}"
             )
-        crs = as_crs(self.crs, "crs")
-        nodata = ~np.isfinite(values) if self.nodata is None else np.asarray(self.nodata, bool)
+        if values.dtype.kind not in "biuf":
+            raise FileFormatError(f"grid `values` must be numeric, got dtype {values.dtype}")
+        spec = GridSpec(self.transform, values.shape, self.crs)
+        nodata = _nodata_mask(values) if self.nodata is None else np.asarray(self.nodata, bool)
         if nodata.shape != values.shape:
             raise FileFormatError(
                 f"`nodata` mask has shape {nodata.shape} but `values` has {values.shape}"
             )
-        if self.unit not in UNITS:
-            raise UnitError(f"`unit` must be one of {UNITS}, got {self.unit!r}")
+        unit = check_unit(self.unit, "unit")
         object.__setattr__(self, "values", values)
-        object.__setattr__(self, "crs", crs)
+        object.__setattr__(self, "crs", spec.crs)
         object.__setattr__(self, "nodata", nodata)
-        object.__setattr__(
-            self, "spec", GridSpec(Affine(*tuple(self.transform)[:6]), values.shape, crs)
-        )
-        check_range(values, nodata, self.unit, self.spec)
+        object.__setattr__(self, "spec", spec)
+        if unit is not None:
+            valid = np.flatnonzero(~nodata.ravel())
+            check_range(
+                values.ravel()[valid],
+                unit,
+                "grid",
+                lambda i: spec.corner(*divmod(int(valid[i]), spec.shape[1])),
+            )
 
 
-RANGES = {"binary": (0.0, 1.0), "percent": (0.0, 100.0), "count": (0.0, np.inf)}
+def _nodata_mask(values: np.ndarray) -> np.ndarray:
+    if values.dtype.kind == "f":
+        return ~np.isfinite(values)
+    return np.zeros(values.shape, dtype=bool)
 
 
-def check_range(values: np.ndarray, nodata: np.ndarray, unit: str, spec: GridSpec) -> None:
-    valid = values[~nodata]
-    low, high = RANGES[unit]
-    bad = (valid < low) | (valid > high) | ~np.isfinite(valid)
-    if unit == "binary":
-        bad |= (valid != 0) & (valid != 1)
-    if bad.any():
-        flat = np.flatnonzero(~nodata.ravel())[np.flatnonzero(bad)[0]]
-        row, col = divmod(int(flat), spec.shape[1])
-        x, y = spec.transform @ (col, row)
-        allowed = "0 or 1" if unit == "binary" else f"{low:g} to {high:g}"
-        raise ValueRangeError(
-            f"{int(bad.sum())} cell(s) lie outside the range of unit {unit!r} ({allowed}); "
-            f"e.g. value {float(values[row, col]):g} in the cell with lower-left corner "
-            f"x={x:.0f}, y={y + spec.transform.e:.0f}; give the right `unit` "
-            "(or `threshold` for counts) or mark such cells as nodata"
-        )
-
-
-def infer_unit(values: np.ndarray, nodata: np.ndarray) -> Unit:
-    """binary if every valid value is 0 or 1, percent if all lie in 0-100, else count."""
-    valid = values[~nodata]
-    if np.isin(valid, (0, 1)).all():
-        return "binary"
-    if valid.size and valid.min() >= 0 and valid.max() <= 100:
-        return "percent"
-    return "count"
-
-
-def _crs_name(crs: pyproj.CRS) -> str:
+def crs_name(crs: pyproj.CRS) -> str:
     epsg = crs.to_epsg()
     return f"EPSG:{epsg}" if epsg else crs.name

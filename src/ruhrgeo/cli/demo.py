@@ -17,7 +17,7 @@ from ruhrgeo.index import composite, load_spec
 from ruhrgeo.io import read_coverage, read_municipalities
 from ruhrgeo.io.write import write_atomic, write_json, write_table
 from ruhrgeo.maps import figures
-from ruhrgeo.overlay import Overlay
+from ruhrgeo.overlay import GridSource, Overlay
 
 __all__ = ["run_demo"]
 
@@ -34,10 +34,12 @@ def run_demo(out_dir: Path, *, progress: bool = True) -> str:
     munis = read_municipalities(datasets.demo_municipalities())
     layers = datasets.demo_coverage()
     population = read_coverage(datasets.demo_population())
-    grids = {name: read_coverage(path) for name, path in layers.items()}
-    households = {"fttbh": grids["fttbh"], "gigabit": grids["gigabit"]}
-    area = {"5g": grids["5g"]}
-    exact = Overlay(munis, grids["5g"], progress=progress)  # one grid for all demo layers
+    households = {
+        "fttbh": GridSource(layers["fttbh"], unit="percent"),
+        "gigabit": GridSource(layers["gigabit"], unit="percent"),
+    }
+    area = {"5g": GridSource(layers["5g"], unit="binary")}
+    exact = Overlay(munis, layers["5g"], progress=progress)  # one grid for all demo layers
     region = pd.Series(REGION, index=munis.index, name="region")
 
     def both(by: pd.Series | None) -> pd.DataFrame:

@@ -1,22 +1,41 @@
-"""The ``ruhrgeo`` command: a thin layer over the library's functions, one module a command."""
+"""The ``ruhrgeo`` command: a thin layer over the library's functions, one module a command.
+
+Each command's module is imported when the command runs, so that ``ruhrgeo overlay`` does not
+pay for the statistics, maps and index packages it does not use.
+"""
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 import click
 
-from ruhrgeo.cli.demo import demo
-from ruhrgeo.cli.index import index_command
-from ruhrgeo.cli.map import map_command
-from ruhrgeo.cli.overlay import overlay
-from ruhrgeo.cli.spillover import spillover_group
-from ruhrgeo.cli.stats import stats
+COMMANDS = {
+    "demo": ("ruhrgeo.cli.demo", "demo"),
+    "overlay": ("ruhrgeo.cli.overlay", "overlay"),
+    "stats": ("ruhrgeo.cli.stats", "stats"),
+    "spillover": ("ruhrgeo.cli.spillover", "spillover_group"),
+    "index": ("ruhrgeo.cli.index", "index_command"),
+    "map": ("ruhrgeo.cli.map", "map_command"),
+}
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use (click's documented pattern)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, name = COMMANDS[cmd_name]
+        command: Any = getattr(importlib.import_module(module), name)
+        return command
+
+
+@click.group(cls=LazyGroup)
 @click.version_option(package_name="ruhrgeo")
 def main() -> None:
     """Measure how digital a region is, municipality by municipality, from geodata."""
-
-
-for command in (demo, overlay, stats, spillover_group, index_command, map_command):
-    main.add_command(command)

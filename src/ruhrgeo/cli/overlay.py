@@ -2,52 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import click
-import geopandas as gpd
-import pandas as pd
 
-from ruhrgeo.cli.args import (
-    InputError,
-    friendly,
-    number,
-    out_option,
-    pairs,
-)
-from ruhrgeo.io import read_coverage, read_municipalities
+from ruhrgeo.cli.args import InputError, friendly, number, out_option, pairs
+from ruhrgeo.io import read_municipalities
 from ruhrgeo.io.write import write_table
-from ruhrgeo.overlay import coverage_share, tiles
-
-
-def _on_cluster(
-    munis: gpd.GeoDataFrame,
-    paths: dict[str, str],
-    weights: str | None,
-    scheduler: str,
-    *,
-    progress: bool,
-) -> pd.DataFrame:
-    try:
-        from dask.distributed import Client
-
-        from ruhrgeo.overlay import distributed
-    except ImportError:
-        raise InputError(
-            "--scheduler needs the extra [dask]: pip install 'ruhrgeo[dask]'"
-        ) from None
-    try:
-        client = Client(scheduler, timeout="20s")
-    except OSError as exc:
-        raise InputError(f"--scheduler: cannot reach {scheduler!r} ({exc})") from None
-    with client:
-        return distributed.coverage_share(
-            munis,
-            paths,
-            client=client,
-            weights=weights,
-            progress=progress,
-        )
+from ruhrgeo.overlay import GridSource, coverage_share
 
 
 @click.command()
@@ -66,27 +33,22 @@ def _on_cluster(
     multiple=True,
     help="NAME=VALUE: covered where the value is >= VALUE (e.g. 5g=1 for nr_gesamt).",
 )
-@click.option("--unit", "units", multiple=True, help="NAME=binary|percent.")
+@click.option("--unit", "units", multiple=True, help="NAME=binary|fraction|percent.")
+@click.option("--nodata", "fills", multiple=True, help="NAME=VALUE: a fill value meaning no data.")
 @click.option("--weights", type=click.Path(path_type=Path), help="Population/household count grid.")
 @click.option("--weights-column", help="Value column of a CSV weights grid (e.g. Einwohner).")
 @click.option("--boundary-layer", help="Layer of a multi-layer boundaries file (e.g. vg250_gem).")
 @click.option("--id-col", help="AGS column of the boundaries (default AGS/ags).")
 @click.option("--name-col", help="Name column of the boundaries (default GEN/name).")
+@click.option("--by", help="Column of the boundaries to aggregate to (e.g. kreis): exact shares.")
 @out_option("Output .csv or .gpkg (with geometries).")
-@click.option("--scheduler", help="Run the tiles on a Dask cluster (e.g. tcp://scheduler:8786).")
-@click.option(
-    "--tiled",
-    is_flag=True,
-    help="Read raster layers window by window: memory follows the tile (layers on one grid).",
-)
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Processes on this machine for the exact fractions (tiles in parallel).",
+    help="Processes on this machine (default: the cores this process may use).",
 )
-@click.option("--quiet", is_flag=True, help="No progress bars.")
+@click.option("--scheduler", help="Run the tiles on a Dask cluster (e.g. tcp://scheduler:8786).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
 @friendly
 def overlay(
     boundaries: Path,
@@ -94,64 +56,97 @@ def overlay(
     columns: tuple[str, ...],
     thresholds: tuple[str, ...],
     units: tuple[str, ...],
+    fills: tuple[str, ...],
     weights: Path | None,
     weights_column: str | None,
     boundary_layer: str | None,
     id_col: str | None,
     name_col: str | None,
+    by: str | None,
     out_path: Path,
+    workers: int | None,
     scheduler: str | None,
-    tiled: bool,
-    workers: int,
     quiet: bool,
 ) -> None:
     """Exact coverage share of every municipality in BOUNDARIES, per layer."""
-    paths, column_of = pairs(layer_specs, "--layer"), pairs(columns, "--column")
-    threshold_of, unit_of = pairs(thresholds, "--threshold"), pairs(units, "--unit")
-    for option, given in (
-        ("--column", column_of),
-        ("--threshold", threshold_of),
-        ("--unit", unit_of),
-    ):
+    paths = pairs(layer_specs, "--layer")
+    options = {
+        "--column": pairs(columns, "--column"),
+        "--threshold": pairs(thresholds, "--threshold"),
+        "--unit": pairs(units, "--unit"),
+        "--nodata": pairs(fills, "--nodata"),
+    }
+    for option, given in options.items():
         unknown = sorted(set(given) - set(paths))
         if unknown:
             raise InputError(f"{option} names unknown layer(s) {unknown}; layers: {sorted(paths)}")
-    munis = read_municipalities(boundaries, layer=boundary_layer, id_col=id_col, name_col=name_col)
-    if scheduler and workers > 1:
+    if scheduler and workers:
         raise InputError(
             "--workers starts processes on this machine; with --scheduler the cluster's "
             "workers run the tiles: drop one of the two"
         )
-    if scheduler or tiled:
-        if column_of or threshold_of or unit_of or weights_column:
-            option = "--scheduler" if scheduler else "--tiled"
-            raise InputError(
-                f"{option} runs on raster layers (GeoTIFF/COG) read by window; convert grid "
-                "CSVs or GeoPackages to GeoTIFF first"
-            )
-        weight_path = str(weights) if weights else None
-        if scheduler:
-            shares = _on_cluster(munis, paths, weight_path, scheduler, progress=not quiet)
-        else:
-            shares = tiles.coverage_share_tiled(
-                munis, paths, weights=weight_path, workers=workers, progress=not quiet
-            )
-    else:
-        grids = {
-            name: read_coverage(
-                path,
-                column=column_of.get(name),
-                unit=unit_of.get(name),
-                threshold=number(threshold_of[name], "--threshold")
-                if name in threshold_of
-                else None,
-            )
-            for name, path in paths.items()
-        }
-        weight_grid = read_coverage(weights, column=weights_column) if weights else None
-        shares = coverage_share(
-            munis, grids, weights=weight_grid, workers=workers, progress=not quiet
+    layers = {
+        name: GridSource(
+            str(path),
+            column=options["--column"].get(name),
+            threshold=_number(options["--threshold"], name, "--threshold"),
+            unit=options["--unit"].get(name),  # type: ignore[arg-type]
+            nodata=_number(options["--nodata"], name, "--nodata"),
         )
-    result = munis[["name", munis.geometry.name]].join(shares)
+        for name, path in paths.items()
+    }
+    weight_source = None if weights is None else GridSource(str(weights), column=weights_column)
+    munis = read_municipalities(boundaries, layer=boundary_layer, id_col=id_col, name_col=name_col)
+    with _client(scheduler) as client:
+        shares = coverage_share(
+            munis,
+            layers,
+            weights=weight_source,
+            by=by,
+            workers=workers,
+            client=client,
+            progress=not quiet,
+        )
+    if by is None:
+        result = munis[["name", munis.geometry.name]].join(shares)
+    elif out_path.suffix.lower() == ".gpkg":  # each group with its dissolved outline
+        result = munis[[by, munis.geometry.name]].dissolve(by=by).join(shares)
+    else:
+        result = shares
     write_table(result, out_path)
-    click.echo(f"wrote {len(result)} municipalities x {len(paths)} layers to {out_path}")
+    click.echo(f"wrote {len(result)} rows x {len(paths)} layers to {out_path}")
+
+
+def _number(given: dict[str, str], name: str, option: str) -> float | None:
+    return number(given[name], option) if name in given else None
+
+
+@contextlib.contextmanager
+def _client(scheduler: str | None) -> Iterator[Any]:
+    if scheduler is None:
+        yield None
+        return
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise InputError(
+            "--scheduler needs the extra [dask]: pip install 'ruhrgeo[dask]'"
+        ) from None
+    _reachable(scheduler)
+    try:
+        client = Client(scheduler, timeout="20s")
+    except OSError as exc:
+        raise InputError(f"--scheduler: cannot reach {scheduler!r} ({exc})") from None
+    with client:
+        yield client
+
+
+def _reachable(address: str) -> None:
+    """Fail at once where nothing listens (Dask itself retries until its timeout)."""
+    parsed = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parsed.scheme not in ("tcp", "tls") or parsed.hostname is None or parsed.port is None:
+        return
+    try:
+        socket.create_connection((parsed.hostname, parsed.port), timeout=5).close()
+    except OSError as exc:
+        raise InputError(f"--scheduler: cannot reach {address!r} ({exc})") from None

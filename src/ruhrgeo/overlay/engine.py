@@ -1,294 +1,180 @@
-"""Exact overlay of municipalities and a grid: fractions computed once, shares for any layer."""
+"""The overlay engine: exact shares of municipalities x grids, by tiles, on any runner."""
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import os
 import warnings
-from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import TypeAlias
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
-from tqdm.auto import tqdm
+from rasterio.windows import Window
 
 from ruhrgeo._validate import require_projected
 from ruhrgeo.errors import (
-    GridMismatchError,
     MissingColumnError,
     MissingIdError,
     NoDataWarning,
     NoOverlapError,
+    OverlapError,
+    ParameterError,
     UnitError,
 )
-from ruhrgeo.grid import Grid, GridSpec
-from ruhrgeo.io import read_coverage, read_municipalities
-from ruhrgeo.overlay.regrid import regrid
-from ruhrgeo.overlay.runners import local_mapper
-from ruhrgeo.overlay.tiles import Tile, combine, tile_fractions, tiles, window_cells
+from ruhrgeo.grid import GridSpec
+from ruhrgeo.io import read_municipalities
+from ruhrgeo.io.sources import (
+    CellReader,
+    GridReader,
+    GridSource,
+    Layer,
+    SourceLike,
+    as_source,
+    lattices,
+    open_layers,
+    open_reader,
+)
+from ruhrgeo.overlay.kernel import Placed, Sums, tile_sums
+from ruhrgeo.overlay.regrid import RegriddedReader, SourceCounts
+from ruhrgeo.overlay.runners import run
+from ruhrgeo.overlay.tiles import TILE, Tile, TileEntries, tiles
+from ruhrgeo.units import check_range, resolve_unit, scale
 
-__all__ = ["Overlay", "coverage_share"]
+__all__ = [
+    "GroupBy",
+    "Groups",
+    "Plan",
+    "coverage_share",
+    "place_weights",
+    "refuse_overlaps",
+    "require_coverage_units",
+    "shares",
+]
 
-LayerSource: TypeAlias = str | os.PathLike[str] | Grid
 GroupBy: TypeAlias = str | pd.Series | None
 
 
-class Overlay:
-    """The exact fraction of every grid cell that lies in every municipality.
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """The work of one lattice: the municipalities in its CRS, the window of the lattice under
+    them and its tiles (aligned with the lattice's blocks)."""
 
-    Computing the fractions (with exactextract) is the expensive step; it is done once
-    here, and :meth:`share` then applies them to any number of layers and weights on
-    the same grid.
-
-    Parameters
-    ----------
-    municipalities
-        Polygons indexed by AGS (see :func:`~ruhrgeo.read_municipalities`); reprojected
-        to the grid's CRS when they are in another one.
-    grid
-        A :class:`~ruhrgeo.grid.Grid`, its :class:`~ruhrgeo.grid.GridSpec`, or a path
-        read with :func:`~ruhrgeo.read_coverage`. Only its geometry is used.
-    workers
-        Compute the fractions in this many processes (tiles in parallel; see
-        :func:`ruhrgeo.tiles.processes`).
-    progress
-        Show a progress bar.
-
-    Examples
-    --------
-    >>> import numpy as np, geopandas as gpd, shapely
-    >>> from affine import Affine
-    >>> from ruhrgeo.grid import Grid
-    >>> grid = Grid(np.array([[1, 0], [1, 1]]), Affine(100, 0, 0, 0, -100, 200), 25832)
-    >>> munis = gpd.GeoDataFrame({"ags": ["05913000"], "name": ["A"]},
-    ...                          geometry=[shapely.box(0, 0, 200, 200)], crs=25832)
-    >>> Overlay(munis, grid).share({"5g": grid})
-                5g  5g_nodata
-    ags
-    05913000  75.0        0.0
-    """
-
-    def __init__(
-        self,
-        municipalities: gpd.GeoDataFrame,
-        grid: LayerSource | GridSpec,
-        *,
-        workers: int = 1,
-        progress: bool = False,
-    ) -> None:
-        munis = read_municipalities(municipalities)
-        spec = grid if isinstance(grid, GridSpec) else _as_grid(grid, "grid").spec
-        require_projected(spec.crs, "grid")
-        if munis.crs != spec.crs:
-            munis = munis.to_crs(spec.crs)
-        self.spec = spec
-        self.ags = munis.index.copy()
-        self._attributes = pd.DataFrame(munis.drop(columns=munis.geometry.name))
-        self._weight_cache: dict[int, tuple[Grid, np.ndarray]] = {}
-        check_overlap(spec, munis)
-        # Work on the part of the grid's lattice under the municipalities; it may reach
-        # beyond the grid, whose missing cells then count as nodata.
-        self._window, row_off, col_off = spec.covering(tuple(munis.total_bounds))
-        self._offsets = (row_off, col_off)
-        self.fingerprint = fingerprint(munis)
-        self._index_cells(*_fractions(munis, self._window, workers, progress))
-        if not (self.fraction * self._inside).any():
-            raise NoOverlapError(_no_overlap_message(spec, munis))
-
-    def _index_cells(self, muni: np.ndarray, cells: np.ndarray, fraction: np.ndarray) -> None:
-        """Keep the fractions and where each cell lies in the grid."""
-        spec, (row_off, col_off) = self.spec, self._offsets
-        self._muni, self._window_cell, self.fraction = muni, cells, fraction
-        rows, cols = np.divmod(cells, self._window.shape[1])
-        rows, cols = rows + row_off, cols + col_off
-        self._inside = (rows >= 0) & (rows < spec.shape[0]) & (cols >= 0) & (cols < spec.shape[1])
-        self._grid_cell = np.where(self._inside, rows * spec.shape[1] + cols, 0)
-
-    def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the overlay to ``path`` (``.npz``, format described in :mod:`ruhrgeo._persist`)
-        so that a national overlay is computed once per boundary release."""
-        from ruhrgeo.overlay.persist import save_overlay
-
-        return save_overlay(self, path)
+    munis: gpd.GeoDataFrame
+    window: GridSpec
+    origin: tuple[int, int]
+    tiles: list[Tile]
 
     @classmethod
-    def load(
-        cls,
-        path: str | os.PathLike[str],
-        *,
-        municipalities: gpd.GeoDataFrame | None = None,
-        grid: LayerSource | GridSpec | None = None,
-    ) -> Overlay:
-        """Read an overlay saved with :meth:`save`; with ``municipalities`` or ``grid``,
-        check that it was made for them (:class:`~ruhrgeo.errors.OverlayMismatchError`)."""
-        from ruhrgeo.overlay.persist import load_overlay
+    def of(cls, munis: gpd.GeoDataFrame, lattice: GridSpec, tile_size: int = TILE) -> Plan:
+        if not isinstance(tile_size, int) or tile_size < 1:
+            raise ParameterError(f"`tile_size` must be a whole number >= 1, got {tile_size!r}")
+        require_projected(lattice.crs, "the grid")
+        if munis.crs != lattice.crs:
+            munis = munis.to_crs(lattice.crs)
+        _require_overlap(lattice, munis)
+        window, row_off, col_off = lattice.covering(tuple(munis.total_bounds))
+        return cls(munis, window, (row_off, col_off), tiles(window, tile_size, (row_off, col_off)))
 
-        return load_overlay(cls, path, municipalities, grid)
+    @property
+    def geometries(self) -> np.ndarray:
+        return self.munis.geometry.to_numpy()
 
-    def share(
+    def place(self, layers: Mapping[str, Layer]) -> dict[str, tuple[Layer, tuple[int, int]]]:
+        """Each layer with where the window lies on its grid."""
+        return {
+            name: (layer, layer.reader.spec.offset(self.window)) for name, layer in layers.items()
+        }
+
+    def sums(
         self,
-        layers: Mapping[str, LayerSource],
+        layers: Mapping[str, Layer],
+        weights: Placed | None,
+        work: Sequence[Tile | TileEntries],
         *,
-        weights: LayerSource | None = None,
-        by: GroupBy = None,
-        progress: bool = False,
-    ) -> pd.DataFrame:
-        """Percent of each municipality's area (or weight) covered, per layer.
-
-        Parameters
-        ----------
-        layers
-            Name -> :class:`~ruhrgeo.grid.Grid` or path on this overlay's grid. Binary
-            layers give the share of the area covered; percent layers the
-            area-weighted mean of the cell percentages.
-        weights
-            A count grid (population, households) on any grid or CRS; it is moved
-            onto this grid with :func:`~ruhrgeo.regrid.regrid` when it lies elsewhere.
-            The result is then the share of the weight: ``sum(f*w*v) / sum(f*w)``.
-        by
-            A column of the municipalities or a Series indexed by AGS: aggregate the
-            municipalities to these groups (e.g. a Kreis, or one label for a region)
-            before dividing, giving the exact share of each group's union.
-        progress
-            Show a progress bar over the layers.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Indexed by AGS (or group) with, per layer, ``<name>`` (percent covered of
-            the area or weight with data, NaN without data) and ``<name>_nodata``
-            (percent of the area or weight without data).
-        """
-        weight = self._weights(weights)
-        codes, labels = self._group_codes(by)
-        base = self.fraction * weight
-        n = len(labels)
-        sums = {"total": np.bincount(codes, base, minlength=n)}
-        # one layer in memory at a time
-        for name, source in tqdm(layers.items(), desc="layers", unit="layer", disable=not progress):
-            grid = _as_grid(source, f"layers[{name!r}]")
-            self._check_layer(name, grid)
-            valid = self._inside & ~grid.nodata.ravel()[self._grid_cell]
-            scale = 100.0 if grid.unit == "binary" else 1.0
-            value = grid.values.ravel()[self._grid_cell].astype(np.float64)
-            sums[f"{name}:with_data"] = np.bincount(codes, base * valid, minlength=n)
-            sums[f"{name}:covered"] = np.bincount(
-                codes, np.where(valid, base * value * scale, 0.0), minlength=n
-            )
-        index_name = "ags" if by is None else (by if isinstance(by, str) else by.name or "group")
-        result = combine(sums, layers, pd.Index(labels, name=index_name))
-        with_data = {name: sums[f"{name}:with_data"] for name in layers}
-        warn_no_data(labels, sums["total"], with_data, weights is not None)
-        return result
-
-    def weighted_cells(self, weights: LayerSource | None = None) -> pd.DataFrame:
-        """Every (municipality, cell) pair with the cell's centre and ``fraction * weight``.
-
-        The building block for population-weighted quantities such as the mean distance
-        of a municipality's inhabitants from a point.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Columns ``ags``, ``x``, ``y`` (cell centre in the grid's CRS) and ``weight``.
-        """
-        rows, cols = np.divmod(self._window_cell, self._window.shape[1])
-        x, y = self._window.transform @ (cols + 0.5, rows + 0.5)
-        return pd.DataFrame(
-            {
-                "ags": self.ags.to_numpy()[self._muni],
-                "x": x,
-                "y": y,
-                "weight": self.fraction * self._weights(weights),
-            }
+        find_overlaps: bool,
+        workers: int | None,
+        client: Any,
+        progress: bool | None,
+    ) -> Sums:
+        """The kernel over ``work`` (tiles, or stored entries), added in tile order."""
+        kernel = functools.partial(
+            tile_sums,
+            n=len(self.munis),
+            window=self.window,
+            layers=self.place(layers),
+            weights=weights,
+            geometries=self.geometries if work and isinstance(work[0], Tile) else None,
+            find_overlaps=find_overlaps,
         )
-
-    def _weights(self, weights: LayerSource | None) -> np.ndarray:
-        if weights is None:
-            return np.ones_like(self.fraction)
-        grid = _as_grid(weights, "weights")
-        cached = self._weight_cache.get(id(grid))
-        if cached is None or cached[0] is not grid:
-            on_window = regrid(grid, self._window).values.ravel()[self._window_cell]
-            # keep the grid alive with its result so that its id cannot be reused
-            cached = self._weight_cache[id(grid)] = (grid, on_window)
-        return cached[1]
-
-    def _group_codes(self, by: GroupBy) -> tuple[np.ndarray, np.ndarray]:
-        if by is None:
-            return self._muni, self.ags.to_numpy()
-        if isinstance(by, str):
-            if by not in self._attributes.columns:
-                raise MissingColumnError(
-                    f"`by={by!r}` is not a column of the municipalities "
-                    f"({list(self._attributes.columns)}); pass a column name or a Series "
-                    "indexed by AGS"
-                )
-            by = self._attributes[by]
-        groups = pd.Series(by).reindex(self.ags)
-        if groups.isna().any():
-            missing = list(self.ags[groups.isna().to_numpy()][:10])
-            raise MissingIdError(f"`by` has no group for the AGS {missing}; give every AGS one")
-        codes, labels = pd.factorize(groups, sort=True)
-        return codes[self._muni], np.asarray(labels)
-
-    def _check_layer(self, name: str, grid: Grid) -> None:
-        if grid.unit == "count":
-            raise UnitError(
-                f"layer {name!r} holds counts; give `threshold=` to turn them into coverage "
-                "(e.g. nr_gesamt >= 1) or pass it as `weights`"
-            )
-        if not grid.spec.same_as(self.spec):
-            raise GridMismatchError(
-                f"layer {name!r} lies on {grid.spec.describe()}, not on this overlay's grid "
-                f"({self.spec.describe()}); make another Overlay for it or regrid it"
-            )
+        total = Sums.zeros(len(self.munis), list(layers))
+        for part in run(kernel, work, workers=workers, client=client, progress=progress):
+            total.add(part)
+        return total
 
 
 def coverage_share(
     municipalities: gpd.GeoDataFrame,
-    layers: Mapping[str, LayerSource],
+    layers: Mapping[str, SourceLike],
     *,
-    weights: LayerSource | None = None,
+    weights: SourceLike | None = None,
     by: GroupBy = None,
-    workers: int = 1,
-    progress: bool = False,
+    workers: int | None = None,
+    client: Any = None,
+    progress: bool | None = None,
+    tile_size: int = TILE,
 ) -> pd.DataFrame:
-    """Exact percent of each municipality covered by each layer.
+    """Exact percent of each municipality (or group) covered by each layer.
 
-    A cell half inside a municipality counts half (exact fractions by exactextract).
-    Layers may lie on different grids and CRSs: one :class:`Overlay` is made per grid.
+    A cell half inside a municipality counts half (exact fractions by exactextract). The
+    layers are read window by window at the cells the municipalities touch, tile by tile, so
+    memory follows the tile; tiles run in ``workers`` processes or on a Dask ``client``, with
+    identical results. Layers may lie on different grids and CRSs (one pass per grid).
 
     Parameters
     ----------
     municipalities
         Polygons indexed by AGS (:func:`~ruhrgeo.read_municipalities`).
     layers
-        Name -> path or :class:`~ruhrgeo.grid.Grid` (see :func:`~ruhrgeo.read_coverage`).
+        Name -> source: a raster path, an open rasterio dataset, a grid CSV or GeoPackage, a
+        :class:`~ruhrgeo.grid.Grid`, ``(path, column)``, or a :class:`~ruhrgeo.GridSource`
+        with its read options (column, threshold, unit, band, nodata). Layers naming several
+        columns of one file read it once. Units follow :mod:`ruhrgeo.units`.
     weights
-        Optional count grid (population, households), any grid or CRS.
+        Optional count grid (population, households) on any grid or CRS; moved onto each
+        layer's grid (:func:`~ruhrgeo.regrid`) where it lies elsewhere. The shares are then
+        shares of the weight: ``sum(f*w*v) / sum(f*w)``.
     by
-        A column of ``municipalities`` or a Series indexed by AGS to aggregate to.
+        A column of ``municipalities`` or a Series indexed by AGS: the exact share of each
+        group's union (e.g. a Kreis, or one label for a region). Municipalities of one group
+        that overlap raise :class:`~ruhrgeo.errors.OverlapError`.
     workers
-        Processes for the exact fractions (see :class:`Overlay`).
+        Processes of this machine; default the cores this process may use. A job of one tile
+        (53 Ruhr municipalities at 100 m) runs here without starting any.
+    client
+        A ``dask.distributed.Client``: the tiles run on its cluster (the files must be
+        readable on every worker).
     progress
-        Show progress bars.
+        Show a progress bar over the tiles; default: where stderr is a terminal.
+    tile_size
+        Cells per side of a tile (memory per tile and layer: about ``tile_size**2`` times the
+        layer's bytes per cell).
 
     Returns
     -------
     pandas.DataFrame
-        See :meth:`Overlay.share`.
+        Indexed by AGS (or group), per layer ``<name>`` (percent covered of the area or weight
+        with data, NaN without data) and ``<name>_nodata`` (percent of the area or weight
+        without data).
 
     Examples
     --------
     >>> import numpy as np, geopandas as gpd, shapely
     >>> from affine import Affine
     >>> from ruhrgeo.grid import Grid
-    >>> covered = Grid(np.array([[1, 1], [0, 0]]), Affine(100, 0, 0, 0, -100, 200), 25832)
+    >>> covered = Grid(np.array([[1, 1], [0, 0]]), Affine(100, 0, 0, 0, -100, 200), 25832,
+    ...                unit="binary")
     >>> munis = gpd.GeoDataFrame({"ags": ["05913000"], "name": ["A"]},
     ...                          geometry=[shapely.box(50, 0, 200, 200)], crs=25832)
     >>> coverage_share(munis, {"fttbh": covered}).round(6)
@@ -297,81 +183,172 @@ def coverage_share(
     05913000   50.0           0.0
     """
     munis = read_municipalities(municipalities)
-    grids = {name: _as_grid(source, f"layers[{name!r}]") for name, source in layers.items()}
-    by_spec: dict[int, list[str]] = {}
-    overlays: list[Overlay] = []
-    for name, grid in grids.items():
-        idx = next((i for i, o in enumerate(overlays) if o.spec.same_as(grid.spec)), None)
-        if idx is None:
-            overlays.append(Overlay(munis, grid, workers=workers, progress=progress))
-            idx = len(overlays) - 1
-        by_spec.setdefault(idx, []).append(name)
-    parts = [
-        overlays[i].share({n: grids[n] for n in names}, weights=weights, by=by, progress=progress)
-        for i, names in by_spec.items()
-    ]
-    order = [c for name in grids for c in (name, f"{name}_nodata")]
-    return pd.concat(parts, axis=1)[order]
+    groups = Groups.of(munis, by)
+    opened = open_layers(layers)
+    weight_source = None if weights is None else as_source(weights, "`weights`")
+    parts = []
+    for names in lattices(opened):
+        group = {name: opened[name] for name in names}
+        require_coverage_units(group)
+        plan = Plan.of(munis, group[names[0]].reader.spec, tile_size)
+        placed = None if weight_source is None else place_weights(weight_source, plan.window)
+        sums = plan.sums(
+            group,
+            placed,
+            plan.tiles,
+            find_overlaps=by is not None,
+            workers=workers,
+            client=client,
+            progress=progress,
+        )
+        refuse_overlaps(sums.overlaps, munis, groups)
+        if not any(sums.with_data[name].any() for name in group):
+            raise NoOverlapError(
+                f"the grid of {', '.join(map(repr, group))} ({plan.window.describe()}) overlaps "
+                f"none of the {len(munis)} municipalities, or has no data under any of them; "
+                "check that both cover the same region and that each file declares the right CRS"
+            )
+        parts.append(shares(sums, group, groups, weighted=weights is not None))
+    return pd.concat(parts, axis=1)[[c for name in opened for c in (name, f"{name}_nodata")]]
 
 
-def _as_grid(source: LayerSource, name: str) -> Grid:
-    if isinstance(source, Grid):
-        return source
-    return read_coverage(source)
-
-
-def fingerprint(munis: gpd.GeoDataFrame) -> str:
-    """A hash of the AGS and geometries (in the grid's CRS): which boundaries an overlay fits."""
-    digest = hashlib.sha256()
-    for ags, wkb in zip(munis.index, shapely.to_wkb(munis.geometry.to_numpy()), strict=True):
-        digest.update(str(ags).encode())
-        digest.update(wkb)
-    return digest.hexdigest()
-
-
-def _fractions(
-    munis: gpd.GeoDataFrame, window: GridSpec, workers: int, progress: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(municipality number, cell number in ``window``, fraction) of every touched cell,
-    computed tile by tile so that memory follows the tile, not the window."""
-    work = tiles(window)
-    parts = local_mapper(workers)(
-        functools.partial(_window_fractions, geometries=munis.geometry.to_numpy(), window=window),
-        work,
+def place_weights(source: GridSource, window: GridSpec) -> Placed:
+    """The weights read on the window's lattice: directly where they lie on it, else moved
+    onto it tile by tile (:mod:`ruhrgeo.overlay.regrid`)."""
+    reader = open_reader(source, "`weights`")
+    if reader.unit not in (None, "count"):
+        raise UnitError(f"`weights` must be counts (inhabitants, households), not {reader.unit!r}")
+    if reader.spec.same_lattice(window):
+        reader.unit = "count"
+        return Placed.on(reader, window)
+    if isinstance(reader, CellReader):
+        counts = SourceCounts.of_cells(
+            reader.spec, reader.table.cells, reader.table.columns[reader.column]
+        )
+    elif isinstance(reader, GridReader):
+        counts = SourceCounts.of_grid(reader.grid)
+    else:  # a raster on another grid: read whole (population grids are small)
+        rows, cols = reader.spec.shape
+        values, nodata = reader.read(Window(0, 0, cols, rows), np.arange(rows * cols))
+        values = np.where(nodata, 0, values) if nodata is not None else values
+        counts = SourceCounts.of_cells(
+            reader.spec, np.arange(rows * cols), values.astype(np.float64)
+        )
+    check_range(
+        counts.counts,
+        "count",
+        "`weights`",
+        lambda i: counts.spec.corner(counts.rows[i], counts.cols[i]),
     )
-    parts = tqdm(parts, total=len(work), desc="overlay", unit="tile", disable=not progress)
-    return tuple(np.concatenate(arrays) for arrays in zip(*parts, strict=True))  # type: ignore[return-value]
+    return Placed(RegriddedReader.onto(counts, window), (0, 0))
 
 
-def _window_fractions(
-    tile: Tile, *, geometries: np.ndarray, window: GridSpec
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    muni, local, fraction = tile_fractions(geometries, shapely.STRtree(geometries), window, tile)
-    return muni, window_cells(local, tile, window), fraction
+@dataclass(frozen=True)
+class Groups:
+    """Which group each municipality belongs to (``by=``), or each its own."""
+
+    codes: np.ndarray | None
+    labels: pd.Index
+
+    @classmethod
+    def of(cls, munis: gpd.GeoDataFrame, by: GroupBy) -> Groups:
+        if by is None:
+            return cls(None, munis.index)
+        if isinstance(by, str):
+            if by not in munis.columns:
+                raise MissingColumnError(
+                    f"`by={by!r}` is not a column of the municipalities "
+                    f"({[c for c in munis.columns if c != munis.geometry.name]}); pass a column "
+                    "name or a Series indexed by AGS"
+                )
+            by = munis[by]
+        if not isinstance(by, pd.Series):
+            raise MissingColumnError("`by` must be a column name or a Series indexed by AGS")
+        groups = by.reindex(munis.index)
+        if groups.isna().any():
+            missing = list(munis.index[groups.isna().to_numpy()][:10])
+            raise MissingIdError(f"`by` has no group for the AGS {missing}; give every AGS one")
+        codes, labels = pd.factorize(groups, sort=True)
+        name = by.name if by.name is not None else "group"
+        return cls(codes, pd.Index(labels, name=name))
+
+    def add(self, values: np.ndarray) -> np.ndarray:
+        if self.codes is None:
+            return values
+        return np.bincount(self.codes, values, minlength=len(self.labels))
 
 
-def check_overlap(spec: GridSpec, munis: gpd.GeoDataFrame) -> None:
+def shares(
+    sums: Sums, layers: Mapping[str, Layer], groups: Groups, *, weighted: bool
+) -> pd.DataFrame:
+    """Shares and nodata percentages from summed tiles, per municipality or group; the units
+    resolved from what the tiles saw (:func:`ruhrgeo.units.resolve_unit`)."""
+    total = groups.add(sums.total)
+    columns, with_data_of = {}, {}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for name, layer in layers.items():
+            factor = scale(resolve_unit(layer.unit, sums.seen[name], name))
+            with_data = with_data_of[name] = groups.add(sums.with_data[name])
+            covered = groups.add(sums.covered[name]) * factor
+            columns[name] = np.where(with_data > 0, covered / with_data, np.nan)
+            columns[f"{name}_nodata"] = 100.0 * (1.0 - with_data / total)
+    _warn_no_data(groups.labels, total, with_data_of, weighted)
+    return pd.DataFrame(columns, index=groups.labels)
+
+
+def require_coverage_units(layers: Mapping[str, Layer]) -> None:
+    for layer in layers.values():
+        if layer.unit == "count":
+            raise UnitError(
+                f"{layer.reader.name} holds counts; give `threshold=` to turn them into coverage "
+                "(e.g. nr_gesamt >= 1), or pass the counts as `weights`"
+            )
+
+
+def refuse_overlaps(
+    overlaps: Mapping[tuple[int, int], float], munis: gpd.GeoDataFrame, groups: Groups
+) -> None:
+    """Raise :class:`OverlapError` for municipalities of one group that overlap: the group's
+    share would count the overlap twice."""
+    codes = groups.codes
+    inside = {
+        pair: area
+        for pair, area in overlaps.items()
+        if codes is None or codes[pair[0]] == codes[pair[1]]
+    }
+    if not inside:
+        return
+    ags, names = munis.index, munis["name"]
+    worst = sorted(inside.items(), key=lambda item: -item[1])[:5]
+    text = "; ".join(
+        f"{ags[a]} ({names.iloc[a]}) and {ags[b]} ({names.iloc[b]}): {area / 1e6:.3g} km²"
+        for (a, b), area in worst
+    )
+    raise OverlapError(
+        f"{len(inside)} pair(s) of municipalities in one group of `by` overlap, so the group's "
+        f"share would count the overlap twice: {text}; fix the boundaries (e.g. "
+        "`shapely.coverage_union` of a clean source) or leave out `by`"
+    )
+
+
+def _require_overlap(spec: GridSpec, munis: gpd.GeoDataFrame) -> None:
     """Raise :class:`NoOverlapError` when the grid's extent misses every municipality."""
     gx0, gy0, gx1, gy1 = spec.bounds
     mx0, my0, mx1, my1 = munis.total_bounds
     if gx0 >= mx1 or mx0 >= gx1 or gy0 >= my1 or my0 >= gy1:
-        raise NoOverlapError(_no_overlap_message(spec, munis))
+        bounds = ", ".join(f"{v:.0f}" for v in munis.total_bounds)
+        raise NoOverlapError(
+            f"the grid ({spec.describe()}) overlaps none of the {len(munis)} municipalities "
+            f"(bounds {bounds} in the grid's CRS); check that both cover the same region and "
+            "that each file declares the right CRS"
+        )
 
 
-def _no_overlap_message(spec: GridSpec, munis: gpd.GeoDataFrame) -> str:
-    bounds = ", ".join(f"{v:.0f}" for v in munis.total_bounds)
-    return (
-        f"the grid ({spec.describe()}) overlaps none of the {len(munis)} "
-        f"municipalities (bounds {bounds} in the grid's CRS); check that both cover "
-        "the same region and that each file declares the right CRS"
-    )
-
-
-def warn_no_data(
-    labels: Sequence[object], total: np.ndarray, with_data: Mapping[str, np.ndarray], weighted: bool
+def _warn_no_data(
+    labels: Iterable[object], total: np.ndarray, with_data: Mapping[str, np.ndarray], weighted: bool
 ) -> None:
-    """One warning for municipalities without weight, one for those without any data."""
-    labels = np.asarray(labels)
+    """One warning for units without weight, one for those without any data."""
+    labels = np.asarray(list(labels), dtype=object)
     weightless = labels[total <= 0]
     if len(weightless):
         what = "zero weight (e.g. no inhabitants)" if weighted else "no area on the grid"
@@ -382,7 +359,7 @@ def warn_no_data(
             stacklevel=3,
         )
     empty = {
-        name: [str(label) for label in labels[(data <= 0) & (total > 0)]]
+        name: [str(x) for x in labels[(data <= 0) & (total > 0)]]
         for name, data in with_data.items()
     }
     empty = {name: found for name, found in empty.items() if found}

@@ -1,11 +1,14 @@
-"""Saving and loading an Overlay.
+"""Saved overlays: the exact fractions of a boundary release on a grid, computed once.
 
-Format (``.npz``, version 1): arrays ``muni`` (int32, municipality number), ``cell`` (int64,
-cell number in the working window), ``fraction`` (float64), and ``meta``, a JSON string with
-``format`` = "ruhrgeo-overlay", ``version``, ``ags`` (the municipalities in order), the
-``grid`` (affine transform, shape, CRS as WKT), the ``window`` (transform, shape) and its
-``offsets`` in the grid, the boundaries' ``fingerprint`` (SHA-256 of AGS and WKB in the
-grid's CRS) and the municipalities' other attributes.
+Format (``.npz``, ``ruhrgeo-overlay`` version 2): the arrays ``tiles`` (int64, one row per
+tile: first row, first column, rows, columns in the working window), ``runs`` and ``entries``
+(int64 per tile: how many municipality runs and entries it has), ``muni`` (int32, the
+municipality of each run), ``lengths`` (int64, entries per run), ``cells`` (int32, each entry's
+cell in its tile, row-major) and ``fraction`` (float32), and ``meta``, a JSON string with
+``format``, ``version``, ``ags`` (the municipalities in order), ``lattice`` and ``window``
+(affine transform, shape, CRS as WKT), the window's ``origin`` on the lattice, the
+boundaries' ``fingerprint`` (SHA-256 of AGS and WKB in the grid's CRS) and the municipalities'
+other ``attributes`` (for ``by=``).
 """
 
 from __future__ import annotations
@@ -13,91 +16,65 @@ from __future__ import annotations
 import io
 import json
 import os
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pyproj
 from affine import Affine
 
 from ruhrgeo._validate import existing_path
-from ruhrgeo.errors import FileFormatError, OverlayMismatchError
+from ruhrgeo.errors import FileFormatError
 from ruhrgeo.grid import GridSpec
-from ruhrgeo.io import read_municipalities
 from ruhrgeo.io.write import write_atomic
 
-FORMAT, VERSION = "ruhrgeo-overlay", 1
+__all__ = ["FORMAT", "VERSION", "read_overlay", "spec_from_json", "spec_to_json", "write_overlay"]
+
+FORMAT, VERSION = "ruhrgeo-overlay", 2
+_ARRAYS = ("tiles", "runs", "entries", "muni", "lengths", "cells", "fraction")
 
 
-def save_overlay(overlay: Any, path: str | os.PathLike[str]) -> Path:
-    meta = {
-        "format": FORMAT,
-        "version": VERSION,
-        "ags": [str(a) for a in overlay.ags],
-        "grid": _spec_json(overlay.spec),
-        "window": _spec_json(overlay._window),
-        "offsets": list(overlay._offsets),
-        "fingerprint": overlay.fingerprint,
-        "attributes": overlay._attributes.to_json(orient="split", date_format="iso"),
-    }
+def write_overlay(
+    path: str | os.PathLike[str], meta: dict[str, Any], arrays: dict[str, np.ndarray]
+) -> Path:
+    """Write ``arrays`` and ``meta`` (atomically)."""
     buffer = io.BytesIO()
     np.savez(
-        buffer,
-        muni=overlay._muni.astype(np.int32),
-        cell=overlay._window_cell.astype(np.int64),
-        fraction=overlay.fraction,
-        meta=np.array(json.dumps(meta)),
+        buffer, meta=np.array(json.dumps({"format": FORMAT, "version": VERSION, **meta})), **arrays
     )
     return write_atomic(path, lambda tmp: tmp.write_bytes(buffer.getvalue()))
 
 
-def load_overlay(cls: type, path: str | os.PathLike[str], municipalities: Any, grid: Any) -> Any:
+def read_overlay(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """The meta data and arrays of a saved overlay; a file that is not one (or is truncated)
+    raises :class:`~ruhrgeo.errors.FileFormatError`."""
     source = existing_path(path, "path")
     try:
         with np.load(source, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))
-            muni, cell, fraction = data["muni"], data["cell"], data["fraction"]
-    except (ValueError, KeyError, OSError) as exc:
-        raise FileFormatError(f"{source.name} is not a saved ruhrgeo overlay ({exc})") from None
+            arrays = {name: data[name] for name in _ARRAYS}
+    except (
+        ValueError,
+        KeyError,
+        OSError,
+        EOFError,
+        zipfile.BadZipFile,
+        json.JSONDecodeError,
+    ) as exc:
+        raise FileFormatError(
+            f"{source.name} is not a saved ruhrgeo overlay, or it is truncated ({exc}); save it "
+            "again with Overlay.save"
+        ) from None
     if meta.get("format") != FORMAT or meta.get("version") != VERSION:
         raise FileFormatError(
             f"{source.name} is format {meta.get('format')!r} version {meta.get('version')!r}; "
-            f"this ruhrgeo reads {FORMAT!r} version {VERSION}"
+            f"this ruhrgeo reads {FORMAT!r} version {VERSION}: save the overlay again"
         )
-    spec = _spec(meta["grid"])
-    overlay = cls.__new__(cls)
-    overlay.spec = spec
-    overlay.ags = pd.Index(meta["ags"], name="ags")
-    overlay.fingerprint = meta["fingerprint"]
-    overlay._attributes = pd.read_json(io.StringIO(meta["attributes"]), orient="split", dtype=False)
-    overlay._attributes.index = overlay.ags
-    overlay._weight_cache = {}
-    overlay._window = _spec(meta["window"], spec.crs)
-    overlay._offsets = tuple(meta["offsets"])
-    overlay._index_cells(muni.astype(np.int64), cell, fraction)
-    if grid is not None:
-        from ruhrgeo.overlay.engine import _as_grid
-
-        other = grid if isinstance(grid, GridSpec) else _as_grid(grid, "grid").spec
-        if not other.same_as(spec):
-            raise OverlayMismatchError(
-                f"{source.name} was made for {spec.describe()}, not for {other.describe()}; "
-                "make a new Overlay for this grid"
-            )
-    if municipalities is not None:
-        from ruhrgeo.overlay.engine import fingerprint
-
-        munis = read_municipalities(municipalities)
-        if fingerprint(munis.to_crs(spec.crs)) != overlay.fingerprint:
-            raise OverlayMismatchError(
-                f"{source.name} was made for other boundaries (a different AGS list or "
-                "geometry); make a new Overlay for these municipalities"
-            )
-    return overlay
+    return meta, arrays
 
 
-def _spec_json(spec: GridSpec) -> dict[str, Any]:
+def spec_to_json(spec: GridSpec) -> dict[str, Any]:
     return {
         "transform": list(spec.transform)[:6],
         "shape": list(spec.shape),
@@ -105,7 +82,7 @@ def _spec_json(spec: GridSpec) -> dict[str, Any]:
     }
 
 
-def _spec(data: dict[str, Any], crs: pyproj.CRS | None = None) -> GridSpec:
+def spec_from_json(data: dict[str, Any]) -> GridSpec:
     return GridSpec(
-        Affine(*data["transform"]), tuple(data["shape"]), crs or pyproj.CRS.from_wkt(data["crs"])
+        Affine(*data["transform"]), tuple(data["shape"]), pyproj.CRS.from_wkt(data["crs"])
     )

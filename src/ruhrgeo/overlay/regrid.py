@@ -1,15 +1,26 @@
-"""Move a count grid (population, households) onto another grid, preserving totals."""
+"""Moving a count grid (population, households) onto another grid, totals preserved.
+
+Each source cell is split into ``n x n`` equal sub-cells; each sub-cell carries ``1/n²`` of
+the cell's count to the target cell containing its centre (after reprojection). A sub-cell
+lands in exactly one target cell, so totals are kept exactly (up to what falls outside the
+target) and the weights of any part of the target, a tile for instance, are the same whether
+the whole target or only that part is computed.
+"""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pyproj
+from rasterio.windows import Window
 
 from ruhrgeo.grid import Grid, GridSpec
+from ruhrgeo.io.sources import Reader
 
-__all__ = ["regrid"]
+__all__ = ["RegriddedReader", "regrid"]
 
 _CHUNK_POINTS = 8_000_000  # sub-cell points per step: bounds memory to a few hundred MB
 
@@ -17,12 +28,8 @@ _CHUNK_POINTS = 8_000_000  # sub-cell points per step: bounds memory to a few hu
 def regrid(grid: Grid, target: GridSpec, *, subdivisions: int | None = None) -> Grid:
     """Return ``grid``'s counts on the cells of ``target``, totals preserved.
 
-    Each source cell is split into ``subdivisions x subdivisions`` equal sub-cells; each
-    sub-cell carries ``value / subdivisions**2`` to the target cell that contains its
-    centre (after reprojection). Totals are kept exactly (up to what falls outside
-    ``target``); the area split between target cells is exact to within one sub-cell.
-    A grid on the same lattice (same CRS, cell size and aligned origin) is shifted, not
-    resampled. Nodata counts as zero (Zensus omits uninhabited cells).
+    A grid on the same lattice (same CRS, cell size and aligned origin) comes out exactly
+    shifted. Nodata counts as zero (Zensus omits uninhabited cells).
 
     Parameters
     ----------
@@ -31,61 +38,143 @@ def regrid(grid: Grid, target: GridSpec, *, subdivisions: int | None = None) -> 
     target
         The grid to move it onto (``other_grid.spec``).
     subdivisions
-        Sub-cells per side; default ``max(4, ceil(4 * source_size / target_size))``.
+        Sub-cells per side; default ``max(4, ceil(4 * source size / target size))``: 4 for
+        100 m onto 100 m, 40 for 1 km onto 100 m.
 
     Examples
     --------
-    >>> import numpy as np
     >>> from affine import Affine
-    >>> from ruhrgeo.grid import Grid, GridSpec
     >>> coarse = Grid(np.array([[400.0]]), Affine(200, 0, 0, 0, -200, 200), 25832, unit="count")
     >>> fine = GridSpec(Affine(100, 0, 0, 0, -100, 200), (2, 2), coarse.crs)
     >>> regrid(coarse, fine).values.tolist()
     [[100.0, 100.0], [100.0, 100.0]]
     """
-    values = np.where(grid.nodata, 0.0, grid.values.astype(np.float64))
-    shifted = _shift(values, grid.spec, target)
-    if shifted is not None:
-        return Grid(shifted, target.transform, target.crs, unit=grid.unit)
-    src_size, tgt_size = max(grid.spec.cell_size), min(target.cell_size)
-    n = subdivisions or max(4, math.ceil(4 * src_size / tgt_size))
-    step = (np.arange(n) + 0.5) / n
-    sub_col, sub_row = (a.ravel() for a in np.meshgrid(step, step))
-    transformer = pyproj.Transformer.from_crs(grid.spec.crs, target.crs, always_xy=True)
-    rows, cols = np.nonzero(values)
-    out = np.zeros(target.shape[0] * target.shape[1], dtype=np.float64)
-    inverse = ~target.transform
-    per_chunk = max(1, _CHUNK_POINTS // (n * n))
-    for start in range(0, rows.size, per_chunk):
-        r, c = rows[start : start + per_chunk], cols[start : start + per_chunk]
-        x, y = grid.spec.transform @ (
-            (c[:, None] + sub_col[None, :]).ravel(),
-            (r[:, None] + sub_row[None, :]).ravel(),
-        )
-        tx, ty = transformer.transform(x, y)
-        tc, tr = inverse @ (np.asarray(tx), np.asarray(ty))
-        tc, tr = np.floor(tc).astype(np.int64), np.floor(tr).astype(np.int64)
-        inside = (tr >= 0) & (tr < target.shape[0]) & (tc >= 0) & (tc < target.shape[1])
-        mass = np.repeat(values[r, c] / (n * n), n * n)
-        out += np.bincount(
-            (tr * target.shape[1] + tc)[inside], weights=mass[inside], minlength=out.size
-        )
-    return Grid(out.reshape(target.shape), target.transform, target.crs, unit=grid.unit)
-
-
-def _shift(values: np.ndarray, source: GridSpec, target: GridSpec) -> np.ndarray | None:
-    """Copy by index offset when both grids share one lattice, else None."""
-    if source.crs != target.crs or not np.allclose(source.cell_size, target.cell_size):
-        return None
-    col_off, row_off = ~source.transform @ (target.transform.c, target.transform.f)
-    if not (np.isclose(col_off, round(col_off)) and np.isclose(row_off, round(row_off))):
-        return None
-    col_off, row_off = round(col_off), round(row_off)
-    out = np.zeros(target.shape, dtype=np.float64)
+    counts = SourceCounts.of_grid(grid)
     rows, cols = target.shape
-    r0, c0 = max(0, -row_off), max(0, -col_off)
-    r1 = min(rows, source.shape[0] - row_off)
-    c1 = min(cols, source.shape[1] - col_off)
-    if r1 > r0 and c1 > c0:
-        out[r0:r1, c0:c1] = values[r0 + row_off : r1 + row_off, c0 + col_off : c1 + col_off]
-    return out
+    values = RegriddedReader.onto(counts, target, subdivisions).region(Window(0, 0, cols, rows))
+    return Grid(values.reshape(target.shape), target.transform, target.crs, unit="count")
+
+
+@dataclass(frozen=True, eq=False)
+class SourceCounts:
+    """The non-zero cells of a count grid: their row, column and count on ``spec``."""
+
+    spec: GridSpec
+    rows: np.ndarray
+    cols: np.ndarray
+    counts: np.ndarray
+
+    @classmethod
+    def of_grid(cls, grid: Grid) -> SourceCounts:
+        values = np.where(grid.nodata, 0.0, grid.values.astype(np.float64))
+        rows, cols = np.nonzero(values)
+        return cls(grid.spec, rows, cols, values[rows, cols])
+
+    @classmethod
+    def of_cells(cls, spec: GridSpec, cells: np.ndarray, counts: np.ndarray) -> SourceCounts:
+        keep = np.nan_to_num(counts) != 0
+        rows, cols = np.divmod(cells[keep], spec.shape[1])
+        return cls(spec, rows, cols, counts[keep])
+
+
+@dataclass(eq=False)
+class RegriddedReader(Reader):
+    """Weights on another grid or CRS, moved onto the working window tile by tile."""
+
+    source: SourceCounts = field(repr=False)
+    subdivisions: int
+
+    @classmethod
+    def onto(
+        cls, source: SourceCounts, target: GridSpec, subdivisions: int | None = None, name: str = ""
+    ) -> RegriddedReader:
+        src, tgt = max(source.spec.cell_size), min(target.cell_size)
+        n = subdivisions or max(4, math.ceil(4 * src / tgt))
+        return cls(target, "count", name or "`weights`", None, source, n)
+
+    def _read(self, window: Window, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        return self.region(window).take(flat), None
+
+    def region(self, window: Window) -> np.ndarray:
+        """The counts on the cells of ``window`` of the target, row-major."""
+        target, source, n = self.spec, self.source, self.subdivisions
+        r0, c0, height, width = (
+            int(v) for v in (window.row_off, window.col_off, window.height, window.width)
+        )
+        out = np.zeros(height * width)
+        pick = self._cells_near(window)
+        step = (np.arange(n) + 0.5) / n - 0.5  # sub-cell centres relative to the cell's centre
+        sub_col, sub_row = (a.ravel() for a in np.meshgrid(step, step))
+        inverse = ~target.transform
+        per_chunk = max(1, _CHUNK_POINTS // (n * n))
+        for start in range(0, pick.size, per_chunk):
+            at = pick[start : start + per_chunk]
+            x, y = _sub_cell_centres(source, at, sub_col, sub_row, target.crs)
+            tc, tr = inverse @ (x.ravel(), y.ravel())
+            tc = np.floor(tc).astype(np.int64) - c0
+            tr = np.floor(tr).astype(np.int64) - r0
+            inside = (tr >= 0) & (tr < height) & (tc >= 0) & (tc < width)
+            mass = np.repeat(source.counts[at] / (n * n), n * n)
+            out += np.bincount((tr * width + tc)[inside], weights=mass[inside], minlength=out.size)
+        return out
+
+    def _cells_near(self, window: Window) -> np.ndarray:
+        """The source cells whose sub-cells may land in ``window`` (a margin of one cell)."""
+        target, source = self.spec, self.source
+        x0, ytop = target.transform @ (window.col_off, window.row_off)
+        x1, ybottom = target.transform @ (
+            window.col_off + window.width,
+            window.row_off + window.height,
+        )
+        transformer = _transformer(target.crs, source.spec.crs)
+        if transformer is not None:
+            x0, ybottom, x1, ytop = transformer.transform_bounds(
+                x0, ybottom, x1, ytop, densify_pts=21
+            )
+        inverse = ~source.spec.transform
+        cmin, rmin = inverse @ (x0, ytop)
+        cmax, rmax = inverse @ (x1, ybottom)
+        near = (
+            (source.rows >= math.floor(rmin) - 1)
+            & (source.rows <= math.ceil(rmax) + 1)
+            & (source.cols >= math.floor(cmin) - 1)
+            & (source.cols <= math.ceil(cmax) + 1)
+        )
+        return np.flatnonzero(near)
+
+
+def _sub_cell_centres(
+    source: SourceCounts, at: np.ndarray, sub_col: np.ndarray, sub_row: np.ndarray, crs: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """The sub-cell centres of the source cells ``at`` in ``crs`` (cells x sub-cells).
+
+    Only each cell's centre and four points half a cell away are reprojected; the sub-cells
+    follow from the projection's local derivative (central differences), which within one
+    cell is exact to far below a millimetre, hundreds of times faster than reprojecting
+    every sub-cell.
+    """
+    r, c = source.rows[at] + 0.5, source.cols[at] + 0.5
+    half_col, half_row = (0.5, 0.0), (0.0, 0.5)
+    points = [(c, r)] + [
+        (c + sign * dc, r + sign * dr) for dc, dr in (half_col, half_row) for sign in (1, -1)
+    ]
+    transformer = _transformer(source.spec.crs, crs)
+    moved = []
+    for pc, pr in points:
+        px, py = source.spec.transform @ (pc, pr)
+        if transformer is not None:
+            px, py = transformer.transform(px, py)
+        moved.append((np.asarray(px), np.asarray(py)))
+    (x0, y0), (xe, ye), (xw, yw), (xs, ys), (xn, yn) = moved
+    # derivatives per cell width / height along the source grid's columns and rows
+    dx_dcol, dy_dcol = xe - xw, ye - yw
+    dx_drow, dy_drow = xs - xn, ys - yn
+    x = x0[:, None] + dx_dcol[:, None] * sub_col[None, :] + dx_drow[:, None] * sub_row[None, :]
+    y = y0[:, None] + dy_dcol[:, None] * sub_col[None, :] + dy_drow[:, None] * sub_row[None, :]
+    return x, y
+
+
+def _transformer(source: Any, target: Any) -> pyproj.Transformer | None:
+    if source == target:
+        return None
+    return pyproj.Transformer.from_crs(source, target, always_xy=True)

@@ -8,7 +8,6 @@ population grid) from the source.
 
 from __future__ import annotations
 
-import os
 from typing import Literal
 
 import geopandas as gpd
@@ -26,15 +25,15 @@ from ruhrgeo.errors import (
     StatisticsError,
     ValueRangeError,
 )
-from ruhrgeo.grid import Grid
-from ruhrgeo.io import read_coverage, read_municipalities
+from ruhrgeo.io import read_municipalities
+from ruhrgeo.io.sources import SourceLike
 from ruhrgeo.overlay import Overlay
 
 Kernel = Literal["uniform", "linear", "gaussian", "exponential"]
 KERNELS: tuple[str, ...] = ("uniform", "linear", "gaussian", "exponential")
 Target = Literal["centroid", "population"]
 _CUT = {"gaussian": 3.0, "exponential": 5.0}  # in radii: beyond, the kernel is 0
-PopulationSource = Grid | str | os.PathLike[str] | None
+PopulationSource = SourceLike | None
 
 
 def kernel_weight(
@@ -92,8 +91,8 @@ def distances_km(
         raise ParameterError(f"`to` must be 'centroid' or 'population', got {to!r}")
     if population is None:
         raise ParameterError("`to='population'` needs a `population` grid (e.g. Zensus)")
-    grid = read_coverage(population)
-    cells = (overlay := Overlay(munis, grid)).weighted_cells(grid)
+    overlay = Overlay(munis, population)
+    cells = overlay.weighted_cells(population)
     at = points.to_crs(overlay.spec.crs)
     total = cells.groupby("ags", sort=False)["weight"].sum().reindex(munis.index)
     if (total <= 0).any():

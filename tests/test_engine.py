@@ -1,0 +1,332 @@
+"""One engine: every source, tile size, runner and entry point gives the same shares."""
+
+from __future__ import annotations
+
+import multiprocessing
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import rasterio
+import shapely
+from affine import Affine
+from conftest import munis_frame, square
+
+from ruhrgeo import Grid, GridSource, Overlay, coverage_share, read_coverage
+from ruhrgeo.errors import (
+    FileFormatError,
+    OverlapError,
+    OverlayMismatchError,
+    ParameterError,
+    UnitError,
+    UnitWarning,
+    ValueRangeError,
+)
+from ruhrgeo.io import cells
+from ruhrgeo.overlay import runners
+
+ATOL = 1e-9
+X0, YTOP, CELL = 350_000.0, 5_704_000.0, 100.0
+SHAPE = (40, 50)  # 5 x 4 km
+
+
+def write_tif(path, values, *, nodata=None, mask=None, unit=None, transform=None):
+    profile = dict(
+        driver="GTiff",
+        height=values.shape[0],
+        width=values.shape[1],
+        count=1,
+        dtype=values.dtype.name,
+        crs="EPSG:25832",
+        transform=transform or Affine(CELL, 0, X0, 0, -CELL, YTOP),
+        nodata=nodata,
+    )
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(values, 1)
+        if mask is not None:
+            dst.write_mask(np.where(mask, 0, 255).astype(np.uint8))
+        if unit:
+            dst.units = (unit,)
+    return str(path)
+
+
+def write_cells(path, columns: dict[str, np.ndarray], *, x0=X0, ytop=YTOP):
+    """A Breitbandatlas-style GeoPackage of the cells with data, one column per layer."""
+    some = np.any([~np.isnan(v) for v in columns.values()], axis=0)
+    rows, cols = np.nonzero(some)
+    xmin, ymax = x0 + cols * CELL, ytop - rows * CELL
+    frame = gpd.GeoDataFrame(
+        {name: values[rows, cols] for name, values in columns.items()},
+        geometry=shapely.box(xmin, ymax - CELL, xmin + CELL, ymax),
+        crs=25832,
+    )
+    frame.to_file(path)
+    return str(path)
+
+
+def write_grid_csv(path, column: str, values: np.ndarray):
+    """A BKG UTM grid CSV (`100mN...E...`) of the cells with data."""
+    rows, cols = np.nonzero(~np.isnan(values))
+    north = ((YTOP - (rows + 1) * CELL) / 100).astype(int)
+    east = ((X0 + cols * CELL) / 100).astype(int)
+    lines = [f"id;{column}"] + [
+        f"100mN{n}E{e};{v:g}" for n, e, v in zip(north, east, values[rows, cols], strict=True)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def munis():
+    return munis_frame(
+        [
+            square(350_050, 5_700_050, 352_530, 5_703_990),
+            square(352_530, 5_700_000, 354_900, 5_702_000),
+            square(352_530, 5_702_000, 354_900, 5_703_990),
+            square(354_900, 5_699_000, 356_000, 5_703_990),  # mostly beyond the grid
+        ],
+        ags=["05000001", "05000002", "05000003", "05000004"],
+        kreis=["K1", "K2", "K2", "K2"],
+    )
+
+
+@pytest.fixture(scope="module")
+def layers(tmp_path_factory):
+    """The same two layers as rasters, grids in memory, a cell GeoPackage and a grid CSV."""
+    tmp = tmp_path_factory.mktemp("layers")
+    rng = np.random.default_rng(3)
+    percent = rng.integers(0, 101, SHAPE).astype(float)
+    percent[10:14, :] = np.nan  # a band without data
+    binary = rng.integers(0, 2, SHAPE).astype(float)
+    binary[30:33, 10:] = np.nan
+    as_int = {
+        k: np.where(np.isnan(v), 255, v).astype(np.uint8)
+        for k, v in (("p", percent), ("b", binary))
+    }
+    return {
+        "arrays": {"p": percent, "b": binary},
+        "tif": {
+            "p": write_tif(tmp / "p.tif", as_int["p"], nodata=255),
+            "b": write_tif(tmp / "b.tif", as_int["b"], nodata=255, unit="binary"),
+        },
+        "gpkg": write_cells(tmp / "cells.gpkg", {"down_fn_hh_p": percent, "b": binary}),
+        "csv": write_grid_csv(tmp / "b.csv", "b", binary),
+    }
+
+
+def as_grids(arrays):
+    transform = Affine(CELL, 0, X0, 0, -CELL, YTOP)
+    return {
+        "p": Grid(arrays["p"], transform, 25832),
+        "b": Grid(arrays["b"], transform, 25832, unit="binary"),
+    }
+
+
+def test_every_source_gives_the_same_shares(munis, layers):
+    expected = coverage_share(munis, layers["tif"])
+    with rasterio.open(layers["tif"]["p"]) as p, rasterio.open(layers["tif"]["b"]) as b:
+        opened = coverage_share(munis, {"p": p, "b": b})
+    sources = {
+        "grids in memory": as_grids(layers["arrays"]),
+        "read_coverage": {k: read_coverage(v) for k, v in layers["tif"].items()},
+        "open datasets": None,
+        "cell GeoPackage": {
+            "p": (layers["gpkg"], "down_fn_hh_p"),
+            "b": GridSource(layers["gpkg"], column="b", unit="binary"),
+        },
+        "grid CSV": {"p": layers["tif"]["p"], "b": GridSource(layers["csv"], unit="binary")},
+    }
+    pd.testing.assert_frame_equal(opened, expected, atol=ATOL, rtol=0)
+    for label, given in sources.items():
+        if given is not None:
+            result = coverage_share(munis, given)
+            pd.testing.assert_frame_equal(result, expected, atol=ATOL, rtol=0, obj=label)
+    assert expected.loc["05000004", "p_nodata"] > 40  # partly beyond the grid
+    assert 30 < expected.loc["05000001", "b"] < 70  # binary scaled to percent
+
+
+def test_tiles_runners_and_the_saved_overlay_equal_one_pass(munis, layers, tmp_path):
+    given = {"p": layers["tif"]["p"], "b": GridSource(layers["gpkg"], column="b", unit="binary")}
+    for by in (None, "kreis"):
+        one = coverage_share(munis, given, by=by, workers=1, tile_size=4096)
+        for size in (7, 97):  # ragged tiles
+            tiled = coverage_share(munis, given, by=by, workers=1, tile_size=size)
+            pd.testing.assert_frame_equal(tiled, one, atol=ATOL, rtol=0)
+        # tiles are added in tile order on every runner: bit-identical results
+        first = coverage_share(munis, given, by=by, workers=1, tile_size=16)
+        pd.testing.assert_frame_equal(
+            coverage_share(munis, given, by=by, workers=2, tile_size=16), first, check_exact=True
+        )
+        overlay = Overlay(munis, layers["tif"]["p"], tile_size=16, workers=2)
+        pd.testing.assert_frame_equal(overlay.share(given, by=by), first, check_exact=True)
+        loaded = Overlay.load(overlay.save(tmp_path / "o.npz"), municipalities=munis)
+        pd.testing.assert_frame_equal(loaded.share(given, by=by), first, check_exact=True)
+
+
+def test_spawned_workers_give_identical_results(munis, layers, monkeypatch):
+    given = {"p": layers["tif"]["p"]}
+    one = coverage_share(munis, given, workers=1, tile_size=16)
+    monkeypatch.setattr(runners, "_start_method", lambda: "spawn")
+    spawned = coverage_share(munis, given, workers=2, tile_size=16)
+    pd.testing.assert_frame_equal(spawned, one, check_exact=True)
+
+
+def test_a_small_job_starts_no_process(munis, layers, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("a one-tile job must not start processes")
+
+    monkeypatch.setattr(multiprocessing.context.BaseContext, "Pool", refuse)
+    result = coverage_share(munis, layers["tif"])  # workers=None: all cores, but one tile
+    assert len(result) == 4
+    with pytest.raises(AssertionError, match="must not start"):
+        coverage_share(munis, layers["tif"], workers=2, tile_size=16)
+
+
+def test_weights_on_another_grid_are_the_same_on_every_path(munis, layers, tmp_path):
+    # population on a 1 km INSPIRE grid (EPSG:3035) under the 100 m UTM layers
+    bounds = gpd.GeoSeries([shapely.box(X0, YTOP - 4000, X0 + 5000, YTOP)], crs=25832)
+    e0, n0, e1, n1 = (np.floor(v / 1000) * 1000 for v in bounds.to_crs(3035).total_bounds)
+    rng = np.random.default_rng(9)
+    shape = (int((n1 - n0) / 1000) + 2, int((e1 - e0) / 1000) + 2)
+    people = Grid(
+        rng.integers(0, 900, shape).astype(float),
+        Affine(1000, 0, e0 - 1000, 0, -1000, n1 + 1000),
+        3035,
+        unit="count",
+    )
+    given = {"p": layers["tif"]["p"], "b": layers["tif"]["b"]}
+    one = coverage_share(munis, given, weights=people, workers=1, tile_size=4096)
+    tiled = coverage_share(munis, given, weights=people, workers=2, tile_size=13)
+    pd.testing.assert_frame_equal(tiled, one, atol=ATOL, rtol=0)
+    reused = Overlay(munis, layers["tif"]["p"], tile_size=13).share(given, weights=people)
+    pd.testing.assert_frame_equal(reused, one, atol=ATOL, rtol=0)
+    assert not one["p"].equals(coverage_share(munis, given)["p"])  # the weights matter
+
+
+def test_layers_on_several_grids_in_one_call(munis, layers):
+    coarse = Grid(
+        np.ones((5, 6)), Affine(1000, 0, 349_000, 0, -1000, 5_705_000), 25832, unit="binary"
+    )
+    result = coverage_share(munis, {"p": layers["tif"]["p"], "coarse": coarse}, tile_size=16)
+    assert list(result.columns) == ["p", "p_nodata", "coarse", "coarse_nodata"]
+    np.testing.assert_allclose(result["coarse"], 100.0)
+    pd.testing.assert_frame_equal(
+        result[["p", "p_nodata"]], coverage_share(munis, {"p": layers["tif"]["p"]}), atol=ATOL
+    )
+
+
+def test_many_columns_of_one_file_are_read_once(munis, layers, monkeypatch):
+    calls = []
+    original = cells.read_cell_table
+
+    def counting(*args, **kwargs):
+        calls.append(args[1])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr("ruhrgeo.io.sources.read_cell_table", counting)
+    both = coverage_share(
+        munis,
+        {
+            "p": (layers["gpkg"], "down_fn_hh_p"),
+            "b": GridSource(layers["gpkg"], "b", unit="binary"),
+        },
+    )
+    assert calls == [["down_fn_hh_p", "b"]]
+    pd.testing.assert_frame_equal(both, coverage_share(munis, layers["tif"]), atol=ATOL, rtol=0)
+
+
+# --- the one rule for units --------------------------------------------------------------------
+
+
+def test_units_are_decided_alike_on_every_path(munis, tmp_path):
+    only_01 = np.random.default_rng(1).integers(0, 2, SHAPE).astype(np.uint8)
+    path = write_tif(tmp_path / "01.tif", only_01)
+    for given in (path, read_coverage(path), GridSource(path)):
+        with pytest.warns(UnitWarning, match="holds only 0 and 1.*unit='percent'"):
+            as_binary = coverage_share(munis, {"x": given}, tile_size=16)
+    as_percent = coverage_share(munis, {"x": GridSource(path, unit="percent")})
+    np.testing.assert_allclose(as_binary["x"], 100 * as_percent["x"])
+    tagged = write_tif(tmp_path / "tagged.tif", only_01, unit="%")  # the file says percent
+    pd.testing.assert_frame_equal(coverage_share(munis, {"x": tagged}), as_percent)
+    fractions = write_tif(tmp_path / "f.tif", only_01 * np.float32(0.5))
+    with pytest.raises(UnitError, match=r"between 0 and 1.*unit='fraction' or unit='percent'"):
+        coverage_share(munis, {"x": fractions})
+    halves = coverage_share(munis, {"x": GridSource(fractions, unit="fraction")})
+    np.testing.assert_allclose(halves["x"], as_percent["x"] * 50)
+
+
+def test_fill_values_are_never_counted_as_not_covered(munis, tmp_path):
+    antennas = np.full(SHAPE, 2, dtype=np.int16)
+    antennas[20, 3] = -9999  # no nodata declared: lower-left corner x = 350,300, y = 5,701,900
+    path = write_tif(tmp_path / "nr.tif", antennas)
+    for options in ({"threshold": 1}, {}):
+        with pytest.raises(ValueRangeError, match=r"value -9999 .*x=350300, y=5701900.*`nodata=`"):
+            coverage_share(munis, {"5g": GridSource(path, **options)}, tile_size=8)
+    declared = coverage_share(munis, {"5g": GridSource(path, threshold=1, nodata=-9999)})
+    assert declared.loc["05000001", "5g"] == pytest.approx(100.0)
+    assert 0 < declared.loc["05000001", "5g_nodata"] < 1
+
+
+def test_count_layers_need_a_threshold_and_weights_must_be_counts(munis, layers):
+    counts = Grid(np.full(SHAPE, 300.0), Affine(CELL, 0, X0, 0, -CELL, YTOP), 25832, unit="count")
+    with pytest.raises(UnitError, match="holds counts; give `threshold=`"):
+        coverage_share(munis, {"people": counts})
+    with pytest.raises(UnitError, match="`weights` must be counts"):
+        coverage_share(munis, layers["tif"], weights=GridSource(layers["tif"]["p"], unit="percent"))
+
+
+# --- overlaps, saved overlays, arguments --------------------------------------------------------
+
+
+def test_overlapping_municipalities_are_refused_only_where_they_double_count(layers):
+    overlapping = munis_frame(
+        [
+            square(350_000, 5_700_000, 352_000, 5_702_000),
+            square(351_000, 5_701_000, 353_000, 5_703_000),
+        ],
+        ags=["05000001", "05000002"],
+        name=["A", "B"],
+        kreis=["K", "K"],
+    )
+    alone = coverage_share(overlapping, layers["tif"])  # each municipality's own share is right
+    assert len(alone) == 2
+    with pytest.raises(OverlapError, match=r"05000001 \(A\) and 05000002 \(B\): 1 km²"):
+        coverage_share(overlapping, layers["tif"], by="kreis")
+    apart = coverage_share(
+        overlapping, layers["tif"], by=pd.Series({"05000001": "X", "05000002": "Y"})
+    )
+    assert len(apart) == 2
+
+
+def test_saved_overlays_check_what_they_were_made_for(munis, layers, tmp_path):
+    path = Overlay(munis, layers["tif"]["p"]).save(tmp_path / "o.npz")
+    moved = munis.set_geometry(munis.geometry.translate(100, 0))
+    with pytest.raises(OverlayMismatchError, match="made for other boundaries"):
+        Overlay.load(path, municipalities=moved)
+    coarse = Grid(np.ones((2, 2)), Affine(1000, 0, 0, 0, -1000, 2000), 25832)
+    with pytest.raises(OverlayMismatchError, match=r"was made for .* not for"):
+        Overlay.load(path, grid=coarse)
+    with pytest.raises(OverlayMismatchError, match="not on this overlay's grid"):
+        Overlay.load(path).share({"c": coarse})
+    truncated = tmp_path / "truncated.npz"
+    truncated.write_bytes(path.read_bytes()[:1000])
+    with pytest.raises(FileFormatError, match="not a saved ruhrgeo overlay, or it is truncated"):
+        Overlay.load(truncated)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"layers": {}}, "`layers` must be a non-empty mapping"),
+        ({"layers": {"x": 3}}, r"layers\['x'\] must be a path"),
+        ({"layers": {"x": ("a.gpkg",)}}, r"a tuple must be \(path, column\)"),
+        ({"workers": 0}, "`workers` must be a whole number >= 1, got 0"),
+        ({"tile_size": 0}, "`tile_size` must be a whole number >= 1"),
+        ({"workers": 2, "client": object()}, "give one of them"),
+    ],
+)
+def test_bad_arguments_are_named(munis, layers, kwargs, message):
+    arguments = {"layers": layers["tif"], **kwargs}
+    with pytest.raises(ParameterError, match=message):
+        coverage_share(munis, **arguments)
