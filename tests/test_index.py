@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ruhrgeo import index
+from ruhrgeo import datasets, index
 from ruhrgeo import index as robustness
 from ruhrgeo.errors import (
     DuplicateIdError,
@@ -285,19 +285,32 @@ def test_read_indicators_errors(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def ruhr_infra(shared_data):
-    """The docs' table: 5G (the Kreis' household share), FTTB/H and gigabit of 2021."""
-    bb = pd.read_csv(shared_data / "coverage" / "ruhr_breitband_2021-06.csv", dtype={"ags": str})
-    bb = bb.set_index("ags")
+def ruhr_infra():
+    """The docs' table from the shipped data: 5G (the Kreis' household share), FTTB/H and
+    gigabit of 2021."""
+    munis = datasets.ruhr_municipalities()
+    bb = datasets.breitbandatlas_2021()
+    kreise = datasets.breitbandatlas_kreise_2021()
     infra = pd.DataFrame(
         {
-            "5g_area_share": bb["kreis_5g_ge2_households"],
-            "fttbh_household_share": bb["ftthb_ge1000"],
-            "gigabit_household_share": bb["all_ge1000"],
+            "5g_area_share": munis["kreis_ags"].map(kreise["5g_ge2"]),
+            "fttbh_household_share": bb.loc[munis.index, "ftthb_ge1000"],
+            "gigabit_household_share": bb.loc[munis.index, "all_ge1000"],
         }
     )
     spec = load_spec()
-    return infra, spec.subset(spec.names("infrastructure")), bb["name"]
+    return infra, spec.subset(spec.names("infrastructure")), munis["name"]
+
+
+def test_shipped_data_equal_the_shared_originals(ruhr_infra, shared_data):
+    """The shipped columns are the Breitbandatlas' own (../shared/data, when present)."""
+    bb = pd.read_csv(shared_data / "coverage" / "ruhr_breitband_2021-06.csv", dtype={"ags": str})
+    bb = bb.set_index("ags")
+    infra = ruhr_infra[0]
+    np.testing.assert_allclose(
+        infra["5g_area_share"], bb.loc[infra.index, "kreis_5g_ge2_households"]
+    )
+    np.testing.assert_allclose(infra["fttbh_household_share"], bb.loc[infra.index, "ftthb_ge1000"])
 
 
 def test_real_ruhr_infrastructure_sub_index(ruhr_infra):
