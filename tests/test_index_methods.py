@@ -188,9 +188,12 @@ def test_aggregation_per_level():
         "s", (Indicator("p", "u"), Indicator("q", "u"), Indicator("r", "v")), {"u": 1.0, "v": 3.0}
     )
     df = M.fillna(3.0)
-    got = index.composite(
-        df, spec, method="scaled", aggregation={"areas": "gmean", "index": "amean"}
-    )
+    with pytest.warns(
+        IndexWarning, match=r"1 municipality has a zero score, which makes their gmean zero .*: C;"
+    ):
+        got = index.composite(
+            df, spec, method="scaled", aggregation={"areas": "gmean", "index": "amean"}
+        )
     u = np.sqrt(df["p"] * df["q"])  # scaled with range (0, 100): the values themselves
     np.testing.assert_allclose(got["u"], u, atol=ATOL)
     np.testing.assert_allclose(got["index"], (u + 3 * df["r"]) / 4, atol=ATOL)

@@ -274,4 +274,23 @@ def run(
         ind, areas = base_weights(spec, weights)
     ind_w, area_w = weight_arrays(spec, ind, areas)
     area_scores, index = assemble(scores_.to_numpy(), spec, ind_w, area_w, pair, p)
+    absorbing = [lv for lv, agg in zip(LEVELS, pair, strict=True) if _absorbs_zeros(agg, p)]
+    if absorbing:
+        inputs = {"areas": scores_, "index": pd.DataFrame(area_scores[0], index=scores_.index)}
+        zero = pd.concat([inputs[lv].eq(0).any(axis=1) for lv in absorbing], axis=1).any(axis=1)
+        if zero.any():
+            warnings.warn(
+                f"{int(zero.sum())} municipalit{'y has' if zero.sum() == 1 else 'ies have'} a "
+                "zero score, which makes their "
+                f"{' and '.join(dict.fromkeys(agg for agg in pair if _absorbs_zeros(agg, p)))}"
+                f" zero (it cannot be compensated): "
+                f"{', '.join(map(str, zero.index[zero][:5]))}; normalise with "
+                "params={'bounds': (1, 100)} if that is not meant",
+                IndexWarning,
+                stacklevel=4,
+            )
     return Run(values, scores_, ind, areas, area_scores[0], index[0])
+
+
+def _absorbs_zeros(aggregation: str, p: float | None) -> bool:
+    return aggregation in ("gmean", "hmean") or (aggregation == "genmean" and (p or 0) < 0)
