@@ -92,6 +92,12 @@ COMPOSITE = [
         IndicatorValueError,
         r"the columns \['a'\] more than once",
     ),
+    (
+        "AGS a column, not the index",
+        dict(df=good().reset_index()),
+        IndicatorValueError,
+        r"has a column 'ags' but is indexed 0, 1, 2, ...; index it by AGS first",
+    ),
     ("doubled AGS", dict(df=pd.concat([good(), good().iloc[:1]])), DuplicateIdError, "05910000"),
     (
         "missing indicator",

@@ -35,6 +35,12 @@ def indicator_values(df: pd.DataFrame, spec: IndicatorSpec) -> pd.DataFrame:
     """The spec's indicator columns of ``df`` as floats, checked (:func:`numeric_table`)."""
     if not isinstance(df, pd.DataFrame):
         raise IndicatorValueError(f"the indicator table must be a DataFrame, got {type(df)}")
+    keys = [c for c in df.columns if str(c).lower() == "ags"]
+    if keys and isinstance(df.index, pd.RangeIndex):
+        raise IndicatorValueError(
+            f"the indicator table has a column {keys[0]!r} but is indexed 0, 1, 2, ...; index "
+            f"it by AGS first: df.set_index({keys[0]!r})"
+        )
     doubled = sorted({str(c) for c in df.columns[df.columns.duplicated()] if c in spec.names()})
     if doubled:
         raise IndicatorValueError(f"the indicator table has the columns {doubled} more than once")
