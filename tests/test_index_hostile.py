@@ -216,6 +216,14 @@ COMPOSITE = [
 ]
 
 
+COMPOSITE += [
+    ("normaliser as a list", dict(method=["minmax"]), MethodError, "`method` must be one of"),
+    ("aggregation as a list", dict(aggregation=["amean"]), MethodError, "`aggregation` must"),
+    ("missing as a list", dict(missing=["skip"]), MethodError, "`missing` must be one of"),
+    ("treatment as a dict", dict(treatment={}), MethodError, "`treatment` must be one of"),
+]
+
+
 @pytest.mark.parametrize(
     ("case", "kwargs", "error", "match"), COMPOSITE, ids=[c[0] for c in COMPOSITE]
 )
@@ -251,6 +259,12 @@ def test_an_infinite_value_used_to_zero_every_other():
 
 ONE = IndicatorSpec("one", (Indicator("a", "x"),))
 OTHERS = [
+    (
+        "need_ranking: area list",
+        lambda: index.need_ranking(good(), SPEC, area=["x"]),
+        SpecError,
+        "`area` must be one of",
+    ),
     ("normalize: unknown", lambda: index.normalize(good(), "best"), MethodError, "`method`"),
     (
         "normalize: infinity",

@@ -99,7 +99,7 @@ def apply_treatment(values: pd.DataFrame, treatment: str | None) -> pd.DataFrame
 def spec_params(spec: IndicatorSpec, method: str, params: Mapping[str, Any] | None) -> dict:
     """The normaliser's parameters: the spec's targets and goalposts unless given."""
     out = dict(params or {})
-    if method not in PARAMETERS:
+    if not isinstance(method, str) or method not in PARAMETERS:
         return out  # normalize names the allowed methods
     for key in ("target", "goalposts"):
         from_spec = {i.name: getattr(i, key) for i in spec.indicators if getattr(i, key)}

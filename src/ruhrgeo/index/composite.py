@@ -130,7 +130,7 @@ def need_ranking(
     {'a': 'best', 'c': '', 'b': 'largest need'}
     """
     spec = _spec(spec)
-    if area not in spec.areas:
+    if not isinstance(area, str) or area not in spec.areas:
         raise SpecError(f"`area` must be one of {spec.area_names()}, got {area!r}")
     if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 1:
         raise MethodError(f"`top` must be an integer >= 1, got {top!r}")

@@ -113,7 +113,7 @@ def normalize(
     {'a': [0.0, 66.7, 100.0], 'cost': [100.0, 100.0, 0.0]}
     """
     df = numeric_table(df, "the table to normalise")
-    if method not in PARAMETERS:
+    if not isinstance(method, str) or method not in PARAMETERS:
         raise MethodError(f"`method` must be one of {METHODS}, got {method!r}")
     given = dict(params or {})
     unknown = sorted(set(given) - set(PARAMETERS[method]))

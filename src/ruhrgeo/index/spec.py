@@ -103,7 +103,7 @@ class IndicatorSpec:
 
     def names(self, area: str | None = None) -> list[str]:
         """The indicator names (the table's columns) in spec order, of one area if given."""
-        if area is not None and area not in self.areas:
+        if area is not None and (not isinstance(area, str) or area not in self.areas):
             raise SpecError(f"spec {self.name!r} has no area {area!r}; areas: {list(self.areas)}")
         return [i.name for i in self.indicators if area is None or i.area == area]
 
