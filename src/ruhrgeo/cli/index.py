@@ -35,7 +35,13 @@ TREATMENTS = {"none": None, "winsorise": "winsorise", "log": "log", "boxcox": "b
     type=click.Path(path_type=Path),
     help="Indicator spec (TOML); default the Digital-Index Ruhr spec.",
 )
-@click.option("--method", default="minmax", show_default=True, type=click.Choice(METHODS))
+@click.option(
+    "--method",
+    default="minmax",
+    show_default=True,
+    type=click.Choice(METHODS),
+    help="Normaliser (docs/index-method.md).",
+)
 @click.option("--reference", help="AGS of the reference municipality (dist2ref, reference).")
 @click.option("--aggregation", default="amean", show_default=True, type=click.Choice(AGGREGATIONS))
 @click.option("--p", "power", type=float, help="Exponent of --aggregation genmean.")
