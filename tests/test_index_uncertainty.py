@@ -198,3 +198,11 @@ def test_figures(result):
 def test_png_written(result, tmp_path):
     path = save_png(index.plot_rank_intervals(result), tmp_path / "r.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_removal_leaves_no_rank_where_no_value_is_left():
+    df = table()
+    df.iloc[0, [0, 2, 3]] = np.nan  # the first municipality has only b
+    got = index.uncertainty(df, SPEC, n=8, aggregations=["amean"], treatments=[None])
+    assert got.removal["b"].isna().tolist() == [True] + [False] * 11
+    assert got.removal.drop(index=df.index[0]).notna().all().all()

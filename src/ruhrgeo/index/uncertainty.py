@@ -53,10 +53,11 @@ class UncertaintyResult:
     and ``rank_high`` (the 5 and 95 % quantiles for ``level`` 0.9) and ``interval``
     (high - low). ``sensitivity`` (by choice): ``S1`` and ``ST`` with their bootstrap
     intervals ``S1_low``, ``S1_high``, ``ST_low``, ``ST_high``. ``removal`` (AGS x
-    indicator): nominal rank minus the rank without that indicator. ``ranks``: AGS x the 2N
-    independent runs (matrices A and B; columns are their rows in ``samples``). ``samples``:
-    one row per run, its Saltelli ``matrix`` (A, B, or AB with one factor group taken from
-    B), the alternatives taken, the weight factors and the output ``mean_rank_shift``.
+    indicator): nominal rank minus the rank without that indicator (<NA> where a
+    municipality has no value left). ``ranks``: AGS x the 2N independent runs (matrices A
+    and B; columns are their rows in ``samples``). ``samples``: one row per run, its Saltelli
+    ``matrix`` (A, B, or AB with one factor group taken from B), the alternatives taken, the
+    weight factors and the output ``mean_rank_shift``.
     """
 
     rank_stats: pd.DataFrame
@@ -317,7 +318,11 @@ def _removal(nominal_run: tuple, nominal: np.ndarray, ags: pd.Index) -> pd.DataF
     ind_w = np.repeat(ind0, k, axis=0)
     np.fill_diagonal(ind_w, 0.0)
     index = assemble(scores_, spec, ind_w, np.repeat(area0, k, axis=0), pair, p)[1]
-    return pd.DataFrame((nominal - _ranks(index)).T, index=ags, columns=spec.names())
+    # a municipality with no value left without the indicator has no rank: <NA>
+    ranks = pd.DataFrame(index.T, index=ags, columns=spec.names()).rank(
+        ascending=False, method="min"
+    )
+    return (-ranks).add(nominal, axis=0).round().astype("Int64")
 
 
 def _samples(picks, factors, choices, weighted, shift, problem) -> pd.DataFrame:
