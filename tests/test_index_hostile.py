@@ -217,6 +217,12 @@ COMPOSITE = [
 
 
 COMPOSITE += [
+    (
+        "genmean overflows",
+        dict(aggregation="genmean", p=400.0),
+        AggregationError,
+        "genmean with p = 400.0 overflows",
+    ),
     ("normaliser as a list", dict(method=["minmax"]), MethodError, "`method` must be one of"),
     ("aggregation as a list", dict(aggregation=["amean"]), MethodError, "`aggregation` must"),
     ("missing as a list", dict(missing=["skip"]), MethodError, "`missing` must be one of"),

@@ -142,7 +142,13 @@ def scores(x: np.ndarray, w: np.ndarray, method: str, p: float | None = None) ->
                 out = ((powered * present * weight).sum(axis=2) / have) ** (1 / exponent)
             if method != "genmean" or float(p) < 0:  # type: ignore[arg-type]
                 out = np.where(zero, 0.0, out)
-        return np.where(have > 0, out, np.nan)
+        out = np.where(have > 0, out, np.nan)
+    if not np.isfinite(out[have > 0]).all():
+        raise AggregationError(
+            f"{method}{f' with p = {p}' if p is not None else ''} overflows on these scores; "
+            "use a smaller exponent or a normaliser with smaller scores"
+        )
+    return out
 
 
 def _copeland(x: np.ndarray, w: np.ndarray) -> np.ndarray:
