@@ -1,13 +1,26 @@
-"""Germany-wide overlay: ruhrgeo vs exactextract vs rasterstats, in one run on the same inputs.
+"""The overlay at national scale: the public ruhrgeo.coverage_share next to exactextract.
 
-    python benchmarks/bench_national.py [--runs 3] [--work /tmp/ruhrgeo-bench] [--skip-25m]
+    python benchmarks/bench_national.py [--runs 3] [--work /tmp/ruhrgeo-bench] [--before DIR]
 
-Builds seeded synthetic national rasters on the BKG UTM lattice (EPSG:25832) over the
-10,997 municipalities of ../shared/data/boundaries/germany_municipalities.gpkg: 24 layers
-at 100 m (12 binary, 12 percent) and one binary layer at 25 m, as tiled, deflate-compressed
-GeoTIFFs (kept in --work between runs). Every measurement runs in its own process (so peak
-RSS is its own) and is repeated --runs times; the table reports medians, the ratio to
-exactextract and the largest difference from exactextract's means in percentage points.
+Builds seeded synthetic national rasters on the BKG UTM lattice (EPSG:25832) over the 10,997
+municipalities of ../shared/data/boundaries/germany_municipalities.gpkg (24 layers at 100 m,
+12 binary, 12 percent, tiled deflate GeoTIFFs with their unit in the band metadata) and a
+Breitbandatlas-style GeoPackage of 3.6 million 100 m cells with 30 value columns, kept in
+--work between runs. Measures, each in its own spawned process, --runs times (medians):
+
+- Germany x 3 and x 24 layers: ``ruhrgeo.coverage_share(munis, layers)`` as a user calls it
+  (default arguments: every core this process may use), the same in one process, and
+  exactextract (``exact_extract(paths, munis, ["mean"])``);
+- a saved national Overlay (made once, outside the timing) applied to one more layer;
+- the 53 Ruhr municipalities x 3 layers cut from the national rasters, ruhrgeo and
+  exactextract;
+- the cell GeoPackage: one column read with ``read_coverage``, 24 columns read and overlaid
+  with ``coverage_share`` over Germany, and geopandas reading the 24 columns as a reference;
+  with ``--before DIR`` (a checkout of the previous release's ``src``) also that version's
+  ``read_coverage`` of one column.
+
+Peak RSS is the measuring process's own (VmHWM) and its largest child's (workers); forked
+workers share pages with their parent, so parent + workers x largest child is an upper bound.
 """
 
 from __future__ import annotations
@@ -19,6 +32,7 @@ import os
 import platform
 import resource
 import statistics
+import sys
 import time
 from pathlib import Path
 
@@ -27,36 +41,46 @@ import rasterio
 from affine import Affine
 from rasterio.windows import Window
 
-GERMANY = Path(__file__).resolve().parents[2] / "shared/data/boundaries/germany_municipalities.gpkg"
+SHARED = Path(__file__).resolve().parents[2] / "shared/data"
+GERMANY = SHARED / "boundaries/germany_municipalities.gpkg"
+RUHR = SHARED / "boundaries/ruhr_municipalities.geojson"
 SEED = 2025
+CELLS_COLUMNS = 30  # value columns of the cell GeoPackage; 24 of them are read
 
 
-def municipalities():
+# --- inputs ------------------------------------------------------------------------------------
+
+
+def municipalities(which: str = "germany"):
     from ruhrgeo import read_municipalities
 
+    if which == "ruhr":
+        return read_municipalities(RUHR).to_crs(25832)
     return read_municipalities(GERMANY, layer="municipalities").to_crs(25832)
 
 
-def make_layers(work: Path, with_25m: bool) -> dict[str, list[Path]]:
+def make_layers(work: Path) -> list[Path]:
     """Seeded rasters: smooth random fields (1 km blocks of noise, thresholded or scaled)."""
     work.mkdir(parents=True, exist_ok=True)
-    x0, y0, x1, y1 = municipalities().total_bounds
-    x0, y0 = np.floor(x0 / 1000) * 1000 - 1000, np.floor(y0 / 1000) * 1000 - 1000
-    x1, y1 = np.ceil(x1 / 1000) * 1000 + 1000, np.ceil(y1 / 1000) * 1000 + 1000
+    x0, y0, x1, y1 = _extent()
     km = (int((y1 - y0) / 1000), int((x1 - x0) / 1000))
-    out: dict[str, list[Path]] = {"100m": [], "25m": []}
+    paths = []
     for i in range(24):
         path = work / f"layer_{i:02d}_100m.tif"
-        out["100m"].append(path)
+        paths.append(path)
         if not path.exists():
-            kind = "binary" if i % 2 == 0 else "percent"
-            _write(path, km, 10, x0, y1, 100, SEED + i, kind)
-    if with_25m:
-        path = work / "binary_25m.tif"
-        out["25m"].append(path)
-        if not path.exists():
-            _write(path, km, 40, x0, y1, 25, SEED + 99, "binary")
-    return out
+            _write(path, km, 10, x0, y1, 100, SEED + i, "binary" if i % 2 == 0 else "percent")
+    return paths
+
+
+def _extent() -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = municipalities().total_bounds
+    return (
+        np.floor(x0 / 1000) * 1000 - 1000,
+        np.floor(y0 / 1000) * 1000 - 1000,
+        np.ceil(x1 / 1000) * 1000 + 1000,
+        np.ceil(y1 / 1000) * 1000 + 1000,
+    )
 
 
 def _write(path, km, per_km, x0, ytop, cell, seed, kind) -> None:
@@ -78,7 +102,7 @@ def _write(path, km, per_km, x0, ytop, cell, seed, kind) -> None:
         "blockysize": 512,
         "BIGTIFF": "IF_SAFER",
     }
-    band = 40  # km rows written at a time: bounded memory even at 25 m
+    band = 40  # km rows written at a time
     with rasterio.open(path, "w", **profile) as dst:
         for k0 in range(0, km[0], band):
             block = coarse[k0 : k0 + band]
@@ -89,70 +113,102 @@ def _write(path, km, per_km, x0, ytop, cell, seed, kind) -> None:
             else:
                 data = np.rint(100 * (0.7 * fine + 0.3 * noise)).astype(np.uint8)
             dst.write(data, 1, window=Window(0, k0 * per_km, cols, data.shape[0]))
+        dst.units = (kind,)
 
 
-# --- the measured jobs (each in its own process) ----------------------------------------------
+def make_cells(work: Path, n_cells: int = 3_600_000) -> Path:
+    """A Breitbandatlas-style GeoPackage: n_cells 100 m cell polygons drawn from Germany's
+    extent (about the count of cells with households), CELLS_COLUMNS percent columns."""
+    import geopandas as gpd
+    import shapely
+
+    path = work / "cells_100m.gpkg"
+    if path.exists():
+        return path
+    rng = np.random.default_rng(SEED)
+    x0, y0, x1, y1 = _extent()
+    cols, rows = int((x1 - x0) / 100), int((y1 - y0) / 100)
+    flat = np.sort(rng.choice(cols * rows, n_cells, replace=False))
+    r, c = np.divmod(flat, cols)
+    xmin, ymin = x0 + c * 100.0, y1 - (r + 1) * 100.0
+    data = {
+        f"down_fn_hh_c{i:02d}": rng.integers(0, 101, n_cells).astype(np.int16)
+        for i in range(CELLS_COLUMNS)
+    }
+    frame = gpd.GeoDataFrame(data, geometry=shapely.box(xmin, ymin, xmin + 100, ymin + 100), crs=25832)
+    frame.to_file(path, layer="cells", engine="pyogrio")
+    return path
 
 
-def _percent_scale(paths) -> np.ndarray:
-    """100 for binary layers (even numbers, the 25 m one), 1 for percent layers."""
-    return np.array(
-        [100.0 if "binary" in p.name or int(p.name.split("_")[1]) % 2 == 0 else 1.0 for p in paths]
-    )
+# --- the measured jobs (each in its own process) -----------------------------------------------
 
 
-def job_ruhrgeo(paths, scheduler_workers=None, workers=1):
-    from ruhrgeo import tiles
+def _scale(paths) -> np.ndarray:
+    """100 for binary layers (even numbers), 1 for percent layers: exactextract's mean to %."""
+    return np.array([100.0 if int(p.name.split("_")[1]) % 2 == 0 else 1.0 for p in paths])
 
-    munis = municipalities()
+
+def job_ruhrgeo(paths, which="germany", workers=None):
+    import ruhrgeo
+
+    munis = municipalities(which)
     layers = {f"l{i}": str(p) for i, p in enumerate(paths)}
-    if scheduler_workers:
-        from dask.distributed import Client, LocalCluster
-
-        from ruhrgeo import distributed
-
-        with (
-            LocalCluster(
-                n_workers=scheduler_workers, threads_per_worker=1, dashboard_address=None
-            ) as cluster,
-            Client(cluster) as client,
-        ):
-            start = time.perf_counter()
-            result = distributed.coverage_share(munis, layers, client=client)
-            elapsed = time.perf_counter() - start
-    else:
-        start = time.perf_counter()
-        result = tiles.coverage_share_tiled(munis, layers, workers=workers)
-        elapsed = time.perf_counter() - start
-    shares = result[[c for c in result.columns if not c.endswith("_nodata")]]
-    return elapsed, shares.to_numpy().tolist()
+    start = time.perf_counter()
+    result = ruhrgeo.coverage_share(munis, layers, workers=workers, progress=False)
+    elapsed = time.perf_counter() - start
+    return elapsed, result[list(layers)].to_numpy().tolist()
 
 
-def job_exactextract(paths):
+def job_exactextract(paths, which="germany"):
     from exactextract import exact_extract
 
-    munis = municipalities()
+    munis = municipalities(which)
     start = time.perf_counter()
     table = exact_extract([str(p) for p in paths], munis, ["mean"], output="pandas")
     elapsed = time.perf_counter() - start
-    return elapsed, (table.to_numpy(dtype=float) * _percent_scale(paths)).tolist()
+    return elapsed, (table.to_numpy(dtype=float) * _scale(paths)).tolist()
 
 
-def job_rasterstats(paths):
-    from rasterstats import zonal_stats
+def job_saved_overlay(saved, path):
+    from ruhrgeo import Overlay
+
+    overlay = Overlay.load(saved)
+    start = time.perf_counter()
+    result = overlay.share({"more": str(path)}, progress=False)
+    elapsed = time.perf_counter() - start
+    return elapsed, result[["more"]].to_numpy().tolist()
+
+
+def job_read_one_column(cells, src=None):
+    if src:  # the previous release's reader
+        sys.path.insert(0, src)
+    from ruhrgeo import read_coverage
+
+    start = time.perf_counter()
+    read_coverage(cells, column="down_fn_hh_c00")
+    return time.perf_counter() - start, []
+
+
+def job_cells_overlay(cells):
+    import ruhrgeo
 
     munis = municipalities()
+    layers = {f"c{i:02d}": (str(cells), f"down_fn_hh_c{i:02d}") for i in range(24)}
     start = time.perf_counter()
-    means = [[s["mean"] for s in zonal_stats(munis, str(p), stats=["mean"])] for p in paths]
+    result = ruhrgeo.coverage_share(munis, layers, progress=False)
     elapsed = time.perf_counter() - start
-    return elapsed, (np.array(means, dtype=float).T * _percent_scale(paths)).tolist()
+    return elapsed, result[list(layers)].to_numpy().tolist()
+
+
+def job_geopandas_columns(cells):
+    import geopandas as gpd
+
+    start = time.perf_counter()
+    gpd.read_file(cells, columns=[f"down_fn_hh_c{i:02d}" for i in range(24)], engine="pyogrio")
+    return time.perf_counter() - start, []
 
 
 def _peak_rss() -> tuple[int, int]:
-    """Peak resident memory in bytes of this process (VmHWM; ru_maxrss would include the
-    parent's, which survives fork and exec on Linux) and of its largest child process
-    (pool or Dask workers; forked children share pages with this one, so adding the two
-    overstates)."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -185,90 +241,64 @@ def measure(name, *args, runs):
     }
 
 
-def floor(work: Path) -> None:
-    """What one process cannot go below: exact fractions for Germany, and reading the 24
-    layers' tile windows (decompression only, native dtype)."""
-    import shapely
-
-    from ruhrgeo import tiles
-
-    munis = municipalities()
-    paths = make_layers(work, with_25m=False)["100m"]
-    spec = tiles.describe_layers({"a": str(paths[0])})["a"].spec
-    window, row_off, col_off = spec.covering(tuple(munis.total_bounds))
-    geometries = munis.geometry.to_numpy()
-    tree = shapely.STRtree(geometries)
-    work_tiles = tiles.tiles(window, origin=(row_off, col_off))
-    start, entries = time.perf_counter(), 0
-    for tile in work_tiles:
-        entries += len(tiles.tile_fractions(geometries, tree, window, tile)[2])
-    fractions = time.perf_counter() - start
-    start = time.perf_counter()
-    for path in paths:
-        for tile in work_tiles:
-            with rasterio.open(path) as ds:
-                r0, c0 = max(tile.row0 + row_off, 0), max(tile.col0 + col_off, 0)
-                r1 = min(tile.row0 + row_off + tile.rows, ds.height)
-                c1 = min(tile.col0 + col_off + tile.cols, ds.width)
-                ds.read(1, window=Window(c0, r0, c1 - c0, r1 - r0))
-    reading = time.perf_counter() - start
-    print(
-        f"exact fractions: {fractions:.1f} s ({entries / 1e6:.1f} M entries); "
-        f"reading {len(paths)} layers by tiles: {reading:.1f} s"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--work", default="/tmp/ruhrgeo-bench")
-    parser.add_argument("--skip-25m", action="store_true")
-    parser.add_argument("--skip-rasterstats", action="store_true")
+    parser.add_argument("--before", help="src folder of the previous release, for its reader")
+    parser.add_argument("--skip-cells", action="store_true", help="leave out the GeoPackage jobs")
     parser.add_argument("--out", default="benchmarks/national.json")
-    parser.add_argument("--floor", action="store_true", help="only the floor of the design")
     args = parser.parse_args()
-    if args.floor:
-        floor(Path(args.work))
-        return
-    layers = make_layers(Path(args.work), not args.skip_25m)
-    three, all24 = layers["100m"][:3], layers["100m"]
+    work = Path(args.work)
+    paths = make_layers(work)
+    three, all24 = paths[:3], paths
+    saved = work / "germany_overlay.npz"
+    if not saved.exists():
+        from ruhrgeo import Overlay
+
+        Overlay(municipalities(), str(paths[0]), progress=False).save(saved)
     plan = {
-        "exactextract, 3 layers 100 m": ("job_exactextract", three),
-        "ruhrgeo cold 1 process, 3 layers 100 m": ("job_ruhrgeo", three),
-        "ruhrgeo cold 2 processes, 3 layers 100 m": ("job_ruhrgeo", three, None, 2),
-        "exactextract, 24 layers 100 m": ("job_exactextract", all24),
-        "ruhrgeo cold 1 process, 24 layers 100 m": ("job_ruhrgeo", all24),
-        "ruhrgeo cold 2 processes, 24 layers 100 m": ("job_ruhrgeo", all24, None, 2),
+        "exactextract, Germany x 3": ("job_exactextract", three),
+        "ruhrgeo default call, Germany x 3": ("job_ruhrgeo", three),
+        "ruhrgeo 1 process, Germany x 3": ("job_ruhrgeo", three, "germany", 1),
+        "exactextract, Germany x 24": ("job_exactextract", all24),
+        "ruhrgeo default call, Germany x 24": ("job_ruhrgeo", all24),
+        "ruhrgeo 1 process, Germany x 24": ("job_ruhrgeo", all24, "germany", 1),
+        "saved Overlay + 1 layer, Germany": ("job_saved_overlay", saved, paths[3]),
+        "exactextract, Ruhr x 3": ("job_exactextract", three, "ruhr"),
+        "ruhrgeo default call, Ruhr x 3": ("job_ruhrgeo", three, "ruhr"),
     }
-    if not args.skip_rasterstats:
-        plan["rasterstats, 3 layers 100 m"] = ("job_rasterstats", three)
-    if not args.skip_25m:
-        plan["exactextract, 1 layer 25 m"] = ("job_exactextract", layers["25m"])
-        plan["ruhrgeo 1 process, 1 layer 25 m"] = ("job_ruhrgeo", layers["25m"])
-        plan["ruhrgeo 2 processes, 1 layer 25 m"] = ("job_ruhrgeo", layers["25m"], None, 2)
-        plan["ruhrgeo Dask 1 worker, 1 layer 25 m"] = ("job_ruhrgeo", layers["25m"], 1)
-        plan["ruhrgeo Dask 2 workers, 1 layer 25 m"] = ("job_ruhrgeo", layers["25m"], 2)
+    if not args.skip_cells:
+        cells = make_cells(work)
+        plan["read_coverage 1 column, 3.6 M cells"] = ("job_read_one_column", cells)
+        if args.before:
+            plan["previous release: read_coverage 1 column, 3.6 M cells"] = (
+                "job_read_one_column",
+                cells,
+                args.before,
+            )
+        plan["geopandas read 24 columns, 3.6 M cells"] = ("job_geopandas_columns", cells)
+        plan["ruhrgeo 24 columns read + overlaid, 3.6 M cells"] = ("job_cells_overlay", cells)
     results = {}
     for label, (job, *job_args) in plan.items():
         results[label] = measure(job, *job_args, runs=args.runs)
         row = results[label]
         print(
-            f"{label:44s} {row['median_s']:8.1f} s  {row['peak_rss_gb']:.2f} GB "
+            f"{label:52s} {row['median_s']:8.2f} s  {row['peak_rss_gb']:.2f} GB "
             f"(largest child {row['peak_rss_largest_child_gb']:.2f} GB)",
             flush=True,
         )
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB"
     summary = {
-        "machine": machine,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB",
         "date": time.strftime("%Y-%m-%d"),
         "runs": args.runs,
         "results": {},
     }
     for label, r in results.items():
-        ee = results.get(f"exactextract, {label.split(', ', 1)[1]}")
         row = {k: v for k, v in r.items() if k != "values"}
-        if ee and ee is not r:
+        ee = results.get("exactextract, " + label.split(", ", 1)[-1])
+        if ee is not None and ee is not r:
             row["ratio_to_exactextract"] = r["median_s"] / ee["median_s"]
             diff = np.abs(np.array(r["values"], float) - np.array(ee["values"], float))
             row["max_abs_diff_pp"] = float(np.nanmax(diff))

@@ -18,3 +18,4 @@ def test_readme_python_example_runs():
     exec(compile(block.group(1), "README.md", "exec"), namespace)
     assert len(namespace["shares"]) == 53
     assert namespace["region"].index.name == "kreis" and len(namespace["region"]) == 15
+    assert namespace["shares"].equals(namespace["people"])  # Overlay and coverage_share agree

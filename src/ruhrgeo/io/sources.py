@@ -9,6 +9,7 @@ Grid CSVs and GeoPackages are read once per file for all the columns a job names
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeAlias
@@ -134,18 +135,23 @@ class Reader:
 
 @dataclass(eq=False)
 class RasterReader(Reader):
-    """A raster band read window by window (reopened by path in another process)."""
+    """A raster band read window by window; each thread (and process) opens its own handle."""
 
     header: RasterHeader
-    dataset: Any = field(default=None, repr=False)
+    dataset: Any = field(default=None, repr=False)  # the caller's open dataset, for its thread
+    _local: Any = field(default=None, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "dataset": None}
+        return {**self.__dict__, "dataset": None, "_local": None}
 
     def _read(self, window: Window, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        if self.dataset is None:
-            self.dataset = open_raster(self.header.path)
-        return read_window(self.dataset, self.header, window, flat)
+        if self.dataset is not None and threading.current_thread() is threading.main_thread():
+            return read_window(self.dataset, self.header, window, flat)
+        if self._local is None:
+            self._local = threading.local()
+        if getattr(self._local, "dataset", None) is None:
+            self._local.dataset = open_raster(self.header.path)
+        return read_window(self._local.dataset, self.header, window, flat)
 
 
 @dataclass(eq=False)

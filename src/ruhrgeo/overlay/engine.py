@@ -99,17 +99,27 @@ class Plan:
         progress: bool | None,
     ) -> Sums:
         """The kernel over ``work`` (tiles, or stored entries), added in tile order."""
+        cold = bool(work) and isinstance(work[0], Tile)  # fractions still to compute
         kernel = functools.partial(
             tile_sums,
             n=len(self.munis),
             window=self.window,
             layers=self.place(layers),
             weights=weights,
-            geometries=self.geometries if work and isinstance(work[0], Tile) else None,
+            geometries=self.geometries if cold else None,
             find_overlaps=find_overlaps,
         )
         total = Sums.zeros(len(self.munis), list(layers))
-        for part in run(kernel, work, workers=workers, client=client, progress=progress):
+        parts = run(
+            kernel,
+            work,
+            workers=workers,
+            client=client,
+            progress=progress,
+            cells=self.window.cells,
+            threads=not cold,  # exactextract holds the GIL; reading and numpy do not
+        )
+        for part in parts:
             total.add(part)
         return total
 

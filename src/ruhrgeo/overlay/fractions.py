@@ -89,7 +89,16 @@ class Overlay:
         )
         plan = Plan.of(munis, lattice, tile_size)
         compute = functools.partial(_entries, window=plan.window, geometries=plan.geometries)
-        entries = list(run(compute, plan.tiles, workers=workers, client=client, progress=progress))
+        entries = list(
+            run(
+                compute,
+                plan.tiles,
+                workers=workers,
+                client=client,
+                progress=progress,
+                cells=plan.window.cells,
+            )
+        )
         self._set(lattice, plan, entries, fingerprint(plan.munis))
 
     def _set(self, lattice: GridSpec, plan: Plan, entries: list[TileEntries], print_: str) -> None:
@@ -250,7 +259,7 @@ class Overlay:
 
 
 def _entries(tile: Tile, *, window: GridSpec, geometries: np.ndarray) -> TileEntries:
-    return tile_entries(tile, geometries, shapely.STRtree(geometries), window)
+    return tile_entries(tile, geometries, shapely.STRtree(geometries), window).compact()
 
 
 def fingerprint(munis: gpd.GeoDataFrame) -> str:

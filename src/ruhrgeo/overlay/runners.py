@@ -9,14 +9,20 @@ import functools
 import multiprocessing as mp
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from tqdm.auto import tqdm
 
 from ruhrgeo.errors import ParameterError
+from ruhrgeo.overlay.tiles import Tile
 
-__all__ = ["available_cores", "run"]
+__all__ = ["SMALL_JOB_CELLS", "available_cores", "run"]
+
+# Below this many cells of work a job runs in this process unless workers are asked for: a
+# process costs tens of milliseconds to start, such a job a few hundred to run.
+SMALL_JOB_CELLS = 8_000_000
 
 
 def available_cores() -> int:
@@ -33,14 +39,19 @@ def run(
     workers: int | None = None,
     client: Any = None,
     progress: bool | None = None,
+    cells: int | None = None,
+    threads: bool = False,
     desc: str = "tiles",
 ) -> Iterator[Any]:
     """``function`` over ``items``, results in the order of ``items``.
 
     With ``client`` (a ``dask.distributed.Client``) the items run as Dask tasks; the large
-    keyword arguments of ``function`` (geometries, cell tables, grids) go to every worker once.
-    Else ``workers`` processes of this machine run them (default: the cores this process may
-    use); a single item, or a single worker, runs here without starting any process.
+    keyword arguments of ``function`` (geometries, cell tables, grids) go to every worker once,
+    large items to the worker that runs them. Else ``workers`` processes of this machine run
+    them (default: the cores this process may use, unless the job covers fewer than
+    :data:`SMALL_JOB_CELLS` ``cells``), or as many threads with ``threads=True`` (for work on
+    data in memory whose heavy steps release the GIL: no process to start, nothing copied);
+    a single item, or a single worker, runs here.
     ``progress`` None shows a bar where stderr is a terminal.
     """
     if workers is not None and (not isinstance(workers, int) or workers < 1):
@@ -53,20 +64,34 @@ def run(
             )
         results = _on_dask(client, function, items)
     else:
-        processes = min(workers or available_cores(), len(items))
-        results = (
-            map(function, items) if processes <= 1 else _in_processes(function, items, processes)
-        )
+        small = workers is None and cells is not None and cells < SMALL_JOB_CELLS
+        parallel = 1 if small else min(workers or available_cores(), len(items))
+        if parallel <= 1:
+            results = map(function, items)
+        elif threads:
+            results = _in_threads(function, items, parallel)
+        else:
+            results = _in_processes(function, items, parallel)
     disable = None if progress is None else not progress
     yield from tqdm(results, total=len(items), desc=desc, unit="tile", disable=disable)
 
 
-def _in_processes(
-    function: Callable[[Any], Any], items: Iterable[Any], workers: int
+def _in_threads(
+    function: Callable[[Any], Any], items: Sequence[Any], workers: int
 ) -> Iterator[Any]:
-    pool = mp.get_context(_start_method()).Pool(workers, initializer=_install, initargs=(function,))
+    with ThreadPoolExecutor(workers) as pool:
+        yield from pool.map(function, items)
+
+
+def _in_processes(
+    function: Callable[[Any], Any], items: Sequence[Any], workers: int
+) -> Iterator[Any]:
+    # the items go with the function, once per process (forked: not even copied); the tasks
+    # are their numbers
+    context = mp.get_context(_start_method())
+    pool = context.Pool(workers, initializer=_install, initargs=(function, list(items)))
     with pool:
-        yield from pool.imap(_run_task, items)
+        yield from pool.imap(_run_task, range(len(items)))
 
 
 def _start_method() -> str | None:
@@ -78,27 +103,29 @@ def _start_method() -> str | None:
     return None
 
 
-_task: Callable[[Any], Any] | None = None  # the function of a worker process, set once
+_task: tuple[Callable[[Any], Any], list[Any]] | None = None  # a worker process's work, set once
 
 
-def _install(function: Callable[[Any], Any]) -> None:
+def _install(function: Callable[[Any], Any], items: list[Any]) -> None:
     global _task
-    _task = function
+    _task = (function, items)
 
 
-def _run_task(item: Any) -> Any:
+def _run_task(number: int) -> Any:
     assert _task is not None
-    return _task(item)
+    function, items = _task
+    return function(items[number])
 
 
 def _on_dask(client: Any, function: functools.partial[Any], items: Sequence[Any]) -> Iterator[Any]:
     from dask.distributed import as_completed
 
     keywords = {
-        key: client.scatter(value, broadcast=True) if _large(value) else value
+        key: client.scatter([value], broadcast=True)[0] if _large(value) else value
         for key, value in function.keywords.items()
     }
-    futures = client.map(function.func, list(items), pure=False, **keywords)
+    tasks = client.scatter(list(items)) if items and _large(items[0]) else list(items)
+    futures = client.map(function.func, tasks, pure=False, **keywords)
     position = {future.key: i for i, future in enumerate(futures)}
     done: dict[int, Any] = {}
     following = 0
@@ -111,5 +138,5 @@ def _on_dask(client: Any, function: functools.partial[Any], items: Sequence[Any]
 
 
 def _large(value: Any) -> bool:
-    """Worth sending to the workers once rather than with every task."""
-    return not isinstance(value, int | float | str | bool | tuple | type(None))
+    """Worth sending once (keywords: to every worker; items: to the worker that runs them)."""
+    return not isinstance(value, int | float | str | bool | tuple | type(None) | Tile)

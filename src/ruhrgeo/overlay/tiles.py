@@ -70,8 +70,7 @@ class TileEntries:
 
     ``muni`` and ``lengths`` give the municipalities (their numbers) and how many entries each
     has, one run after the other; ``cells`` are the entries' cell numbers in the tile
-    (row-major, int32) and ``fraction`` the part of each cell inside the municipality
-    (exactextract's single precision, kept as float32).
+    (row-major) and ``fraction`` the part of each cell inside the municipality.
     """
 
     tile: Tile
@@ -79,6 +78,17 @@ class TileEntries:
     lengths: np.ndarray
     cells: np.ndarray
     fraction: np.ndarray
+
+    def compact(self) -> TileEntries:
+        """The entries in the dtypes they are kept in: int32 cells, float32 fractions (lossless:
+        exactextract computes fractions in single precision, a tile has < 2**31 cells)."""
+        return TileEntries(
+            self.tile,
+            self.muni,
+            self.lengths,
+            self.cells.astype(np.int32, copy=False),
+            self.fraction.astype(np.float32, copy=False),
+        )
 
     @property
     def starts(self) -> np.ndarray:
@@ -102,13 +112,7 @@ def tile_entries(
     hits = np.sort(tree.query(shapely.box(*spec.bounds), predicate="intersects"))
     lengths, cells, fraction = cell_fractions(geometries[hits], spec)
     some = lengths > 0
-    return TileEntries(
-        tile,
-        hits[some].astype(np.int32),
-        lengths[some],
-        cells.astype(np.int32),
-        fraction.astype(np.float32),
-    )
+    return TileEntries(tile, hits[some].astype(np.int32), lengths[some], cells, fraction)
 
 
 def locate(

@@ -21,7 +21,7 @@ from ruhrgeo.spillover.distance import (
     Kernel,
     PopulationSource,
     Target,
-    distances_km,
+    distances_of,
     kernel_weight,
     labels,
     sizes,
@@ -55,13 +55,14 @@ def allocate(
     >>> allocate(munis, campus, "graduates", radius_km=10).tolist()
     [100.0, 20.0]
     """
-    distances = distances_km(municipalities, sources, to=to, population=population)
+    munis = read_municipalities(municipalities)
+    table = distances_of(munis, sources, to=to, population=population)
     amounts = sizes(sources, value)
-    weights = kernel_weight(distances.to_numpy(), radius_km, kernel)
+    weights = kernel_weight(table.to_numpy(), radius_km, kernel)
     totals = weights.sum(axis=0)
     stranded = np.flatnonzero(totals <= 0)
     if stranded.size:
-        home = _home_municipality(municipalities, sources.iloc[stranded])
+        home = _home_municipality(munis, sources.iloc[stranded])
         weights[:, stranded] = 0.0
         weights[home, stranded] = 1.0
         totals = weights.sum(axis=0)
@@ -73,7 +74,7 @@ def allocate(
             stacklevel=2,
         )
     share = weights / totals
-    return pd.Series(share @ amounts, index=distances.index, name=f"{value}_allocated")
+    return pd.Series(share @ amounts, index=table.index, name=f"{value}_allocated")
 
 
 @dataclass(frozen=True)
@@ -122,8 +123,8 @@ def reach(
     if not 0 < threshold <= 1:
         raise ParameterError(f"`threshold` must lie in (0, 1], got {threshold}")
     munis = read_municipalities(municipalities)
-    distances = distances_km(munis, sources)
-    weights = kernel_weight(distances.to_numpy(), radius_km, kernel)
+    table = distances_of(munis, sources)
+    weights = kernel_weight(table.to_numpy(), radius_km, kernel)
     strongest = weights.argmax(axis=1)
     is_north, label = north_of(munis, centroids(munis), divide)
     is_north = np.asarray(is_north, dtype=bool)
@@ -146,9 +147,8 @@ def reach(
     )
 
 
-def _home_municipality(municipalities: gpd.GeoDataFrame, sources: gpd.GeoDataFrame) -> np.ndarray:
+def _home_municipality(munis: gpd.GeoDataFrame, sources: gpd.GeoDataFrame) -> np.ndarray:
     """Position of the municipality containing each source, else the nearest one."""
-    munis = read_municipalities(municipalities)
     points = sources.geometry.to_crs(munis.crs).to_numpy()
     geoms = munis.geometry.to_numpy()
     tree = shapely.STRtree(geoms)

@@ -80,7 +80,17 @@ def distances_km(
     >>> distances_km(munis, campus).round(3).to_numpy().tolist()
     [[3.0]]
     """
-    munis = read_municipalities(municipalities)
+    return distances_of(read_municipalities(municipalities), sources, to=to, population=population)
+
+
+def distances_of(
+    munis: gpd.GeoDataFrame,
+    sources: gpd.GeoDataFrame,
+    *,
+    to: Target = "centroid",
+    population: PopulationSource = None,
+) -> pd.DataFrame:
+    """:func:`distances_km` of municipalities already read by ``read_municipalities``."""
     points = source_points(sources)
     if to == "centroid":
         centres = centroids(munis)
@@ -129,9 +139,9 @@ def access(
     >>> access(munis, campus, radius_km=10, size="students").tolist()
     [100.0, 20.0]
     """
-    distances = distances_km(municipalities, sources, to=to, population=population)
-    weights = kernel_weight(distances.to_numpy(), radius_km, kernel)
-    return pd.Series(weights @ sizes(sources, size), index=distances.index, name="access")
+    table = distances_km(municipalities, sources, to=to, population=population)
+    weights = kernel_weight(table.to_numpy(), radius_km, kernel)
+    return pd.Series(weights @ sizes(sources, size), index=table.index, name="access")
 
 
 def source_points(sources: gpd.GeoDataFrame) -> gpd.GeoSeries:

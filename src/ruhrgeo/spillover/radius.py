@@ -18,7 +18,7 @@ from ruhrgeo.spillover.distance import (
     Kernel,
     PopulationSource,
     Target,
-    distances_km,
+    distances_of,
     kernel_weight,
     sizes,
 )
@@ -124,7 +124,7 @@ def estimate_radius(
     if radii.size < 2 or (radii <= 0).any():
         raise ParameterError(f"`radii_km` must hold at least two positive radii, got {radii_km}")
     z = np.column_stack([np.ones(len(y)), *(column_values(munis, c) for c in controls or ())])
-    distances = distances_km(munis, sources, to=to, population=population).to_numpy()
+    distances = distances_of(munis, sources, to=to, population=population).to_numpy()
     source_sizes = sizes(sources, size)
     a = np.column_stack([kernel_weight(distances, r, kernel) @ source_sizes for r in radii])
     fit = _profile(y, z, a)
