@@ -118,6 +118,14 @@ class GridExtentError(RuhrgeoError, ValueError):
     """A grid's extent is absurd for the cells it holds (a stray cell id far away)."""
 
 
+class InputTypeError(RuhrgeoError, TypeError):
+    """An argument is of a kind the function cannot take (a DataFrame without geometry, ...)."""
+
+
+class OutputError(RuhrgeoError, OSError):
+    """An output cannot be written where it was asked for."""
+
+
 class UnitWarning(RuhrgeoWarning):
     """A layer's unit was inferred from values that allow another reading too."""
 

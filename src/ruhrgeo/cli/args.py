@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import functools
 import warnings
 from collections.abc import Callable
@@ -12,6 +13,7 @@ import click
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 
 from ruhrgeo import datasets
 from ruhrgeo.errors import RuhrgeoError, RuhrgeoWarning
@@ -74,15 +76,35 @@ def read_sources(path: Path | None) -> gpd.GeoDataFrame:
     """Source points from a CSV with latitude/longitude (WGS84) or a vector file."""
     if path is None:
         return datasets.universities()
-    if not path.exists():
+    if not path.is_file():
         raise InputError(f"--sources: no file at {str(path)!r}")
     if path.suffix.lower() != ".csv":
-        return gpd.read_file(path)
-    table = pd.read_csv(path, sep=None, engine="python")
+        try:
+            points = gpd.read_file(path)
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+            raise InputError(
+                f"--sources {path.name} cannot be read as vector data ({exc})"
+            ) from None
+        if points.crs is None or points.empty:
+            raise InputError(f"--sources {path.name} holds no points or has no CRS")
+        return points
+    try:
+        table = pd.read_csv(path, sep=None, engine="python")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"--sources {path.name} is not a readable CSV ({exc})") from None
     if not {"latitude", "longitude"} <= set(table.columns):
         raise InputError(f"--sources {path.name} needs columns 'latitude' and 'longitude'")
-    points = gpd.points_from_xy(table["longitude"], table["latitude"])
-    return gpd.GeoDataFrame(table, geometry=points, crs=4326)
+    lat = pd.to_numeric(table["latitude"], errors="coerce")
+    lon = pd.to_numeric(table["longitude"], errors="coerce")
+    bad = lat.isna() | lon.isna() | ~lat.between(-90, 90) | ~lon.between(-180, 180)
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(
+            f"--sources {path.name}: {int(bad.sum())} row(s) without a valid latitude/longitude "
+            f"in degrees, e.g. row {row + 2}: {table['latitude'].iloc[row]!r}, "
+            f"{table['longitude'].iloc[row]!r}"
+        )
+    return gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(lon, lat), crs=4326)
 
 
 def out_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -127,14 +149,24 @@ def pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 
 def number(text: str, option: str) -> float:
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         raise InputError(f"{option} takes a number, got {text!r}") from None
+    if not np.isfinite(value):
+        raise InputError(f"{option} takes a finite number, got {text!r}")
+    return value
 
 
 def parse_radii(text: str) -> list[float]:
+    """``FROM:TO:STEP`` in km as the list of radii."""
     try:
-        start, stop, step = (float(v) for v in text.split(":"))
-    except ValueError:
+        start, stop, step = (number(v, "--radii") for v in text.split(":"))
+    except (ValueError, InputError):
         raise InputError(f"--radii takes FROM:TO:STEP in km, got {text!r}") from None
+    if step <= 0 or start <= 0 or stop < start:
+        raise InputError(
+            f"--radii {text!r}: FROM and STEP must be positive and TO at least FROM, e.g. 2:60:2"
+        )
+    if (stop - start) / step > 1000:
+        raise InputError(f"--radii {text!r} gives more than 1,000 radii; take a larger STEP")
     return np.arange(start, stop + step / 2, step).tolist()

@@ -7,6 +7,7 @@ pay for the statistics, maps and index packages it does not use.
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 import click
@@ -22,7 +23,20 @@ COMMANDS = {
 
 
 class LazyGroup(click.Group):
-    """A group whose commands are imported on first use (click's documented pattern)."""
+    """A group whose commands are imported on first use (click's documented pattern), and
+    whose every error, a usage error included, is one line on stderr with exit code 2."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        if not kwargs.pop("standalone_mode", True):
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        except click.ClickException as exc:
+            click.echo(f"Error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)

@@ -15,10 +15,13 @@ import shapely
 from ruhrgeo._validate import existing_path, normalize_ags, require_unique
 from ruhrgeo.errors import (
     CRSMissingError,
+    DuplicateIdError,
     EmptyGeometryError,
     FileFormatError,
+    InputTypeError,
     InvalidGeometryError,
     MissingColumnError,
+    UnusableCRSError,
 )
 
 __all__ = ["read_municipalities"]
@@ -70,20 +73,31 @@ def read_municipalities(
     (['05913000'], 'Dortmund')
     """
     if isinstance(source, gpd.GeoDataFrame):
-        frame = source.copy()
-        if frame.index.name and str(frame.index.name).lower() == "ags":
-            frame = frame.reset_index()
+        frame = _from_frame(source)
         origin = "`municipalities`"
-    else:
+    elif isinstance(source, str | os.PathLike):
         frame = _read_file(source, layer)
         origin = f"`source` {os.fspath(source)!r}"
+    else:
+        kind = type(source).__name__
+        hint = " (a DataFrame without geometry)" if isinstance(source, pd.DataFrame) else ""
+        raise InputTypeError(
+            f"`municipalities` must be a GeoDataFrame or the path of a vector file, got "
+            f"{kind}{hint}; read boundaries with geopandas or give their file"
+        )
     if frame.crs is None:
         raise CRSMissingError(
             f"{origin} has no CRS; set one with `gdf.set_crs(25832)` (VG250 is in EPSG:25832)"
         )
-    columns = {str(c).lower(): c for c in frame.columns if c != frame.geometry.name}
+    _require_plausible_coordinates(frame, origin)
+    columns = _columns(frame, origin)
     ags_column = _pick(columns, id_col, ("ags",), "id_col", origin)
     name_column = _pick(columns, name_col, ("gen", "name"), "name_col", origin)
+    if name_col is None and {"gen", "name"} <= set(columns):
+        raise MissingColumnError(
+            f"{origin} has both {columns['gen']!r} and {columns['name']!r}; say which holds the "
+            "municipality's name with `name_col=`"
+        )
     vg250 = "gf" in columns
     if vg250:
         frame = frame[frame[columns["gf"]] == _VG250_LAND]
@@ -104,6 +118,53 @@ def read_municipalities(
     )
     ordered = ["name", *(c for c in frame.columns if c not in ("ags", "name"))]
     return frame.set_index("ags")[ordered]
+
+
+def _from_frame(source: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A copy with the AGS as a column (from the index when the index is named AGS)."""
+    frame = source.copy()
+    name = frame.index.name
+    if name is not None and str(name).lower() == "ags":
+        same = [c for c in frame.columns if str(c).lower() == "ags"]
+        if same and not frame[same[0]].astype(str).equals(frame.index.to_series().astype(str)):
+            raise DuplicateIdError(
+                f"`municipalities` has an index {name!r} and a column {same[0]!r} with other "
+                "values; keep one of them (e.g. `gdf.reset_index(drop=True)`)"
+            )
+        frame = frame.reset_index(drop=bool(same))
+    return frame
+
+
+def _columns(frame: gpd.GeoDataFrame, origin: str) -> dict[str, str]:
+    """Column names by their lower case (refusing names that differ only in case)."""
+    columns: dict[str, str] = {}
+    for column in frame.columns:
+        if column == frame.geometry.name:
+            continue
+        key = str(column).lower()
+        if key in columns:
+            raise DuplicateIdError(
+                f"{origin} has the columns {columns[key]!r} and {column!r}, which differ only in "
+                "case; rename or drop one"
+            )
+        columns[key] = column
+    return columns
+
+
+def _require_plausible_coordinates(frame: gpd.GeoDataFrame, origin: str) -> None:
+    """Refuse metres labelled as degrees (they would turn into NaN when reprojected). Degrees
+    labelled as metres need no check here: they lie near the origin, on no German grid."""
+    crs = frame.crs
+    valid = frame.geometry[~(frame.geometry.is_empty | frame.geometry.isna())]
+    if not crs.is_geographic or valid.empty:
+        return
+    x0, y0, x1, y1 = valid.total_bounds
+    if x0 < -180 or x1 > 360 or y0 < -90 or y1 > 90:
+        raise UnusableCRSError(
+            f"{origin} is declared as {crs.to_string()} (degrees) but its coordinates reach "
+            f"({x0:.0f}, {y0:.0f}, {x1:.0f}, {y1:.0f}), metres rather; set its real CRS, e.g. "
+            "`gdf.set_crs(25832, allow_override=True)`"
+        )
 
 
 def _read_file(source: str | os.PathLike[str], layer: str | None) -> gpd.GeoDataFrame:

@@ -51,6 +51,14 @@ VECTOR_SUFFIXES: tuple[str, ...] = (".gpkg", ".geojson", ".shp", ".fgb")
 # is taken for a stray id: a national 100 m grid of 3.6 M cells spans about 15 times as many.
 _EXTENT_FACTOR, _EXTENT_ALLOWANCE = 100, 4_000_000
 _POLYGON_WKB = 93  # bytes of a little-endian WKB polygon with one ring of five points
+_POLYGON = np.dtype(
+    {
+        "names": ["order", "type", "rings", "points", "ring"],
+        "formats": ["u1", "<u4", "<u4", "<u4", ("<f8", (5, 2))],
+        "offsets": [0, 1, 5, 9, 13],
+        "itemsize": _POLYGON_WKB,
+    }
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,8 +66,9 @@ class CellTable:
     """The cells of a grid file and their values, held sparsely.
 
     ``cells`` are the cell numbers (row-major) on ``spec``, the extent of the cells present,
-    sorted; ``columns`` map a column name to its values, aligned with ``cells`` (NaN: no
-    data). ``units`` holds the unit an official column name declares (or None).
+    sorted; ``columns`` map a column name to its values, aligned with ``cells``, in the file's
+    own dtype when complete, else float64 with NaN where a value is missing (no data).
+    ``units`` holds the unit an official column name declares (or None).
     """
 
     spec: GridSpec
@@ -76,13 +85,6 @@ class CellTable:
             out[self.cells] = np.arange(self.cells.size, dtype=np.int32)
             self._positions["p"] = out
         return self._positions["p"]
-
-    def dense(self, column: str) -> tuple[np.ndarray, np.ndarray]:
-        """``column`` as a dense array on ``spec`` and its nodata mask."""
-        values = np.full(self.spec.cells, np.nan)
-        values[self.cells] = self.columns[column]
-        values = values.reshape(self.spec.shape)
-        return values, np.isnan(values)
 
 
 def read_cell_table(
@@ -249,27 +251,31 @@ def _read_cell_polygons(path: Path, columns: Sequence[str] | None, layer: str | 
     if table.num_rows == 0:
         raise FileFormatError(f"{str(path)!r} holds no cells")
     values = {c: _numeric_column(table, c, path) for c in wanted}
-    bounds = _bounds(table.column(table.num_columns - 1))
-    widths, heights = bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]
+    xmin, ymin, xmax, ymax = _bounds(table.column(table.num_columns - 1))
+    widths, heights = xmax - xmin, ymax - ymin
     size = float(np.median(widths))
     if np.allclose(widths, size) and np.allclose(heights, size):
-        return _table(bounds[:, 0], bounds[:, 1], size, values, info["crs"], path, None)
+        return _table(xmin, ymin, size, values, info["crs"], path, None)
+    bounds = np.column_stack([xmin, ymin, xmax, ymax])
     return _merged_cells(table, bounds, widths, heights, values, info["crs"], path)
 
 
 def _numeric_column(table: pa.Table, column: str, path: Path) -> np.ndarray:
+    """A column's values: in its own dtype when complete, else as float64 with NaN for nulls."""
     array = table.column(column)
     if not (pa.types.is_integer(array.type) or pa.types.is_floating(array.type)):
         raise FileFormatError(
             f"{str(path)!r}: column {column!r} is {array.type}, not numeric; choose a value column"
         )
+    if array.null_count == 0:
+        return array.to_numpy()
     return pc.cast(array, pa.float64()).to_numpy(zero_copy_only=False)
 
 
-def _bounds(geometry: pa.ChunkedArray) -> np.ndarray:
-    """Bounds of WKB geometries; grid cells (little-endian one-ring polygons of five points)
-    are decoded straight from their bytes (a tenth of shapely's time), anything else by
-    shapely."""
+def _bounds(geometry: pa.ChunkedArray) -> tuple[np.ndarray, ...]:
+    """``xmin, ymin, xmax, ymax`` of WKB geometries; grid cells (little-endian one-ring
+    polygons of five points) are decoded straight from their bytes (a tenth of shapely's
+    time), anything else by shapely."""
     wkb = geometry.combine_chunks()
     if pa.types.is_large_binary(wkb.type):
         wkb = wkb.cast(pa.binary())
@@ -277,14 +283,31 @@ def _bounds(geometry: pa.ChunkedArray) -> np.ndarray:
         wkb.offset : wkb.offset + len(wkb) + 1
     ]
     if wkb.null_count == 0 and np.all(np.diff(offsets) == _POLYGON_WKB):
-        data = np.frombuffer(wkb.buffers()[2], dtype=np.uint8)
-        raw = data[offsets[0] : offsets[-1]].reshape(-1, _POLYGON_WKB)
-        head = np.ascontiguousarray(raw[:, 1:13]).view("<u4")  # type, rings, points
-        if (raw[:, 0] == 1).all() and (head == [3, 1, 5]).all():
-            xy = np.ascontiguousarray(raw[:, 13:]).view("<f8").reshape(-1, 5, 2)
-            low, high = xy.min(axis=1), xy.max(axis=1)
-            return np.column_stack([low, high])
-    return shapely.bounds(shapely.from_wkb(wkb.to_numpy(zero_copy_only=False)))
+        data = np.frombuffer(wkb.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+        cells = data.view(_POLYGON)  # the records in place: no copy of the bytes
+        if (
+            (cells["order"] == 1).all()
+            and (cells["type"] == 3).all()
+            and (cells["rings"] == 1).all()
+            and (cells["points"] == 5).all()
+        ):
+            ring = cells["ring"]  # the fifth point closes the ring
+            x, y = [ring[:, i, 0] for i in range(4)], [ring[:, i, 1] for i in range(4)]
+            return (
+                _fold(np.minimum, x),
+                _fold(np.minimum, y),
+                _fold(np.maximum, x),
+                _fold(np.maximum, y),
+            )
+    bounds = shapely.bounds(shapely.from_wkb(wkb.to_numpy(zero_copy_only=False)))
+    return tuple(bounds[:, i] for i in range(4))
+
+
+def _fold(ufunc: np.ufunc, columns: list[np.ndarray]) -> np.ndarray:
+    out = ufunc(columns[0], columns[1])
+    for column in columns[2:]:
+        ufunc(out, column, out=out)
+    return out
 
 
 def _merged_cells(
@@ -373,11 +396,13 @@ def _table(
     )
     spec = GridSpec(Affine(size, 0, x0, 0, -size, ytop), shape, crs)
     flat = rows * shape[1] + cols
-    order = np.argsort(flat, kind="stable")
-    flat = flat[order]
+    order = None if bool(np.all(flat[1:] > flat[:-1])) else np.argsort(flat, kind="stable")
+    if order is not None:  # files written row by row are in order already
+        flat = flat[order]
     repeated = flat[1:] == flat[:-1]
     if repeated.any():
-        first = int(order[np.flatnonzero(repeated)[0]])
+        at = int(np.flatnonzero(repeated)[0])
+        first = int(order[at]) if order is not None else at
         raise DuplicateIdError(
             f"{str(path)!r}: {int(repeated.sum())} grid cell(s) occur more than once, e.g. the "
             f"cell with lower-left corner x={xmin[first]:.0f}, y={ymin[first]:.0f}; keep one row "
@@ -386,7 +411,7 @@ def _table(
     return CellTable(
         spec,
         flat,
-        {c: np.asarray(v, dtype=np.float64)[order] for c, v in values.items()},
+        {c: (v if order is None else v[order]) for c, v in values.items()},
         {c: unit_of_name(c) for c in values},
         path.name,
     )

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import functools
-import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -15,11 +14,7 @@ from rasterio.windows import Window
 
 from ruhrgeo._validate import require_projected
 from ruhrgeo.errors import (
-    MissingColumnError,
-    MissingIdError,
-    NoDataWarning,
     NoOverlapError,
-    OverlapError,
     ParameterError,
     UnitError,
 )
@@ -39,21 +34,11 @@ from ruhrgeo.io.sources import (
 from ruhrgeo.overlay.kernel import Placed, Sums, tile_sums
 from ruhrgeo.overlay.regrid import RegriddedReader, SourceCounts
 from ruhrgeo.overlay.runners import run
+from ruhrgeo.overlay.shares import GroupBy, Groups, refuse_overlaps, shares
 from ruhrgeo.overlay.tiles import TILE, Tile, TileEntries, tiles
-from ruhrgeo.units import check_range, resolve_unit, scale
+from ruhrgeo.units import check_range
 
-__all__ = [
-    "GroupBy",
-    "Groups",
-    "Plan",
-    "coverage_share",
-    "place_weights",
-    "refuse_overlaps",
-    "require_coverage_units",
-    "shares",
-]
-
-GroupBy: TypeAlias = str | pd.Series | None
+__all__ = ["Plan", "coverage_share", "place_weights", "require_coverage_units"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -253,59 +238,6 @@ def place_weights(source: GridSource, window: GridSpec) -> Placed:
     return Placed(RegriddedReader.onto(counts, window), (0, 0))
 
 
-@dataclass(frozen=True)
-class Groups:
-    """Which group each municipality belongs to (``by=``), or each its own."""
-
-    codes: np.ndarray | None
-    labels: pd.Index
-
-    @classmethod
-    def of(cls, munis: gpd.GeoDataFrame, by: GroupBy) -> Groups:
-        if by is None:
-            return cls(None, munis.index)
-        if isinstance(by, str):
-            if by not in munis.columns:
-                raise MissingColumnError(
-                    f"`by={by!r}` is not a column of the municipalities "
-                    f"({[c for c in munis.columns if c != munis.geometry.name]}); pass a column "
-                    "name or a Series indexed by AGS"
-                )
-            by = munis[by]
-        if not isinstance(by, pd.Series):
-            raise MissingColumnError("`by` must be a column name or a Series indexed by AGS")
-        groups = by.reindex(munis.index)
-        if groups.isna().any():
-            missing = list(munis.index[groups.isna().to_numpy()][:10])
-            raise MissingIdError(f"`by` has no group for the AGS {missing}; give every AGS one")
-        codes, labels = pd.factorize(groups, sort=True)
-        name = by.name if by.name is not None else "group"
-        return cls(codes, pd.Index(labels, name=name))
-
-    def add(self, values: np.ndarray) -> np.ndarray:
-        if self.codes is None:
-            return values
-        return np.bincount(self.codes, values, minlength=len(self.labels))
-
-
-def shares(
-    sums: Sums, layers: Mapping[str, Layer], groups: Groups, *, weighted: bool
-) -> pd.DataFrame:
-    """Shares and nodata percentages from summed tiles, per municipality or group; the units
-    resolved from what the tiles saw (:func:`ruhrgeo.units.resolve_unit`)."""
-    total = groups.add(sums.total)
-    columns, with_data_of = {}, {}
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for name, layer in layers.items():
-            factor = scale(resolve_unit(layer.unit, sums.seen[name], name))
-            with_data = with_data_of[name] = groups.add(sums.with_data[name])
-            covered = groups.add(sums.covered[name]) * factor
-            columns[name] = np.where(with_data > 0, covered / with_data, np.nan)
-            columns[f"{name}_nodata"] = 100.0 * (1.0 - with_data / total)
-    _warn_no_data(groups.labels, total, with_data_of, weighted)
-    return pd.DataFrame(columns, index=groups.labels)
-
-
 def require_coverage_units(layers: Mapping[str, Layer]) -> None:
     for layer in layers.values():
         if layer.unit == "count":
@@ -313,32 +245,6 @@ def require_coverage_units(layers: Mapping[str, Layer]) -> None:
                 f"{layer.reader.name} holds counts; give `threshold=` to turn them into coverage "
                 "(e.g. nr_gesamt >= 1), or pass the counts as `weights`"
             )
-
-
-def refuse_overlaps(
-    overlaps: Mapping[tuple[int, int], float], munis: gpd.GeoDataFrame, groups: Groups
-) -> None:
-    """Raise :class:`OverlapError` for municipalities of one group that overlap: the group's
-    share would count the overlap twice."""
-    codes = groups.codes
-    inside = {
-        pair: area
-        for pair, area in overlaps.items()
-        if codes is None or codes[pair[0]] == codes[pair[1]]
-    }
-    if not inside:
-        return
-    ags, names = munis.index, munis["name"]
-    worst = sorted(inside.items(), key=lambda item: -item[1])[:5]
-    text = "; ".join(
-        f"{ags[a]} ({names.iloc[a]}) and {ags[b]} ({names.iloc[b]}): {area / 1e6:.3g} km²"
-        for (a, b), area in worst
-    )
-    raise OverlapError(
-        f"{len(inside)} pair(s) of municipalities in one group of `by` overlap, so the group's "
-        f"share would count the overlap twice: {text}; fix the boundaries (e.g. "
-        "`shapely.coverage_union` of a clean source) or leave out `by`"
-    )
 
 
 def _require_overlap(spec: GridSpec, munis: gpd.GeoDataFrame) -> None:
@@ -351,32 +257,4 @@ def _require_overlap(spec: GridSpec, munis: gpd.GeoDataFrame) -> None:
             f"the grid ({spec.describe()}) overlaps none of the {len(munis)} municipalities "
             f"(bounds {bounds} in the grid's CRS); check that both cover the same region and "
             "that each file declares the right CRS"
-        )
-
-
-def _warn_no_data(
-    labels: Iterable[object], total: np.ndarray, with_data: Mapping[str, np.ndarray], weighted: bool
-) -> None:
-    """One warning for units without weight, one for those without any data."""
-    labels = np.asarray(list(labels), dtype=object)
-    weightless = labels[total <= 0]
-    if len(weightless):
-        what = "zero weight (e.g. no inhabitants)" if weighted else "no area on the grid"
-        warnings.warn(
-            f"{len(weightless)} municipalities have {what}; their shares are NaN: "
-            f"{', '.join(map(str, weightless[:10]))}",
-            NoDataWarning,
-            stacklevel=3,
-        )
-    empty = {
-        name: [str(x) for x in labels[(data <= 0) & (total > 0)]]
-        for name, data in with_data.items()
-    }
-    empty = {name: found for name, found in empty.items() if found}
-    if empty:
-        text = "; ".join(f"{k}: {', '.join(v[:10])}" for k, v in empty.items())
-        warnings.warn(
-            f"no data at all (share NaN, 100 % nodata) for these municipalities: {text}",
-            NoDataWarning,
-            stacklevel=3,
         )

@@ -19,18 +19,11 @@ from ruhrgeo.errors import OverlayMismatchError
 from ruhrgeo.grid import GridSpec
 from ruhrgeo.io import read_municipalities
 from ruhrgeo.io.sources import SourceLike, as_source, open_layers, open_reader
-from ruhrgeo.overlay.engine import (
-    GroupBy,
-    Groups,
-    Plan,
-    place_weights,
-    refuse_overlaps,
-    require_coverage_units,
-    shares,
-)
+from ruhrgeo.overlay.engine import Plan, place_weights, require_coverage_units
 from ruhrgeo.overlay.kernel import read_entries
 from ruhrgeo.overlay.persist import read_overlay, spec_from_json, spec_to_json, write_overlay
 from ruhrgeo.overlay.runners import run
+from ruhrgeo.overlay.shares import GroupBy, Groups, refuse_overlaps, shares
 from ruhrgeo.overlay.tiles import TILE, Tile, TileEntries, tile_entries
 
 __all__ = ["Overlay"]
