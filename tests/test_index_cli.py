@@ -136,7 +136,7 @@ def test_bad_input_exit_2_one_line_no_output(case, args, message, table_path, tm
 def test_outputs_onto_a_directory_leave_nothing(table_path, tmp_path):
     (tmp_path / "r.csv").mkdir()
     result = run([table_path, "--out", tmp_path / "r.csv"])
-    assert result.exit_code == 2 and "cannot write" in result.stderr
+    assert result.exit_code == 2 and "r.csv' is a folder" in result.stderr
     (tmp_path / "s_correlations.csv").mkdir()  # the second file cannot be written
     result = run([table_path, "--audit", "--out", tmp_path / "s.csv"])
     assert result.exit_code == 2 and "s_correlations.csv" in result.stderr

@@ -11,6 +11,7 @@ import click
 import pandas as pd
 
 from ruhrgeo.cli.args import InputError, friendly, out_option
+from ruhrgeo.errors import RuhrgeoError
 from ruhrgeo.index import (
     AGGREGATIONS,
     METHODS,
@@ -166,15 +167,13 @@ def _write_all(outputs: list[tuple[Path, Callable[[Path], Any]]]) -> None:
         for path, write in outputs:
             write(path)
             done.append(path)
-    except OSError as exc:
+    except BaseException as exc:
         for written in done:
             written.unlink(missing_ok=True)
-        raise InputError(
-            f"cannot write {path}: {exc.strerror or exc}; choose another --out"
-        ) from None
-    except BaseException:
-        for written in done:
-            written.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and not isinstance(exc, RuhrgeoError):
+            raise InputError(
+                f"cannot write {path}: {exc.strerror or exc}; choose another --out"
+            ) from None
         raise
 
 
