@@ -135,7 +135,9 @@ def make_cells(work: Path, n_cells: int = 3_600_000) -> Path:
         f"down_fn_hh_c{i:02d}": rng.integers(0, 101, n_cells).astype(np.int16)
         for i in range(CELLS_COLUMNS)
     }
-    frame = gpd.GeoDataFrame(data, geometry=shapely.box(xmin, ymin, xmin + 100, ymin + 100), crs=25832)
+    frame = gpd.GeoDataFrame(
+        data, geometry=shapely.box(xmin, ymin, xmin + 100, ymin + 100), crs=25832
+    )
     frame.to_file(path, layer="cells", engine="pyogrio")
     return path
 

@@ -161,28 +161,7 @@ def test_need_ranking():
     assert need.loc["05000002", "gap_to_best"] == pytest.approx(100.0)
 
 
-def test_compare_regions_weights_municipalities_then_normalises_regions():
-    df = toy_table().assign(population=[100.0, 300.0, 50.0, 50.0])
-    regions = {"05000": "Ruhr"}  # a Kreis key: all four
-    with pytest.raises(StatisticsError):  # one region cannot be min-max normalised
-        index.compare_regions(df, regions, toy_spec())
-    two = {"05000001": "R1", "05000002": "R1", "05000003": "R2", "05000004": "R2"}
-    result = index.compare_regions(df, two, toy_spec())
-    # population-weighted: R1 a = (0*100 + 10*300)/400 = 7.5, b = 5, cost = (2*100 + 4*300)/400
-    # = 3.5; R2 a = 30, b = 20, cost = 7: R2 leads in x (100 vs 0), R1 in y (100 vs 0)
-    assert result.loc["R2", "x"] == pytest.approx(100.0) and result.loc["R1", "x"] == pytest.approx(
-        0.0
-    )
-    assert result.loc["R1", "y"] == pytest.approx(100.0) and result.loc["R2", "y"] == pytest.approx(
-        0.0
-    )
-    assert result["index"].tolist() == [50.0, 50.0] and result["rank"].tolist() == [1, 1]
-    assert result["municipalities"].tolist() == [2, 2]
-    with pytest.raises(MissingValuesError, match="no region for the AGS"):
-        index.compare_regions(df, {"05000001": "R1"}, toy_spec())
-
-
-def test_sensitivity_and_releases():
+def test_sensitivity():
     df = toy_table()
     result = robustness.sensitivity(df, toy_spec(), weight_sets={"flat": {"a": 1.0, "b": 1.0}})
     assert result.ranks.shape == (4, 8)
@@ -193,13 +172,6 @@ def test_sensitivity_and_releases():
         df, toy_spec(), methods=["minmax"], weight_sets={"same": {"a": 1.0, "b": 3.0}}
     )
     assert same.correlations["spearman"].tolist() == [1.0]
-    old = index.composite(df, toy_spec())
-    new = index.composite(df.assign(a=df["a"][::-1].to_numpy()), toy_spec())
-    change = robustness.compare_releases(old, new)
-    np.testing.assert_allclose(change["change"], new["index"] - old["index"])
-    assert change["rank_change"].tolist() == (old["rank"] - new["rank"]).astype(float).tolist()
-    with pytest.raises(ParameterError, match="composite\\(\\) result"):
-        robustness.compare_releases(df, new)
 
 
 # --- spec and reader --------------------------------------------------------------------------

@@ -87,6 +87,10 @@ class CityDistrictsWarning(RuhrgeoWarning):
     """Rows with pseudo-AGS of city districts were left out of a Breitbandatlas table."""
 
 
+class RegionMatchWarning(RuhrgeoWarning):
+    """Members of a region have no data or no weight and were left out of its means."""
+
+
 # --- reading and overlay: grids, units, values ---
 
 

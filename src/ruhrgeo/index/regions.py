@@ -1,38 +1,351 @@
-"""The index of regions: municipalities grouped into regions, compared with each other."""
+"""Regions compared with each other: municipalities grouped by a membership table (districts
+in full or in part, a district in two regions), weighted means per region, the regions' index.
+"""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
-from ruhrgeo.errors import MissingColumnError, MissingValuesError
-from ruhrgeo.index.composite import composite, indicator_values
-from ruhrgeo.index.normalise import Method
+from ruhrgeo._validate import normalize_ags, require_unique
+from ruhrgeo.errors import (
+    MissingColumnError,
+    MissingIdError,
+    MissingValuesError,
+    ParameterError,
+    RegionMatchWarning,
+)
+from ruhrgeo.index.composite import composite
 from ruhrgeo.index.spec import IndicatorSpec, load_spec
 
-__all__ = ["compare_regions"]
+__all__ = ["compare_regions", "region_means", "region_members"]
+
+Membership = pd.DataFrame | Mapping[str, str] | pd.Series | str
+MEMBERSHIP_COLUMNS = ("region", "kreis_ags", "membership", "member_municipalities_ags")
+
+
+def region_members(membership: Membership, ags: pd.Index | pd.DataFrame) -> pd.DataFrame:
+    """The (region, ags) pairs: which municipalities of ``ags`` belong to which region.
+
+    Parameters
+    ----------
+    membership
+        A membership table like :func:`ruhrgeo.datasets.metropolitan_regions` (columns
+        ``region``, ``kreis_ags``; optional ``membership`` ``full``/``partial`` and
+        ``member_municipalities_ags``, ``;``-separated 8-digit AGS of a partial member), or
+        a mapping (or Series) from 8-digit AGS or 5-digit district key to region, or the
+        name of a column of ``ags`` (a DataFrame) that holds each municipality's region.
+        A district may belong to several regions; its municipalities then count in each.
+    ags
+        The municipalities (an index of AGS, or a DataFrame indexed by AGS).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``region`` and ``ags``, one row per pair, in the order of the membership.
+        ``attrs["unmatched"]`` lists the members (districts or municipalities) for which
+        ``ags`` holds no municipality, as "region: key" strings.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"region": ["A", "B", "B"], "kreis_ags": ["05170", "05170", "05911"],
+    ...                       "membership": ["full", "partial", "full"],
+    ...                       "member_municipalities_ags": ["", "05170004", ""]})
+    >>> ags = pd.Index(["05170004", "05170008", "05911000"])
+    >>> region_members(table, ags).values.tolist()
+    [['A', '05170004'], ['A', '05170008'], ['B', '05170004'], ['B', '05911000']]
+    """
+    frame = ags if isinstance(ags, pd.DataFrame) else None
+    keys = pd.Index(ags.index if frame is not None else ags).astype(str)
+    if isinstance(membership, str):
+        if frame is None or membership not in frame.columns:
+            raise MissingColumnError(
+                f"`membership` {membership!r} is not a column of the table; give a column "
+                "holding each municipality's region, or a membership table"
+            )
+        regions = frame[membership]
+        known = regions.notna().to_numpy()
+        pairs = pd.DataFrame({"region": regions.to_numpy()[known], "ags": keys[known]})
+        pairs.attrs["unmatched"] = []
+        return pairs
+    if isinstance(membership, pd.DataFrame):
+        return _from_table(membership, keys)
+    mapping = pd.Series(membership, dtype=object)
+    if mapping.empty:
+        raise ParameterError("`membership` is empty; give at least one region")
+    lengths = set(mapping.index.astype(str).str.len())
+    if lengths == {5}:
+        table = pd.DataFrame({"region": mapping.to_numpy(), "kreis_ags": mapping.index})
+        return _from_table(table, keys)
+    if lengths != {8}:
+        raise MissingIdError(
+            "`membership` maps keys of mixed or unknown length "
+            f"{sorted(lengths)}; give 8-digit AGS or 5-digit district keys"
+        )
+    present = mapping.index.isin(keys)
+    pairs = pd.DataFrame(
+        {"region": mapping.to_numpy()[present], "ags": mapping.index.astype(str)[present]}
+    )
+    pairs.attrs["unmatched"] = [f"{r}: {a}" for a, r in mapping[~present].items()]
+    return pairs
+
+
+def _from_table(table: pd.DataFrame, keys: pd.Index) -> pd.DataFrame:
+    absent = [c for c in ("region", "kreis_ags") if c not in table.columns]
+    if absent:
+        raise MissingColumnError(
+            f"the membership table has no column {absent} (columns: {list(table.columns)}); "
+            f"it needs {list(MEMBERSHIP_COLUMNS)}, e.g. ruhrgeo.datasets.metropolitan_regions()"
+        )
+    if table.empty:
+        raise ParameterError("the membership table is empty; give at least one region")
+    kreis = table["kreis_ags"].astype(str).str.strip()
+    bad = ~kreis.str.fullmatch(r"\d{5}")
+    if bad.any():
+        raise MissingIdError(
+            f"the membership table has {int(bad.sum())} `kreis_ags` that are no 5-digit "
+            f"district key, e.g. {kreis[bad].iloc[0]!r}; give keys such as '05913'"
+        )
+    region = table["region"].astype(str).str.strip()
+    require_unique(
+        pd.Index(region + " / " + kreis), "region / kreis_ags", "list each district once"
+    )
+    kind = _column(table, "membership", "full").str.lower()
+    members = _column(table, "member_municipalities_ags", "")
+    unknown = ~kind.isin(["full", "partial"])
+    if unknown.any():
+        first = int(np.flatnonzero(unknown)[0])
+        raise ParameterError(
+            f"`membership` must be 'full' or 'partial'; {region.iloc[first]} in district "
+            f"{kreis.iloc[first]} says {kind.iloc[first]!r}"
+        )
+    prefixes = keys.str[:5]
+    rows, unmatched = [], []
+    for r, k, partial, listed in zip(region, kreis, kind == "partial", members, strict=True):
+        if partial != bool(listed):
+            raise ParameterError(
+                f"the membership of {r} in district {k}: a 'partial' member needs its "
+                "municipalities in `member_municipalities_ags` and a 'full' member none"
+            )
+        if partial:
+            ags = normalize_ags(pd.Series(listed.split(";")), "member_municipalities_ags")
+            outside = ags[ags.str[:5] != k]
+            if len(outside):
+                raise MissingIdError(
+                    f"the membership of {r} in district {k} lists municipalities of another "
+                    f"district: {outside.tolist()}"
+                )
+            found = ags[ags.isin(keys)]
+            unmatched += [f"{r}: {a}" for a in ags[~ags.isin(keys)]]
+        else:
+            found = keys[prefixes == k]
+            if found.empty:
+                unmatched.append(f"{r}: {k}")
+        rows += [(r, a) for a in found]
+    pairs = pd.DataFrame(rows, columns=["region", "ags"])
+    pairs.attrs["unmatched"] = unmatched
+    return pairs
+
+
+def _column(table: pd.DataFrame, name: str, default: str) -> pd.Series:
+    if name not in table.columns:
+        return pd.Series(default, index=table.index)
+    return table[name].fillna(default).astype(str).str.strip()
+
+
+def region_means(
+    df: pd.DataFrame,
+    membership: Membership,
+    *,
+    columns: list[str] | None = None,
+    weight: str | pd.Series | None = "population",
+) -> pd.DataFrame:
+    """Weighted means of indicator values per region.
+
+    Parameters
+    ----------
+    df
+        Indicator values per municipality, indexed by AGS (e.g. percent of households).
+    membership
+        See :func:`region_members`.
+    columns
+        The columns to average (default every numeric column but the weight).
+    weight
+        A column of ``df`` or a Series indexed by AGS (population, households) with
+        non-negative finite weights, or None for plain means. Municipalities of a region
+        without a weight (NaN, e.g. keys of another territorial status) are left out of its
+        means with a :class:`~ruhrgeo.errors.RegionMatchWarning`, as are members for which
+        ``df`` holds no municipality.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``region`` in order of appearance: ``municipalities`` (how many were
+        averaged), ``weight`` (their sum; the count for plain means) and one column per
+        averaged column. ``attrs``: ``unmatched`` (members without data), ``unweighted``
+        (region -> AGS left out for lack of weight), ``shared`` (district -> the regions
+        that share it).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"fttbh": [80.0, 10.0, 40.0], "population": [1.0, 3.0, 2.0]},
+    ...                   index=["05913000", "05911000", "09162000"])
+    >>> regions = {"05913": "Ruhr", "05911": "Ruhr", "09162": "München"}
+    >>> region_means(df, regions)["fttbh"].to_dict()  # (80 * 1 + 10 * 3) / 4 = 27.5
+    {'Ruhr': 27.5, 'München': 40.0}
+    """
+    return _means(df, membership, columns, weight)
+
+
+def _means(
+    df: pd.DataFrame,
+    membership: Membership,
+    columns: list[str] | None,
+    weight: str | pd.Series | None,
+) -> pd.DataFrame:
+    """region_means' work, called by it and by compare_regions (warnings name their caller)."""
+    require_unique(df.index, "index", "index the municipalities by AGS, once each")
+    weights = _weights(df, weight)
+    names = columns if columns is not None else _numeric_columns(df, weight)
+    absent = [c for c in names if c not in df.columns]
+    if absent or not names:
+        raise MissingColumnError(
+            f"`columns` {absent or names} not in the table (columns: {list(df.columns)[:20]})"
+        )
+    values = df[names].apply(pd.to_numeric, errors="coerce").astype(float)
+    pairs = region_members(membership, df)
+    if pairs.empty:
+        raise MissingValuesError(
+            "no municipality of the table belongs to any region of `membership`; "
+            "check that both use the same keys (8-digit AGS, 5-digit district keys)"
+        )
+    in_regions = values.loc[pairs["ags"].unique()]
+    if not np.isfinite(in_regions.to_numpy()).all():
+        bad = in_regions.index[~np.isfinite(in_regions.to_numpy()).all(axis=1)]
+        raise MissingValuesError(
+            f"{len(bad)} municipalities of the regions have missing or infinite values "
+            f"(e.g. {list(bad[:5])}); fill or drop them first"
+        )
+    w = weights.reindex(pairs["ags"]).to_numpy()
+    unweighted = pairs[np.isnan(w)]
+    label = weight if isinstance(weight, str) else getattr(weight, "name", None) or "weight"
+    _warn(pairs.attrs["unmatched"], unweighted, label)
+    used = pairs[~np.isnan(w)].assign(w=w[~np.isnan(w)])
+    used = used.join(values, on="ags")
+    order = list(dict.fromkeys(pairs["region"]))
+    grouped = used.groupby("region", sort=False)
+    sums = used[names].mul(used["w"], axis=0).groupby(used["region"], sort=False).sum()
+    total = grouped["w"].sum()
+    means = sums.div(total.where(total > 0), axis=0)
+    out = pd.DataFrame(
+        {"municipalities": grouped.size(), "weight": total}, index=pd.Index(order, name="region")
+    ).join(means)
+    out["municipalities"] = out["municipalities"].fillna(0).astype(int)
+    out.attrs = {
+        "unmatched": list(pairs.attrs["unmatched"]),
+        "unweighted": unweighted.groupby("region")["ags"].apply(list).to_dict(),
+        "shared": _shared(pairs),
+    }
+    return out
+
+
+def _weights(df: pd.DataFrame, weight: str | pd.Series | None) -> pd.Series:
+    if weight is None:
+        return pd.Series(1.0, index=df.index)
+    if isinstance(weight, str):
+        if weight not in df.columns:
+            raise MissingColumnError(
+                f"`weight` {weight!r} is not a column of the table; join the population "
+                "first (e.g. ruhrgeo.datasets.germany_municipalities()['population']) or "
+                "pass weight=None"
+            )
+        series = df[weight]
+    else:
+        series = pd.Series(weight)
+        require_unique(series.index, "weight", "give one weight per municipality")
+    values = pd.to_numeric(series, errors="coerce").astype(float)
+    bad = (values < 0) | np.isinf(values) | (series.notna() & values.isna())
+    if bad.any():
+        raise ParameterError(
+            f"`weight` must be finite and >= 0 (NaN: no weight); {int(bad.sum())} are not, "
+            f"e.g. {series[bad].index[0]}: {series[bad].iloc[0]!r}"
+        )
+    return values
+
+
+def _numeric_columns(df: pd.DataFrame, weight: str | pd.Series | None) -> list[str]:
+    skip = {weight} if isinstance(weight, str) else set()
+    return [c for c in df.select_dtypes("number").columns if c not in skip]
+
+
+def _warn(unmatched: list[str], unweighted: pd.DataFrame, weight: str) -> None:
+    parts = []
+    if unmatched:
+        parts.append(
+            f"{len(unmatched)} member(s) have no municipality in the table ({unmatched[:6]})"
+        )
+    if len(unweighted):
+        examples = (unweighted["region"] + ": " + unweighted["ags"]).tolist()[:6]
+        parts.append(
+            f"{len(unweighted)} municipalities of the regions have no `{weight}` ({examples}; "
+            "keys of another territorial status?)"
+        )
+    if parts:
+        warnings.warn(
+            "; ".join(parts) + "; they are left out of their regions' means (listed in the "
+            "result's attrs)",
+            RegionMatchWarning,
+            stacklevel=4,  # _warn, _means, the public function, its caller
+        )
+
+
+def _shared(pairs: pd.DataFrame) -> dict[str, list[str]]:
+    counts = pairs.groupby("ags")["region"].apply(lambda r: tuple(sorted(set(r))))
+    shared = counts[counts.map(len) > 1]
+    by_kreis = shared.groupby(shared.index.str[:5]).first()
+    return {k: list(v) for k, v in by_kreis.items()}
 
 
 def compare_regions(
     df: pd.DataFrame,
-    region_of: Mapping[str, str] | pd.Series | str,
+    membership: Membership,
     spec: IndicatorSpec | None = None,
     *,
-    weight: str | None = "population",
-    method: Method = "minmax",
+    weight: str | pd.Series | None = "population",
+    method: str = "minmax",
 ) -> pd.DataFrame:
-    """The index of regions: indicators aggregated per region, then normalised across regions.
+    """The index of regions: indicators averaged per region, then normalised across regions.
 
-    Each indicator is the ``weight``-weighted mean of its municipalities' values (plain mean
-    with ``weight=None``); the regions' values are then normalised and combined as in
-    :func:`composite`, so regions are compared with each other, not with municipalities.
+    Each indicator of ``spec`` is the ``weight``-weighted mean over a region's
+    municipalities (:func:`region_means`); the regions' values are then normalised and
+    combined with :func:`~ruhrgeo.index.composite`, so regions are compared with each other,
+    not with municipalities.
 
     Parameters
     ----------
-    region_of
-        AGS -> region, a column of ``df``, or 5-digit Kreis key -> region (mapped through
-        the first five digits of the AGS).
+    df
+        One column per indicator of ``spec``, indexed by AGS, and the weight column.
+    membership
+        A membership table (:func:`ruhrgeo.datasets.metropolitan_regions`), a mapping AGS
+        or district key -> region, or a column name (see :func:`region_members`).
+    spec
+        The indicators; default the Digital-Index Ruhr spec.
+    weight
+        Population or households per municipality (column name or Series), or None.
+    method
+        The normalisation across regions (see :func:`~ruhrgeo.index.normalize`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``region``, best first: ``municipalities``, ``weight``, the indicators'
+        weighted means, then :func:`~ruhrgeo.index.composite`'s columns (one per area,
+        ``index``, ``rank``, ``above_average``). ``attrs`` as :func:`region_means`.
 
     Examples
     --------
@@ -41,40 +354,23 @@ def compare_regions(
     >>> spec = IndicatorSpec("s", (Indicator("fttbh", "infrastructure"),))
     >>> df = pd.DataFrame({"fttbh": [80.0, 10.0, 40.0], "population": [1.0, 1.0, 2.0]},
     ...                   index=["05913000", "05911000", "09162000"])
-    >>> regions = {"05913000": "Ruhr", "05911000": "Ruhr", "09162000": "München"}
-    >>> compare_regions(df, regions, spec)["rank"].to_dict()  # Ruhr 45 % vs München 40 %
-    {'Ruhr': 1, 'München': 2}
+    >>> regions = {"05913": "Ruhr", "05911": "Ruhr", "09162": "München"}
+    >>> compare_regions(df, regions, spec)[["fttbh", "rank"]]  # Ruhr 45 % vs München 40 %
+              fttbh  rank
+    region
+    Ruhr       45.0     1
+    München    40.0     2
     """
     spec = spec or load_spec()
-    values = indicator_values(df, spec)
-    regions = _regions(df, region_of)
-    w = pd.Series(1.0, index=df.index) if weight is None else _column(df, weight)
-    if (w < 0).any() or w.isna().any():
-        raise MissingValuesError(f"`{weight}` must be present and >= 0 for every municipality")
-    grouped = values.mul(w, axis=0).groupby(regions).sum().div(w.groupby(regions).sum(), axis=0)
-    out = composite(grouped, spec, method=method)
-    out.insert(0, "municipalities", regions.value_counts().reindex(out.index))
+    names = spec.names()
+    means = _means(df, membership, names, weight)
+    index = composite(means[names], spec, method=method)
+    clash = sorted(set(index.columns) & set(means.columns))
+    if clash:
+        raise ParameterError(
+            f"indicator names {clash} are also the names of the index's columns; rename them"
+        )
+    out = means.join(index)
     out.index.name = "region"
-    return out.sort_values("rank")
-
-
-def _regions(df: pd.DataFrame, region_of: Mapping[str, str] | pd.Series | str) -> pd.Series:
-    if isinstance(region_of, str):
-        if region_of not in df.columns:
-            raise MissingColumnError(f"the table has no column {region_of!r}")
-        regions = df[region_of]
-    else:
-        mapping = pd.Series(region_of)
-        by_kreis = bool((mapping.index.astype(str).str.len() == 5).all())
-        keys = df.index.str[:5] if by_kreis else df.index
-        regions = pd.Series(keys.map(mapping), index=df.index)
-    if regions.isna().any():
-        missing = list(df.index[regions.isna().to_numpy()][:10])
-        raise MissingValuesError(f"no region for the AGS {missing}; extend `region_of`")
-    return regions.rename("region")
-
-
-def _column(df: pd.DataFrame, name: str) -> pd.Series:
-    if name not in df.columns:
-        raise MissingColumnError(f"the table has no column {name!r}")
-    return pd.to_numeric(df[name], errors="coerce")
+    out.attrs = means.attrs
+    return out.sort_values(["rank", "index"], ascending=[True, False], kind="stable")

@@ -20,6 +20,7 @@ from ruhrgeo._validate import existing_path, normalize_ags, require_unique
 from ruhrgeo.errors import (
     CityDistrictsWarning,
     DuplicateIdError,
+    MissingIdError,
     MissingValuesWarning,
     NumberFormatError,
     ParameterError,
@@ -28,7 +29,13 @@ from ruhrgeo.errors import (
 )
 from ruhrgeo.io._text import read_text, split_rows
 
-__all__ = ["ATTRIBUTION", "TECHNOLOGIES", "breitbandatlas_column", "read_breitbandatlas"]
+__all__ = [
+    "ATTRIBUTION",
+    "TECHNOLOGIES",
+    "breitbandatlas_column",
+    "breitbandatlas_release",
+    "read_breitbandatlas",
+]
 
 ATTRIBUTION = "Breitbandatlas | Gigabit-Grundbuch (https://gigabitgrundbuch.bund.de)"
 # German technology label -> short prefix of the column name
@@ -169,11 +176,11 @@ def read_breitbandatlas(
     key_header, columns = _columns(header, source.name)
     cells = np.array(rows, dtype=object)
     key = header.index(key_header)
-    ags = normalize_ags(pd.Series(cells[:, key]), key_header)
     try:
-        require_unique(ags, "AGS", "each municipality must appear once")
-    except DuplicateIdError as exc:
-        raise DuplicateIdError(f"{what} {source.name!r}: {exc}") from None
+        ags = normalize_ags(pd.Series(cells[:, key]), key_header)
+        require_unique(ags, key_header, "each municipality must appear once")
+    except (MissingIdError, DuplicateIdError) as exc:
+        raise type(exc)(f"{what} {source.name!r}: {exc}") from None
     names = [columns[h] for h in header if h != key_header]
     values = np.delete(cells, key, axis=1)
     numbers, missing = _percentages(values, names, ags, source.name)
@@ -215,42 +222,43 @@ def _columns(header: list[str], name: str) -> tuple[str, dict[str, str]]:
 def _percentages(
     cells: np.ndarray, names: list[str], ags: pd.Series, name: str
 ) -> tuple[np.ndarray, dict[str, list[str]]]:
-    text = pd.DataFrame(cells, columns=names).apply(lambda c: c.str.strip())
-    gaps = text.isin(MISSING)
-    numeric = text.apply(lambda c: c.str.fullmatch(_NUMBER)) | gaps
-    if not numeric.all().all():
-        column = numeric.all().idxmin()
-        row = int(np.flatnonzero(~numeric[column].to_numpy())[0])
+    # one flat column of text: each check is a single vectorised pass over all cells
+    shape = cells.shape
+    text = pd.Series(cells.ravel(), dtype="str").str.strip()
+    gaps = text.isin(MISSING).to_numpy()
+    numeric = text.str.fullmatch(_NUMBER).to_numpy(dtype=bool) | gaps
+
+    def where(flat: np.ndarray) -> str:
+        first = int(np.flatnonzero(flat)[0])
+        row, column = divmod(first, shape[1])
+        return f"{text.iloc[first]!r} in column {names[column]!r} (AGS {ags.iloc[row]})"
+
+    if not numeric.all():
         raise NumberFormatError(
-            f"Breitbandatlas table {name!r}: {text.at[row, column]!r} in column {column!r} "
-            f"(AGS {ags.iloc[row]}) is no number; the tables hold percentages such as "
-            "'97.5' (empty or '-' for missing)"
+            f"Breitbandatlas table {name!r}: {where(~numeric)} is no number; the tables hold "
+            "percentages such as '97.5' (empty or '-' for missing)"
         )
-    comma = text.apply(lambda c: c.str.contains(",", regex=False))
-    point = text.apply(lambda c: c.str.contains(".", regex=False))
-    if comma.any().any() and point.any().any():
+    comma = text.str.contains(",", regex=False).to_numpy(dtype=bool)
+    point = text.str.contains(".", regex=False).to_numpy(dtype=bool)
+    if comma.any() and point.any():
         raise NumberFormatError(
-            f"Breitbandatlas table {name!r} writes decimals both with a point (e.g. "
-            f"{_example(text, point)}) and with a comma (e.g. {_example(text, comma)}); "
-            "re-export it with one decimal separator"
+            f"Breitbandatlas table {name!r} writes decimals both with a point ({where(point)}) "
+            f"and with a comma ({where(comma)}); re-export it with one decimal separator"
         )
-    values = text.mask(gaps).apply(lambda c: c.str.replace(",", ".").astype(float))
+    flat = text.mask(gaps)
+    if comma.any():
+        flat = flat.str.replace(",", ".", regex=False)
+    values = flat.astype(float).to_numpy()
     bad = (values < 0) | (values > MAX_PERCENT)
-    if bad.any().any():
-        column = bad.any().idxmax()
-        row = int(np.flatnonzero(bad[column].to_numpy())[0])
+    if bad.any():
         raise ValueRangeError(
-            f"Breitbandatlas table {name!r}: {values.at[row, column]} in column {column!r} "
-            f"(AGS {ags.iloc[row]}) is no percentage (allowed 0 to {MAX_PERCENT:g}, values a "
-            "little above 100 being the source's rounding); check the file"
+            f"Breitbandatlas table {name!r}: {where(bad)} is no percentage (allowed 0 to "
+            f"{MAX_PERCENT:g}, values a little above 100 being the source's rounding); "
+            "check the file"
         )
-    missing = {c: ags[gaps[c].to_numpy()].tolist() for c in names if gaps[c].any()}
-    return values.to_numpy(dtype=float), missing
-
-
-def _example(text: pd.DataFrame, mask: pd.DataFrame) -> str:
-    column = mask.any().idxmax()
-    return repr(text[column][mask[column]].iloc[0])
+    gaps = gaps.reshape(shape)
+    missing = {c: ags[gaps[:, i]].tolist() for i, c in enumerate(names) if gaps[:, i].any()}
+    return values.reshape(shape), missing
 
 
 def _city_districts(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-import re
 import warnings
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -12,17 +12,21 @@ import pandas as pd
 
 from ruhrgeo._validate import existing_path, normalize_ags, require_unique
 from ruhrgeo.errors import (
+    DuplicateIdError,
+    EmptyTableError,
     FileFormatError,
     MissingColumnError,
     MissingIdError,
     MissingValuesWarning,
     ParameterError,
+    TableLayoutError,
 )
+from ruhrgeo.io._numbers import MISSING_MARKERS, decide_decimal, numeric_columns, to_floats
+from ruhrgeo.io._text import read_text, split_rows
 
 __all__ = ["MISSING_MARKERS", "read_indicators"]
 
-# Markers the statistical offices use for missing or secret values
-MISSING_MARKERS = ("", "-", ".", "x", "/", "...", "–", "—")
+_WHAT = "indicator table"
 
 
 def read_indicators(
@@ -32,6 +36,7 @@ def read_indicators(
     sheet: str | int | None = None,
     kreis_lookup: Mapping[str, str] | None = None,
     decimal: str | None = None,
+    encoding: str = "utf-8",
 ) -> pd.DataFrame:
     """Read an indicator table (CSV or XLSX) into a DataFrame indexed by AGS.
 
@@ -42,13 +47,18 @@ def read_indicators(
     id_col
         The key column; default a column named ``ags`` (any case).
     sheet
-        The worksheet of an XLSX file (default the first).
+        The worksheet of an XLSX file (name or 0-based position; default the first).
     kreis_lookup
         Maps 5-digit keys (kreisfreie Städte in Regionalstatistik tables) to 8-digit AGS,
         e.g. ``{"05913": "05913000"}``. Without it, 5-digit keys are an error.
     decimal
-        ``","`` or ``"."``. Default: ``","`` for ``;``-separated files (German exports, with
-        ``.`` as thousands separator), else ``"."`` (with ``,`` as thousands separator).
+        ``","`` (German: ``1.234,5``) or ``"."`` (English: ``1,234.5``). Default: read off
+        the table's cells. A table uses one format: cells in both formats, or only cells
+        that fit both (``1.234`` may be 1234 or 1.234) raise
+        :class:`~ruhrgeo.errors.NumberFormatError`; then pass ``decimal``.
+    encoding
+        The text encoding of a CSV file (default UTF-8, with or without BOM; German Excel
+        saves ``"cp1252"``).
 
     Returns
     -------
@@ -58,6 +68,14 @@ def read_indicators(
         :class:`MissingValuesWarning` (and in ``df.attrs["missing"]``). Text columns that are
         not numbers at all (names) stay text.
 
+    Raises
+    ------
+    FileFormatError
+        And its subclasses, naming the file: empty or header-only (``EmptyTableError``),
+        not UTF-8 (``FileEncodingError``), numbers in two formats or ambiguous
+        (``NumberFormatError``), a workbook that is none, rows with too many fields, text in
+        a column of numbers.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -66,33 +84,24 @@ def read_indicators(
     >>> read_indicators(p)["Jobs"].tolist()
     [1234.5, 980.0]
     """
-    source = existing_path(path, "path")
-    raw, sep = _read_raw(source, sheet)
-    id_column = _id_column(raw, id_col, source)
-    keys = raw[id_column].astype(str).str.strip()
-    keys = keys.str.replace(r"\.0$", "", regex=True)
-    short = keys.str.fullmatch(r"\d{5}")
-    if short.any():
-        if kreis_lookup is None:
-            raise MissingIdError(
-                f"{source.name}: {int(short.sum())} key(s) have 5 digits (e.g. "
-                f"{keys[short].iloc[0]!r}), a Kreis key; pass `kreis_lookup` mapping them to "
-                "8-digit AGS (for a kreisfreie Stadt: key + '000')"
-            )
-        keys = keys.where(~short, keys[short].map(lambda k: kreis_lookup.get(k, k)))
-    ags = normalize_ags(keys, id_column)
-    require_unique(ags, id_column, "give each municipality one row")
-    decimal = decimal or ("," if sep == ";" else ".")
-    if decimal not in (",", "."):
+    if decimal not in (None, ",", "."):
         raise ParameterError(f"`decimal` must be ',' or '.', got {decimal!r}")
+    source = existing_path(path, "path")
+    raw = _read_raw(source, sheet, encoding)
+    file = f"{_WHAT} {source.name!r}"
+    id_column = _id_column(raw, id_col, file)
+    ags = _keys(raw[id_column], id_column, kreis_lookup, file)
+    values = raw.drop(columns=id_column)
+    numbers = numeric_columns(values, file)
+    separator = decide_decimal(numbers, decimal, file)
     out = pd.DataFrame(index=pd.Index(ags.to_numpy(), name="ags"))
     missing: dict[str, list[str]] = {}
-    for column in raw.columns.drop(id_column):
-        values, gaps = _numeric(raw[column], decimal)
-        if values is None:
-            out[column] = raw[column].to_numpy()
+    for column in values.columns:
+        if column not in numbers:
+            out[column] = values[column].astype(str).to_numpy()
             continue
-        out[column] = values.to_numpy()
+        floats, gaps = to_floats(numbers[column], separator)
+        out[column] = floats.to_numpy()
         if gaps.any():
             missing[str(column)] = list(out.index[gaps.to_numpy()])
     if missing:
@@ -106,55 +115,108 @@ def read_indicators(
     return out
 
 
-def _read_raw(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, str | None]:
+def _read_raw(path: Path, sheet: str | int | None, encoding: str) -> pd.DataFrame:
+    """The table's cells: text (CSV) or as the workbook stores them (XLSX)."""
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=object)
-        return frame.map(lambda v: "" if pd.isna(v) else str(v)), None
-    if suffix not in (".csv", ".txt"):
-        raise FileFormatError(f"{path.name}: indicator tables must be .csv or .xlsx")
-    with open(path, encoding="utf-8-sig") as fh:
-        header = fh.readline()
-    sep = max((";", ",", "\t"), key=header.count)
-    frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    return frame, sep
+    if suffix in (".xlsx", ".xlsm"):
+        header, rows = _workbook_rows(path, sheet)
+    elif suffix == ".xls":
+        raise FileFormatError(
+            f"{_WHAT} {path.name!r} is an old Excel .xls workbook; save it as .xlsx or CSV"
+        )
+    elif suffix in (".csv", ".txt"):
+        text = read_text(path, encoding=encoding, what=_WHAT)
+        header, rows, _ = split_rows(text, path, what=_WHAT)
+    else:
+        raise FileFormatError(
+            f"{_WHAT} {path.name!r}: indicator tables must be .csv or .xlsx, got "
+            f"{suffix or 'no suffix'!r}"
+        )
+    return _frame(header, rows, f"{_WHAT} {path.name!r}")
 
 
-def _id_column(raw: pd.DataFrame, id_col: str | None, path: Path) -> str:
+def _workbook_rows(path: Path, sheet: str | int | None) -> tuple[list[str], list[list]]:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    name = f"{_WHAT} {path.name!r}"
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise FileFormatError(
+            f"{name} is not a readable XLSX workbook ({type(exc).__name__}: {exc}); save it "
+            "from a spreadsheet program as .xlsx, or export it as CSV"
+        ) from None
+    try:
+        names = book.sheetnames
+        chosen = names[sheet] if isinstance(sheet, int) else (sheet or names[0])
+        if chosen not in names:
+            raise ParameterError(f"{name} has no sheet {sheet!r}; its sheets: {names}")
+        cells = [list(row) for row in book[chosen].iter_rows(values_only=True)]
+    except IndexError:
+        raise ParameterError(
+            f"{name} has {len(book.sheetnames)} sheet(s); sheet={sheet} does not exist"
+        ) from None
+    finally:
+        book.close()
+    cells = [[("" if v is None else v) for v in row] for row in cells]
+    cells = [row for row in cells if any(str(v).strip() for v in row)]
+    if not cells:
+        raise EmptyTableError(f"{name}: sheet {chosen!r} is empty")
+    header = [str(v).strip() for v in cells[0]]
+    if len(cells) == 1:
+        raise EmptyTableError(f"{name}: sheet {chosen!r} has a header line but no rows")
+    return header, cells[1:]
+
+
+def _frame(header: list[str], rows: list[list], name: str) -> pd.DataFrame:
+    """Rows under their header; empty trailing columns (a separator at line ends) dropped."""
+    frame = pd.DataFrame(rows, columns=range(len(header)), dtype=object)
+    blank = [i for i, h in enumerate(header) if not h]
+    for i in blank:
+        if frame[i].map(lambda v: str(v).strip() != "").any():
+            raise TableLayoutError(
+                f"{name}: column {i + 1} has values but no header; name every column"
+            )
+    keep = [i for i, h in enumerate(header) if h]
+    names = [header[i] for i in keep]
+    repeated = sorted({h for h in names if names.count(h) > 1})
+    if repeated:
+        raise TableLayoutError(
+            f"{name} has more than one column named {repeated}; give each column its own name"
+        )
+    frame = frame[keep]
+    frame.columns = names
+    return frame
+
+
+def _id_column(raw: pd.DataFrame, id_col: str | None, file: str) -> str:
     lower = {str(c).lower(): c for c in raw.columns}
     wanted = (id_col or "ags").lower()
     if wanted not in lower:
         raise MissingColumnError(
-            f"{path.name} has no column {id_col or 'ags'!r} (columns: {list(raw.columns)[:15]}); "
+            f"{file} has no column {id_col or 'ags'!r} (columns: {list(raw.columns)[:15]}); "
             "name the AGS column with `id_col=`"
         )
     return lower[wanted]
 
 
-_NUMBER = {
-    ",": re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$"),
-    ".": re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?([eE][+-]?\d+)?$"),
-}
-
-
-def _numeric(column: pd.Series, decimal: str) -> tuple[pd.Series | None, pd.Series]:
-    """Numbers of a text column (None for a text column), and where missing markers were."""
-    text = column.astype(str).str.strip()
-    marked = text.isin(MISSING_MARKERS)
-    candidates = text[~marked]
-    ok = candidates.str.match(_NUMBER[decimal])
-    if not ok.any():
-        return None, marked
-    if not ok.all():
-        bad = candidates[~ok]
-        raise FileFormatError(
-            f"column {column.name!r} mixes numbers and text: {bad.iloc[0]!r} in row "
-            f"{bad.index[0] + 2}; mark missing values with '-', '.' or 'x', or fix the value"
-        )
-    thousands = "." if decimal == "," else ","
-    cleaned = candidates.str.replace(thousands, "", regex=False)
-    if decimal == ",":
-        cleaned = cleaned.str.replace(",", ".", regex=False)
-    values = pd.Series(float("nan"), index=column.index)
-    values[~marked] = cleaned.astype(float)
-    return values, marked
+def _keys(
+    column: pd.Series, name: str, kreis_lookup: Mapping[str, str] | None, file: str
+) -> pd.Series:
+    keys = column.map(str).str.strip().str.replace(r"\.0$", "", regex=True)
+    short = keys.str.fullmatch(r"\d{5}")
+    if short.any():
+        if kreis_lookup is None:
+            raise MissingIdError(
+                f"{file}: {int(short.sum())} key(s) have 5 digits (e.g. "
+                f"{keys[short].iloc[0]!r}), a Kreis key; pass `kreis_lookup` mapping them to "
+                "8-digit AGS (for a kreisfreie Stadt: key + '000')"
+            )
+        keys = keys.where(~short, keys[short].map(lambda k: kreis_lookup.get(k, k)))
+    try:
+        ags = normalize_ags(keys, name)
+        require_unique(ags, name, "give each municipality one row")
+    except (MissingIdError, DuplicateIdError) as exc:
+        raise type(exc)(f"{file}: {exc}") from None
+    return ags
