@@ -150,9 +150,10 @@ def test_every_aggregator_is_covered_by_hand():
 
 
 def outranking_copeland(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """COINr's outrankMatrix + a_copeland, loop for loop (NaN comparisons drop out)."""
+    """COINr's outrankMatrix + a_copeland, loop for loop (NaN comparisons drop out); the
+    weights are not normalised: the sign of a margin does not depend on it, and integer
+    weights keep exact ties exact."""
     n = len(x)
-    w = w / w.sum()
     orm = np.zeros((n, n))
     for i in range(n):
         for j in range(n):
@@ -168,7 +169,7 @@ def outranking_copeland(x: np.ndarray, w: np.ndarray) -> np.ndarray:
 @settings(max_examples=25, deadline=None)
 @given(
     x=arrays(float, (7, 4), elements=st.sampled_from([0.0, 1.0, 2.0, 3.0, np.nan])),
-    w=arrays(float, 4, elements=st.floats(0.1, 5)),
+    w=arrays(float, 4, elements=st.integers(1, 5).map(float)),
 )
 def test_copeland_equals_the_outranking_matrix(x, w):
     x[:, 0] = np.where(np.isnan(x[:, 0]), 1.0, x[:, 0])  # every unit has a value
@@ -369,3 +370,10 @@ def test_audit_statistics_against_numpy():
         "f": "",
     }
     assert "c: correlates -" in result.summary() and "d: carries" in result.summary()
+
+
+def test_winsorising_never_leaves_a_constant():
+    x = np.array([1.0] + [0.001] * 9)  # winsorising the 1 would leave one value
+    values, report = index.treat(pd.DataFrame({"v": x}))
+    assert report.loc["v", "action"] == "log" and values["v"].nunique() == 2
+    np.testing.assert_allclose(values["v"], np.log(x - 0.001 + 0.01 * 0.999))

@@ -19,7 +19,7 @@ from ruhrgeo.io.write import write_atomic
 
 __all__ = ["RESERVED", "Indicator", "IndicatorSpec", "load_spec", "save_spec"]
 
-# Columns of a composite() result: no indicator or area may take these names.
+# Columns of a composite() result besides the areas: no area may take these names.
 RESERVED = frozenset({"index", "rank", "above_average"})
 KEYS = ("name", "area", "direction", "unit", "source", "weight", "target", "goalposts")
 
@@ -54,8 +54,8 @@ class IndicatorSpec:
 
     Indicator weights are relative within their area, area weights relative in the total;
     both are normalised to sum 1 when the index is computed. Every weight must be a finite
-    number > 0; names must be unique across indicators and areas and must not be
-    ``index``, ``rank`` or ``above_average`` (the result's columns).
+    number > 0; names must be unique across indicators and areas, and no area may be called
+    ``index``, ``rank`` or ``above_average`` (the result's other columns).
 
     Examples
     --------
@@ -130,10 +130,10 @@ class IndicatorSpec:
         return IndicatorSpec(self.name, kept, areas, self.version)
 
 
-def _check_name(value: object, what: str) -> None:
+def _check_name(value: object, what: str, *, column: bool = True) -> None:
     if not isinstance(value, str) or not value.strip():
         raise SpecError(f"every {what} needs a non-empty text name, got {value!r}")
-    if value in RESERVED:
+    if column and value in RESERVED:
         raise SpecError(
             f"{what} name {value!r} is reserved for the result's columns ({sorted(RESERVED)}); "
             "rename it"
@@ -153,7 +153,7 @@ def _check_number(value: object, what: str) -> None:
 
 
 def _check_indicator(ind: Indicator) -> None:
-    _check_name(ind.name, "indicator")
+    _check_name(ind.name, "indicator", column=False)  # indicators are no result column
     _check_name(ind.area, f"indicator {ind.name!r}: area")
     if ind.direction not in ("higher", "lower"):
         raise SpecError(

@@ -121,7 +121,7 @@ def _treat_column(
         finite = y[~np.isnan(y)]
         extreme = finite.max() if s >= 0 else finite.min()
         rest = finite[finite != extreme]
-        if not len(rest):
+        if len(np.unique(rest)) < 2:  # winsorising further would leave a constant
             break
         hit = y == extreme
         y[hit] = rest.max() if s >= 0 else rest.min()
