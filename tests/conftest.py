@@ -25,6 +25,19 @@ UTM = 25832
 
 
 @pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> tuple[Path, str]:
+    """`ruhrgeo demo` run once for all tests that look at its outputs: (folder, printed)."""
+    from click.testing import CliRunner
+
+    from ruhrgeo.cli import main
+
+    out = tmp_path_factory.mktemp("demo") / "out"
+    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+@pytest.fixture(scope="session")
 def shared_data() -> Path:
     """../shared/data (real open data); tests skip with a reason when it is absent."""
     if not (SHARED / "boundaries" / "ruhr_municipalities.geojson").exists():

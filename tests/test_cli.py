@@ -20,52 +20,6 @@ from ruhrgeo.index import composite, load_spec, read_indicators
 from ruhrgeo.io.write import write_atomic
 
 
-@pytest.fixture(scope="module")
-def demo_output(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo")
-    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--quiet"])
-    assert result.exit_code == 0, result.output
-    return out, result.output
-
-
-def test_demo_writes_53_municipalities_with_shares_in_range(demo_output):
-    out, _ = demo_output
-    table = pd.read_csv(out / "coverage_shares.csv", dtype={"ags": str}).set_index("ags")
-    assert len(table) == 53 and table.index.str.len().min() == 8
-    for column in ("fttbh", "gigabit", "5g"):
-        assert table[column].between(0, 100).all(), column
-        assert table[f"{column}_nodata"].between(0, 100).all()
-    assert "SCHEMATIC" in (out / "README.txt").read_text()
-
-
-def test_demo_region_5g_share_and_summary(demo_output):
-    out, printed = demo_output
-    region = pd.read_csv(out / "region_shares.csv", index_col=0)
-    five_g = region.loc["Metropole Ruhr", "5g"]
-    assert 97.0 <= five_g <= 99.5
-    assert f"{five_g:5.1f} % of the area" in printed
-    assert "schematic" in printed
-
-
-def test_demo_region_share_equals_the_area_weighted_municipal_shares(demo_output):
-    out, _ = demo_output
-    table = pd.read_csv(out / "coverage_shares.csv", dtype={"ags": str}).set_index("ags")
-    area = read_municipalities(datasets.demo_municipalities()).area
-    region = pd.read_csv(out / "region_shares.csv", index_col=0).loc["Metropole Ruhr", "5g"]
-    assert (table["5g"] * area).sum() / area.sum() == pytest.approx(region, abs=1e-6)
-
-
-def test_demo_data_follow_the_study_structure(demo_output):
-    """FTTB/H better in the north, gigabit best in the large cities (the study's findings)."""
-    out, _ = demo_output
-    table = pd.read_csv(out / "coverage_shares.csv", dtype={"ags": str}).set_index("ags")
-    munis = read_municipalities(datasets.demo_municipalities())
-    northing = munis.geometry.centroid.y
-    assert np.corrcoef(northing, table["fttbh"])[0, 1] > 0.5
-    large = ["05112000", "05113000", "05911000", "05913000"]
-    assert table.loc[large, "gigabit"].mean() > table["gigabit"].drop(large).mean() + 10
-
-
 def test_overlay_command_csv_and_gpkg(tmp_path):
     array = np.array([[1, 1, 0, 0]] * 4, dtype=np.uint8)
     layer = write_tif(tmp_path / "c.tif", array, transform=[100, 0, 0, 0, -100, 400])
@@ -193,26 +147,9 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
 
 
-def test_demo_spatial_outputs_reproduce_the_north_south_finding(demo_output):
-    out, printed = demo_output
-    clusters = pd.read_csv(out / "clusters.csv", dtype={"ags": str}).set_index("ags")
-    assert len(clusters) == 53
-    assert set(clusters[["fttbh", "gigabit", "5g"]].stack()) <= set(spatial.CLUSTER_LABELS)
-    stats = json.loads((out / "spatial_stats.json").read_text())
-    assert set(stats) == {"fttbh", "gigabit", "5g"}
-    divide = stats["fttbh"]["north_south"]
-    assert divide["slope_per_10km"] > 0 and divide["p_value"] < 0.01
-    assert divide["north_mean"] > divide["south_mean"]
-    assert "higher in the north" in printed
-    shares = pd.read_csv(out / "coverage_shares.csv", dtype={"ags": str}).set_index("ags")
-    gdf = read_municipalities(datasets.demo_municipalities()).join(shares[["fttbh"]])
-    # the CSV holds shares to 6 decimals, the JSON came from the unrounded ones
-    assert stats["fttbh"]["moran"]["I"] == pytest.approx(spatial.moran(gdf, "fttbh").I, abs=1e-6)
-
-
-def test_stats_command_writes_local_results_and_prints_global_ones(demo_output, tmp_path):
-    out, _ = demo_output
-    boundaries = str(datasets.demo_municipalities())
+def test_stats_command_writes_local_results_and_prints_global_ones(demo_run, tmp_path):
+    out, _ = demo_run
+    boundaries = str(datasets.ruhr_municipalities_path())
     table = str(out / "coverage_shares.csv")
     runner = CliRunner()
     result = runner.invoke(
@@ -263,22 +200,8 @@ def test_stats_command_writes_local_results_and_prints_global_ones(demo_output, 
     assert bad.exit_code == 2 and "has no column 'nope'" in bad.output
 
 
-def test_demo_spillover_outputs(demo_output):
-    out, printed = demo_output
-    table = pd.read_csv(out / "spillover.csv", dtype={"ags": str}).set_index("ags")
-    assert len(table) == 53 and table["status"].str.contains("SYNTHETIC").all()
-    graduates = datasets.demo_it_graduates()["it_graduates"].sum()
-    assert table["it_graduates_allocated"].sum() == pytest.approx(graduates, abs=1e-4)
-    expected = 1000 * table["it_graduates_allocated"] / table["employees_workplace"]
-    np.testing.assert_allclose(table["it_graduates_per_1000_employees"], expected, rtol=1e-5)
-    estimate = json.loads((out / "spillover_estimate.json").read_text())["estimate"]
-    # the demo table plants a 20 km spill-over in the IT employment share
-    assert estimate["significant"] and estimate["ci_low_km"] <= 20 <= estimate["ci_high_km"]
-    assert "spill-over (synthetic IT employment share)" in printed
-
-
 def test_spillover_commands(tmp_path):
-    boundaries = str(datasets.demo_municipalities())
+    boundaries = str(datasets.ruhr_municipalities_path())
     sources = tmp_path / "campus.csv"
     pd.DataFrame({"latitude": [51.44389], "longitude": [7.26167], "grads": [100.0]}).to_csv(
         sources, index=False
@@ -340,14 +263,15 @@ def test_spillover_commands(tmp_path):
     assert bad.exit_code == 2 and "--radii takes FROM:TO:STEP" in bad.output
 
 
-def test_demo_index_and_index_command(demo_output, tmp_path):
-    out, printed = demo_output
+def test_demo_index_and_index_command(demo_run, tmp_path):
+    out, printed = demo_run
     demo_index = pd.read_csv(out / "index.csv", dtype={"ags": str}).set_index("ags")
     assert len(demo_index) == 53 and demo_index["rank"].min() == 1
-    shares = pd.read_csv(out / "coverage_shares.csv", dtype={"ags": str}).set_index("ags")
-    np.testing.assert_allclose(demo_index["5g_area_share"], shares["5g"], atol=1e-6)
+    kreis_5g = datasets.breitbandatlas_kreise_2021()["5g_ge2"]  # the stand-in for 5G by area
+    munis = datasets.ruhr_municipalities()
+    np.testing.assert_allclose(demo_index["5g_area_share"], munis["kreis_ags"].map(kreis_5g))
     above = demo_index.loc[demo_index["above_average"], "name"]
-    assert f"{len(above)} of 53 above the region's average" in printed
+    assert f"{len(above)} of 53 above the average" in printed
     result = CliRunner().invoke(
         main,
         ["index", str(out / "index.csv"), "--method", "zscore", "--out", str(tmp_path / "i.csv")],

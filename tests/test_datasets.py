@@ -20,11 +20,11 @@ from ruhrgeo import datasets, read_coverage, read_municipalities
 
 
 def test_demo_files_exist_and_read():
-    munis = read_municipalities(datasets.demo_municipalities())
+    munis = datasets.ruhr_municipalities()
     assert len(munis) == 53 and munis.crs.to_epsg() == 25832
-    assert munis["status"].str.contains("SCHEMATIC").all()
+    assert read_municipalities(datasets.ruhr_municipalities_path()).equals(munis.drop(columns=[]))
     grids = {name: read_coverage(path) for name, path in datasets.demo_coverage().items()}
-    assert {g.unit for g in grids.values()} == {"percent", "binary"}
+    assert {g.unit for g in grids.values()} == {"percent", "binary"}  # from the band metadata
     assert all(
         g.spec.cell_size == (100.0, 100.0) and g.crs.to_epsg() == 25832 for g in grids.values()
     )

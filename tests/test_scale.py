@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from ruhrgeo import GridSource, Overlay, coverage_share, datasets, read_municipalities
+from ruhrgeo import GridSource, Overlay, coverage_share, datasets
 from ruhrgeo.cli import main
 
 ATOL = 1e-9
@@ -17,7 +17,7 @@ ATOL = 1e-9
 
 @pytest.fixture(scope="module")
 def demo():
-    munis = read_municipalities(datasets.demo_municipalities())
+    munis = datasets.ruhr_municipalities()
     layers = {
         "fttbh": GridSource(datasets.demo_coverage()["fttbh"], unit="percent"),
         "5g": GridSource(datasets.demo_coverage()["5g"], unit="binary"),
@@ -44,7 +44,7 @@ def test_dask_is_a_runner_with_identical_results(demo, tmp_path):
             main,
             [
                 "overlay",
-                str(datasets.demo_municipalities()),
+                str(datasets.ruhr_municipalities_path()),
                 "--layer",
                 f"5g={layers['5g'].source}",
                 "--unit",
@@ -73,7 +73,7 @@ def test_cli_read_options_work_on_every_path(demo, tmp_path):
     ]
     csv.write_text("\n".join(lines) + "\n")
     expected = coverage_share(munis, {"5g": GridSource(csv, column="nr_gesamt", threshold=1)})
-    base = ["overlay", str(datasets.demo_municipalities()), "--quiet", "--layer", f"5g={csv}"]
+    base = ["overlay", str(datasets.ruhr_municipalities_path()), "--quiet", "--layer", f"5g={csv}"]
     base += ["--column", "5g=nr_gesamt", "--threshold", "5g=1"]
     for extra in ([], ["--workers", "2"]):
         out = tmp_path / f"o{len(extra)}.csv"
@@ -91,7 +91,12 @@ def test_scheduler_errors(demo, tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         free = s.getsockname()[1]
-    base = ["overlay", str(datasets.demo_municipalities()), "--layer", f"5g={layers['5g'].source}"]
+    base = [
+        "overlay",
+        str(datasets.ruhr_municipalities_path()),
+        "--layer",
+        f"5g={layers['5g'].source}",
+    ]
     unreachable = CliRunner().invoke(
         main, [*base, "--scheduler", f"tcp://127.0.0.1:{free}", "--out", str(tmp_path / "o.csv")]
     )

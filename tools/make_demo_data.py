@@ -1,23 +1,25 @@
-"""Generate ruhrgeo's embedded demo data in data/ (seeded, reproducible).
+"""Generate ruhrgeo's SYNTHETIC demo data in data/ (seeded, reproducible).
 
     python tools/make_demo_data.py [--universities ../shared/data/universities.csv]
 
-Writes SCHEMATIC boundaries of the 53 Ruhr municipalities and SYNTHETIC coverage and
-population grids whose structure follows the Digital-Index Ruhr's findings (FTTB/H best
-on the northern edge, weakest in the south and east; gigabit highest in the large
-cities; 5G on ~98 % of the area). All structure parameters are in STRUCTURE below.
+Writes SYNTHETIC coverage grids (FTTB/H and gigabit in percent of households, 5G binary;
+100 m, BKG UTM EPSG:25832) and a Zensus-style population grid (1 km INSPIRE, EPSG:3035) over
+the REAL boundaries of the 53 Ruhr municipalities (the shipped DVG2 extract, see
+tools/make_package_data.py), and synthetic indicator and IT-graduate tables. The grids are
+smooth random fields with round, arbitrary parameters (STRUCTURE below): nothing is tuned to
+a published figure, and they carry no north/south structure; the demo takes its findings
+from the real Breitbandatlas values instead. The population grid spreads each municipality's
+real population (31.12.2019) evenly over its area.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyproj
 import rasterio
 import shapely
 from affine import Affine
@@ -29,85 +31,22 @@ UTM, INSPIRE = 25832, 3035
 STRUCTURE = {
     "seed": 2025,
     "cell_m": 100,
-    "outline_smoothing_m": 3000,  # buffer out and in: a smooth outline of the region
-    "nodata_beyond_m": 1500,  # cells farther outside the outline carry no data
-    "fttbh_south": 12.0,  # mean FTTB/H (% of households) on the southern edge ...
-    "fttbh_north": 70.0,  # ... and on the northern edge
-    "fttbh_east_penalty": 12.0,  # lower towards the south-east
-    "gigabit_base": 40.0,  # gigabit (% of households) away from the large cities
-    "gigabit_city_boost": 52.0,  # added at a large city's centre
-    "gigabit_city_sigma_km": 7.0,
-    "large_cities": ["05112000", "05113000", "05911000", "05913000", "05513000", "05119000"],
-    "smooth_noise_km": 5.0,  # correlation length of the smooth noise fields
-    "smooth_noise_pct": 10.0,
-    "cell_noise_pct": 14.0,
-    "5g_area_share": 98.3,  # percent of the region's area with 5G
-    "population_total": 5_112_050,  # 31.12.2019, sum of the table below
+    "margin_m": 2000,  # the grids reach this far beyond the region ...
+    "nodata_beyond_m": 1500,  # ... but carry data only this far beyond it
+    "fttbh_mean": 30.0,  # percent of households, before clipping to 0-100
+    "gigabit_mean": 60.0,
+    "smooth_noise_km": 5.0,  # correlation length of the smooth random fields
+    "smooth_noise_pct": 15.0,
+    "cell_noise_pct": 10.0,
+    "5g_cut_sd": -1.5,  # 5G where a smooth random field lies above this many sd (about 93 %)
     "population_grid_m": 1000,
     # synthetic tables (data/tables/): what drives the non-infrastructure indicators
     "employees_per_inhabitant": 0.36,
     "it_graduates_per_student": 0.03,  # yearly IT graduates per student, IT/CS campuses only
-    "it_share_spillover_km": 20.0,  # planted spill-over radius of the IT employment share
+    "it_share_spillover_km": 20.0,  # planted spill-over radius of the synthetic IT share
     "it_share_base": 2.0,
     "it_share_per_access": 0.8,
 }
-
-# Representative points of the real municipalities (WGS84), official area and population.
-POINTS = """ags,name,kreis,lat,lon,area_km2,population
-05112000,Duisburg,Duisburg,51.448,6.743,232.8,498686
-05113000,Essen,Essen,51.442,7.045,210.3,582760
-05117000,Mülheim an der Ruhr,Mülheim an der Ruhr,51.411,6.881,91.3,170632
-05119000,Oberhausen,Oberhausen,51.513,6.851,77.1,210764
-05170004,Alpen,Kreis Wesel,51.593,6.482,59.6,12479
-05170008,Dinslaken,Kreis Wesel,51.57,6.758,47.7,67373
-05170012,Hamminkeln,Kreis Wesel,51.754,6.628,164.5,26858
-05170016,Hünxe,Kreis Wesel,51.651,6.776,106.9,13598
-05170020,Kamp-Lintfort,Kreis Wesel,51.52,6.52,63.1,37596
-05170024,Moers,Kreis Wesel,51.458,6.636,67.7,103902
-05170028,Neukirchen-Vluyn,Kreis Wesel,51.436,6.55,43.5,27187
-05170032,Rheinberg,Kreis Wesel,51.564,6.612,75.2,30854
-05170036,Schermbeck,Kreis Wesel,51.69,6.839,110.7,13602
-05170040,Sonsbeck,Kreis Wesel,51.617,6.374,55.4,8673
-05170044,Voerde (Niederrhein),Kreis Wesel,51.601,6.655,53.5,36017
-05170048,Wesel,Kreis Wesel,51.671,6.593,122.6,60230
-05170052,Xanten,Kreis Wesel,51.684,6.426,72.4,21607
-05512000,Bottrop,Bottrop,51.57,6.889,100.6,117565
-05513000,Gelsenkirchen,Gelsenkirchen,51.557,7.081,104.9,259645
-05562004,Castrop-Rauxel,Kreis Recklinghausen,51.573,7.292,51.7,73343
-05562008,Datteln,Kreis Recklinghausen,51.668,7.333,66.1,34596
-05562012,Dorsten,Kreis Recklinghausen,51.71,7.006,171.2,74704
-05562014,Gladbeck,Kreis Recklinghausen,51.578,6.975,36.0,75610
-05562016,Haltern am See,Kreis Recklinghausen,51.759,7.178,159.0,37850
-05562020,Herten,Kreis Recklinghausen,51.593,7.139,37.3,61821
-05562024,Marl,Kreis Recklinghausen,51.668,7.112,87.8,84067
-05562028,Oer-Erkenschwick,Kreis Recklinghausen,51.663,7.233,38.7,31421
-05562032,Recklinghausen,Kreis Recklinghausen,51.603,7.225,66.5,111397
-05562036,Waltrop,Kreis Recklinghausen,51.625,7.409,47.1,29328
-05911000,Bochum,Bochum,51.471,7.231,145.7,365587
-05913000,Dortmund,Dortmund,51.508,7.46,280.7,588250
-05914000,Hagen,Hagen,51.341,7.493,160.4,188686
-05915000,Hamm,Hamm,51.661,7.814,226.4,179916
-05916000,Herne,Herne,51.539,7.212,51.4,156449
-05954004,Breckerfeld,Ennepe-Ruhr-Kreis,51.266,7.465,59.1,8943
-05954008,Ennepetal,Ennepe-Ruhr-Kreis,51.286,7.373,57.8,30142
-05954012,Gevelsberg,Ennepe-Ruhr-Kreis,51.335,7.353,26.3,30701
-05954016,Hattingen,Ennepe-Ruhr-Kreis,51.368,7.188,71.7,54438
-05954020,Herdecke,Ennepe-Ruhr-Kreis,51.413,7.419,22.4,22755
-05954024,Schwelm,Ennepe-Ruhr-Kreis,51.283,7.293,20.5,28537
-05954028,Sprockhövel,Ennepe-Ruhr-Kreis,51.34,7.264,47.9,24739
-05954032,Wetter (Ruhr),Ennepe-Ruhr-Kreis,51.379,7.354,31.5,27392
-05954036,Witten,Ennepe-Ruhr-Kreis,51.429,7.345,72.4,96459
-05978004,Bergkamen,Kreis Unna,51.624,7.634,44.9,48740
-05978008,Bönen,Kreis Unna,51.594,7.767,38.0,18171
-05978012,Fröndenberg/Ruhr,Kreis Unna,51.498,7.769,56.2,20760
-05978016,Holzwickede,Kreis Unna,51.486,7.634,22.4,17076
-05978020,Kamen,Kreis Unna,51.582,7.671,41.0,43023
-05978024,Lünen,Kreis Unna,51.615,7.514,59.4,86348
-05978028,Schwerte,Kreis Unna,51.43,7.567,56.2,46195
-05978032,Selm,Kreis Unna,51.688,7.494,60.4,25925
-05978036,Unna,Kreis Unna,51.535,7.733,88.6,58936
-05978040,Werne,Kreis Unna,51.678,7.638,76.1,29717
-"""
 
 UNIVERSITY_COLUMNS = [
     "institution",
@@ -123,35 +62,6 @@ UNIVERSITY_COLUMNS = [
 ]
 
 
-def points() -> gpd.GeoDataFrame:
-    table = pd.read_csv(io.StringIO(POINTS), dtype={"ags": str})
-    pts = gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(table.lon, table.lat), crs=4326)
-    return pts.to_crs(UTM)
-
-
-def schematic_boundaries(pts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Voronoi polygons around the points, clipped to a smooth outline of the region."""
-    radius = np.sqrt(pts["area_km2"].to_numpy() * 1e6 / np.pi)
-    blobs = shapely.union_all(shapely.buffer(pts.geometry.to_numpy(), radius * 1.25))
-    smooth = STRUCTURE["outline_smoothing_m"]
-    outline = blobs.buffer(smooth).buffer(-smooth).simplify(100)
-    cells = shapely.voronoi_polygons(
-        shapely.MultiPoint(pts.geometry.to_numpy()), extend_to=outline.envelope, ordered=True
-    )
-    polygons = [
-        shapely.set_precision(cell.intersection(outline), 1.0) for cell in shapely.get_parts(cells)
-    ]
-    out = pts.drop(columns=["lat", "lon"]).assign(
-        status="SCHEMATIC demo boundaries, not official (Voronoi around representative points)"
-    )
-    out = out.set_geometry(gpd.GeoSeries(polygons, crs=UTM))
-    out["geometry"] = out.geometry.apply(
-        lambda g: g if g.geom_type == "MultiPolygon" else shapely.MultiPolygon([g])
-    )
-    assert out.geometry.is_valid.all() and (~out.geometry.is_empty).all()
-    return out
-
-
 def smooth_noise(rng: np.random.Generator, shape: tuple[int, int], cells: float) -> np.ndarray:
     """Gaussian-ish noise with correlation length ``cells``: bilinear upsampling of coarse noise."""
     coarse = rng.standard_normal((int(shape[0] / cells) + 3, int(shape[1] / cells) + 3))
@@ -164,47 +74,29 @@ def smooth_noise(rng: np.random.Generator, shape: tuple[int, int], cells: float)
     return (field - field.mean()) / field.std()
 
 
-def coverage_grids(munis: gpd.GeoDataFrame, pts: gpd.GeoDataFrame) -> dict[str, object]:
+def coverage_grids(munis: gpd.GeoDataFrame) -> dict[str, object]:
     s, rng = STRUCTURE, np.random.default_rng(STRUCTURE["seed"])
     cell = s["cell_m"]
     outline = shapely.union_all(munis.geometry.to_numpy())
     x0, y0, x1, y1 = outline.bounds
-    margin = 2000
+    margin = s["margin_m"]
     x0, y0 = np.floor((x0 - margin) / 1000) * 1000, np.floor((y0 - margin) / 1000) * 1000
     x1, y1 = np.ceil((x1 + margin) / 1000) * 1000, np.ceil((y1 + margin) / 1000) * 1000
     shape = (int((y1 - y0) / cell), int((x1 - x0) / cell))
     transform = Affine(cell, 0, x0, 0, -cell, y1)
-    cols, rows = np.meshgrid(np.arange(shape[1]), np.arange(shape[0]))
-    xc, yc = transform @ (cols + 0.5, rows + 0.5)
-    ox0, oy0, ox1, oy1 = outline.bounds
-    north = np.clip((yc - oy0) / (oy1 - oy0), 0, 1)
-    east = np.clip((xc - ox0) / (ox1 - ox0), 0, 1)
     noise_cells = s["smooth_noise_km"] * 1000 / cell
 
-    fttbh = (
-        s["fttbh_south"]
-        + (s["fttbh_north"] - s["fttbh_south"]) * north**1.5
-        - s["fttbh_east_penalty"] * east * (1 - north)
-        + s["smooth_noise_pct"] * smooth_noise(rng, shape, noise_cells)
-        + s["cell_noise_pct"] * rng.standard_normal(shape)
-    )
-    cities = pts.set_index("ags").loc[s["large_cities"]].geometry
-    dist2 = np.min([(xc - p.x) ** 2 + (yc - p.y) ** 2 for p in cities], axis=0)
-    sigma = s["gigabit_city_sigma_km"] * 1000
-    gigabit = (
-        s["gigabit_base"]
-        + s["gigabit_city_boost"] * np.exp(-dist2 / (2 * sigma**2))
-        + s["smooth_noise_pct"] * smooth_noise(rng, shape, noise_cells)
-        + s["cell_noise_pct"] * rng.standard_normal(shape)
-    )
-    fttbh = np.rint(np.clip(fttbh, 0, 100))
-    gigabit = np.maximum(np.rint(np.clip(gigabit, 0, 100)), fttbh)  # FTTB/H is gigabit too
+    def percent(mean: float) -> np.ndarray:
+        field = (
+            mean
+            + s["smooth_noise_pct"] * smooth_noise(rng, shape, noise_cells)
+            + s["cell_noise_pct"] * rng.standard_normal(shape)
+        )
+        return np.rint(np.clip(field, 0, 100))
 
-    inside = ~geometry_mask([outline], shape, transform)
-    gaps = smooth_noise(rng, shape, noise_cells / 2) + 1.5 * (1 - north) * east
-    cut = np.quantile(gaps[inside], s["5g_area_share"] / 100)
-    five_g = (gaps <= cut).astype(np.uint8)
-
+    fttbh = percent(s["fttbh_mean"])
+    gigabit = np.maximum(percent(s["gigabit_mean"]), fttbh)  # FTTB/H is gigabit too
+    five_g = (smooth_noise(rng, shape, noise_cells / 2) > s["5g_cut_sd"]).astype(np.uint8)
     data_area = ~geometry_mask([outline.buffer(s["nodata_beyond_m"])], shape, transform)
     layers = {
         "fttbh_percent.tif": fttbh,
@@ -241,34 +133,39 @@ def write_tif(path: Path, array: np.ndarray, transform: Affine, description: str
         dst.update_tags(DESCRIPTION=description, STATUS="SYNTHETIC demo data (ruhrgeo)")
 
 
-def population_csv(munis: gpd.GeoDataFrame, pts: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Zensus-style 1 km INSPIRE grid: inhabitants around each municipality's point."""
+def population_csv(munis: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Zensus-style 1 km INSPIRE grid: each municipality's real population spread evenly over
+    its area (exact cell fractions by ruhrgeo itself), whole inhabitants, totals kept."""
+    from ruhrgeo import GridSpec, Overlay  # the installed package
+
     size = STRUCTURE["population_grid_m"]
-    outline = shapely.union_all(munis.geometry.to_numpy())
-    to_inspire = pyproj.Transformer.from_crs(UTM, INSPIRE, always_xy=True)
-    to_utm = pyproj.Transformer.from_crs(INSPIRE, UTM, always_xy=True)
-    bx0, by0, bx1, by1 = to_inspire.transform_bounds(*outline.bounds)
-    e = np.arange(np.floor(bx0 / size) * size, bx1, size)
-    n = np.arange(np.floor(by0 / size) * size, by1, size)
-    ee, nn = (a.ravel() for a in np.meshgrid(e, n))
-    ux, uy = to_utm.transform(ee + size / 2, nn + size / 2)
-    keep = shapely.contains_xy(outline.buffer(500), ux, uy)
-    ee, nn, ux, uy = ee[keep], nn[keep], ux[keep], uy[keep]
-    density = np.zeros(ee.size)
-    for p, area, pop in zip(pts.geometry, pts["area_km2"], pts["population"], strict=True):
-        sigma = np.sqrt(area * 1e6) / 3
-        density += pop * np.exp(-((ux - p.x) ** 2 + (uy - p.y) ** 2) / (2 * sigma**2)) / sigma**2
-    exact = density / density.sum() * STRUCTURE["population_total"]
+    inspire = munis.to_crs(INSPIRE)
+    x0, y0, x1, y1 = inspire.total_bounds
+    x0, y0 = np.floor(x0 / size) * size, np.floor(y0 / size) * size
+    x1, y1 = np.ceil(x1 / size) * size, np.ceil(y1 / size) * size
+    spec = GridSpec(
+        Affine(size, 0, x0, 0, -size, y1), (int((y1 - y0) / size), int((x1 - x0) / size)), INSPIRE
+    )
+    cells = Overlay(inspire, spec, progress=False).weighted_cells()
+    area = cells.groupby("ags")["weight"].transform("sum")
+    exact = cells["weight"] / area * cells["ags"].map(munis["population"])
     people = np.floor(exact).astype(int)
-    short = STRUCTURE["population_total"] - people.sum()  # largest remainders get the rest
-    people[np.argsort(exact - people)[::-1][:short]] += 1
-    ids = [f"CRS3035RES{size}mN{int(a)}E{int(b)}" for a, b in zip(nn, ee, strict=True)]
+    remainder = exact - people
+    for ags, rows in cells.groupby("ags").groups.items():  # largest remainders get the rest
+        short = int(munis.loc[ags, "population"] - people[rows].sum())
+        people[remainder[rows].nlargest(short).index] += 1
+    per_cell = pd.DataFrame({"x": cells["x"], "y": cells["y"], "people": people})
+    per_cell = per_cell.groupby(["y", "x"], as_index=False)["people"].sum()
+    west = (per_cell["x"] - size / 2).astype(int)
+    south = (per_cell["y"] - size / 2).astype(int)
     table = pd.DataFrame(
         {
-            "GITTER_ID_1km": ids,
-            "x_mp_1km": (ee + size / 2).astype(int),
-            "y_mp_1km": (nn + size / 2).astype(int),
-            "Einwohner": people,
+            "GITTER_ID_1km": [
+                f"CRS3035RES{size}mN{n}E{e}" for n, e in zip(south, west, strict=True)
+            ],
+            "x_mp_1km": per_cell["x"].astype(int),
+            "y_mp_1km": per_cell["y"].astype(int),
+            "Einwohner": per_cell["people"],
         }
     )
     return table[table["Einwohner"] > 0]
@@ -327,14 +224,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--universities", default=str(ROOT.parent / "shared/data/universities.csv"))
     args = parser.parse_args()
-    pts = points()
-    munis = schematic_boundaries(pts)
-    (ROOT / "data/boundaries").mkdir(parents=True, exist_ok=True)
+    from ruhrgeo import datasets  # the installed package with its shipped real boundaries
+
+    munis = datasets.ruhr_municipalities()
     (ROOT / "data/coverage").mkdir(parents=True, exist_ok=True)
-    target = ROOT / "data/boundaries/ruhr_schematic_municipalities.gpkg"
-    target.unlink(missing_ok=True)
-    munis.to_file(target, layer="municipalities", driver="GPKG")
-    grids = coverage_grids(munis, pts)
+    grids = coverage_grids(munis)
     descriptions = {
         "fttbh_percent.tif": "FTTB/H availability, percent of households per 100 m cell",
         "gigabit_percent.tif": "Gigabit availability, percent of households per 100 m cell",
@@ -342,17 +236,18 @@ def main() -> None:
     }
     for name, array in grids["layers"].items():
         write_tif(ROOT / "data/coverage" / name, array, grids["transform"], descriptions[name])
-    population_csv(munis, pts).to_csv(
+    population_csv(munis).to_csv(
         ROOT / "data/coverage/population_inspire_1km.csv", sep=";", index=False
     )
     unis = pd.read_csv(args.universities, dtype={"ags": str})[UNIVERSITY_COLUMNS]
     unis.to_csv(ROOT / "data/universities.csv", index=False)
     (ROOT / "data/tables").mkdir(exist_ok=True)
-    table, graduates = synthetic_tables(munis.set_index("ags"), unis)
+    table, graduates = synthetic_tables(munis, unis)
     table.to_csv(ROOT / "data/tables/indicators_synthetic.csv", index=False)
     graduates.to_csv(ROOT / "data/tables/it_graduates_synthetic.csv", index=False)
     print(
-        f"wrote {len(munis)} municipalities, {len(grids['layers'])} grids, {len(unis)} universities"
+        f"wrote {len(grids['layers'])} grids over {len(munis)} municipalities, "
+        f"{len(unis)} universities"
     )
 
 

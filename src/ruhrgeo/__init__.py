@@ -9,7 +9,7 @@ The packages follow the data's way: :mod:`ruhrgeo.io` reads boundaries, grids an
 Examples
 --------
 >>> import ruhrgeo
->>> munis = ruhrgeo.read_municipalities(ruhrgeo.datasets.demo_municipalities())
+>>> munis = ruhrgeo.datasets.ruhr_municipalities()
 >>> len(munis)
 53
 """

@@ -9,14 +9,16 @@ import numpy as np
 import pyproj
 import shapely
 
-from ruhrgeo.errors import ParameterError, UnusableCRSError
+from ruhrgeo.errors import CRSMissingError, ParameterError, UnusableCRSError
 
 UTM32 = pyproj.CRS.from_epsg(25832)
 
 
 def centroids(gdf: gpd.GeoDataFrame) -> gpd.GeoSeries:
     if gdf.crs is None:
-        raise UnusableCRSError("the municipalities have no CRS; distances need one")
+        raise CRSMissingError(
+            "the municipalities have no CRS; distances need one: set it, e.g. gdf.set_crs(25832)"
+        )
     projected = gdf if gdf.crs.is_projected else gdf.to_crs(metric_crs(gdf))
     unit = projected.crs.axis_info[0].unit_name
     if unit not in ("metre", "meter"):

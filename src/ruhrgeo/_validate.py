@@ -11,19 +11,22 @@ import pandas as pd
 import pyproj
 
 from ruhrgeo.errors import (
+    ConstantValuesError,
     CRSMissingError,
     DataFileNotFoundError,
     DuplicateIdError,
+    InfiniteValuesError,
     MissingColumnError,
     MissingIdError,
     MissingValuesError,
-    StatisticsError,
     TooFewObservationsError,
     UnusableCRSError,
+    ValueRangeError,
 )
 
 AGS_LENGTH = 8
 MIN_OBSERVATIONS = 8  # fewer units carry no spatial pattern worth testing
+CONSTANT_RTOL = 1e-12  # a range this small relative to the largest |value| is rounding
 
 
 def as_crs(value: Any, name: str) -> pyproj.CRS:
@@ -105,24 +108,67 @@ def require_unique(ids: pd.Index | pd.Series, name: str, hint: str) -> None:
 
 
 def column_values(gdf: pd.DataFrame, column: str) -> pd.Series:
-    """The validated numeric values of ``column``, indexed like ``gdf``."""
+    """The validated numeric values of ``column``, indexed like ``gdf``.
+
+    Refuses a repeated index, a missing column, missing or non-numeric values, infinite
+    values, fewer than :data:`MIN_OBSERVATIONS` rows and values that do not vary relative
+    to their scale (a column times 1e-10 still varies; one of identical values does not)
+    or whose 4th powers (in the statistics' moments) overflow or underflow.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> column_values(pd.DataFrame({"v": [float(i) * 1e-10 for i in range(8)]}), "v").tolist()[1]
+    1e-10
+    """
     require_unique(gdf.index, "index", "index the municipalities by AGS (read_municipalities)")
-    if column not in gdf.columns:
+    if not isinstance(column, str) or column not in gdf.columns:
         raise MissingColumnError(
             f"`column` {column!r} is not in the data; columns: {[c for c in gdf.columns][:20]}"
         )
-    y = pd.to_numeric(gdf[column], errors="coerce").astype(float)
+    raw = gdf[column]
+    if isinstance(raw, pd.DataFrame):
+        raise DuplicateIdError(
+            f"the data have {raw.shape[1]} columns named {column!r}; rename them"
+        )
+    y = pd.to_numeric(raw, errors="coerce").astype(float)
     if y.isna().any():
+        text = raw[y.isna() & raw.notna()]
+        hint = (
+            f"; not numeric: {sorted(set(text.astype(str)))[:5]} (a decimal comma? read "
+            "tables with ruhrgeo.read_indicators)"
+            if len(text)
+            else ""
+        )
         missing = list(y.index[y.isna()][:10])
         raise MissingValuesError(
             f"`{column}` is missing or not numeric for {int(y.isna().sum())} municipalities: "
-            f"{missing}; fill them or drop those rows first"
+            f"{missing}{hint}; fill them or drop those rows first"
+        )
+    infinite = np.isinf(y.to_numpy())
+    if infinite.any():
+        raise InfiniteValuesError(
+            f"`{column}` is infinite for {int(infinite.sum())} municipalities: "
+            f"{list(y.index[infinite][:10])} (a division by zero upstream?); replace or drop "
+            "those values first"
         )
     if len(y) < MIN_OBSERVATIONS:
         raise TooFewObservationsError(
             f"{len(y)} observations of `{column}`; spatial statistics need at least "
             f"{MIN_OBSERVATIONS}"
         )
-    if np.isclose(y.std(), 0):
-        raise StatisticsError(f"`{column}` is constant ({y.iloc[0]}); nothing to test")
+    values = y.to_numpy()
+    if np.ptp(values) <= CONSTANT_RTOL * np.abs(values).max():
+        raise ConstantValuesError(
+            f"`{column}` is constant ({values[0]:g} in all {len(y)} municipalities, up to "
+            "rounding); nothing to test"
+        )
+    with np.errstate(all="ignore"):
+        m4 = np.mean((values - values.mean()) ** 4)
+    if not np.isfinite(m4) or m4 < np.finfo(float).tiny:
+        raise ValueRangeError(
+            f"`{column}` ranges from {values.min():g} to {values.max():g}: too large or too "
+            "small for the statistics' moments (4th powers overflow or underflow); fix "
+            "fill values or rescale the column"
+        )
     return y

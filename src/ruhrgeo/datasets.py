@@ -34,12 +34,12 @@ __all__ = [
     "demo_coverage",
     "demo_indicators",
     "demo_it_graduates",
-    "demo_municipalities",
     "demo_population",
     "fetch_vg250",
     "germany_municipalities",
     "metropolitan_regions",
     "ruhr_municipalities",
+    "ruhr_municipalities_path",
     "universities",
 ]
 
@@ -68,15 +68,15 @@ DEMO_LAYERS = {
 
 
 def data_dir() -> Path:
-    """The folder of the embedded demo data (inside the wheel, or ``data/`` of a checkout)."""
+    """The folder of the shipped data (inside the wheel, or ``data/`` of a checkout)."""
     for candidate in (
         Path(str(resources.files("ruhrgeo"))) / "data",
         Path(__file__).resolve().parents[2] / "data",
     ):
-        if (candidate / "boundaries").is_dir():
+        if (candidate / "dvg2_nrw").is_dir():
             return candidate
     raise DataFileNotFoundError(
-        "the ruhrgeo demo data are missing; reinstall ruhrgeo (`pip install .`)"
+        "the ruhrgeo shipped data are missing; reinstall ruhrgeo (`pip install .`)"
     )
 
 
@@ -101,7 +101,7 @@ def ruhr_municipalities() -> gpd.GeoDataFrame:
     >>> int(munis["population"].sum())
     5112050
     """
-    munis = read_municipalities(data_dir() / "dvg2_nrw" / "ruhr_municipalities.gpkg")
+    munis = read_municipalities(ruhr_municipalities_path())
     munis.attrs["source"] = BOUNDARIES_SOURCE
     return munis
 
@@ -229,18 +229,16 @@ def germany_municipalities() -> pd.DataFrame:
     return table
 
 
-def demo_municipalities() -> Path:
-    """Path of the SCHEMATIC boundaries of the 53 Ruhr municipalities (EPSG:25832).
-
-    Voronoi polygons around representative points with the real names, AGS, Kreis,
-    population and official area as attributes; not official boundaries.
+def ruhr_municipalities_path() -> Path:
+    """Path of the shipped GeoPackage behind :func:`ruhr_municipalities`, for the command line
+    (``ruhrgeo stats PATH ...``) and any GIS.
 
     Examples
     --------
-    >>> demo_municipalities().name
-    'ruhr_schematic_municipalities.gpkg'
+    >>> ruhr_municipalities_path().name
+    'ruhr_municipalities.gpkg'
     """
-    return data_dir() / "boundaries" / "ruhr_schematic_municipalities.gpkg"
+    return data_dir() / "dvg2_nrw" / "ruhr_municipalities.gpkg"
 
 
 def demo_coverage() -> dict[str, Path]:

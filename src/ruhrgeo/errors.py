@@ -153,6 +153,18 @@ class GraphMismatchError(RuhrgeoError, ValueError):
     """Spatial weights are indexed differently from the data."""
 
 
+class InfiniteValuesError(StatisticsError):
+    """Values are infinite (``inf``, ``-inf``) where a statistic needs finite ones."""
+
+
+class ConstantValuesError(StatisticsError):
+    """Values do not vary (relative to their scale): nothing to test or explain."""
+
+
+class ModelError(StatisticsError):
+    """A regression cannot be estimated (collinear covariates, too few units per regime)."""
+
+
 # --- the index ---
 # (errors and warnings of ruhrgeo.index: composite, treatment, audit, uncertainty)
 
@@ -179,6 +191,18 @@ class AggregationError(StatisticsError):
 
 # --- maps ---
 # (errors and warnings of ruhrgeo.maps: pages, assets, figures)
+
+
+class MapDataError(RuhrgeoError, ValueError):
+    """The data cannot be mapped: no rows, no values, values that are not numbers, ..."""
+
+
+class MapTextError(RuhrgeoError, ValueError):
+    """A text for a map or figure is not valid Unicode (a lone surrogate)."""
+
+
+class MapAssetError(RuhrgeoError, RuntimeError):
+    """The installed folium-offline lacks a file a page needs, or ships a changed one."""
 
 
 # --- warnings of the steps above (turned into errors in ruhrgeo's own tests) ---

@@ -1,64 +1,172 @@
-"""The ``ruhrgeo map`` command: an offline HTML map (and its PNG twin)."""
+"""The ``ruhrgeo map`` command: an offline HTML page or a PNG of columns of a table."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
+import geopandas as gpd
+import pandas as pd
+from matplotlib.figure import Figure
 
 from ruhrgeo import maps
-from ruhrgeo.cli.args import (
-    friendly,
-    table_options,
-    with_table,
-)
-from ruhrgeo.io import read_municipalities
-from ruhrgeo.maps import figures
+from ruhrgeo.cli.args import InputError, friendly, number, pairs, table_options
+from ruhrgeo.io import read_indicators, read_municipalities
+from ruhrgeo.maps import Map, checks
+from ruhrgeo.maps.figures import png_bytes
+
+SUFFIXES = (".html", ".htm", ".png")
 
 
 @click.command(name="map")
 @click.argument("boundaries", type=click.Path(path_type=Path))
-@table_options("CSV with an AGS column and the column to map.")
-@click.option("--column", required=True, help="Values (choropleth) or LISA labels (clusters).")
+@table_options("Table with an AGS column and the columns to map (CSV with ; or , or XLSX).")
+@click.option(
+    "--column",
+    "columns",
+    required=True,
+    multiple=True,
+    help="Column to map; repeat it for one page with a layer per column.",
+)
 @click.option(
     "--kind", default="choropleth", show_default=True, type=click.Choice(["choropleth", "clusters"])
 )
-@click.option("--title", help="Title of the layer and its legend.")
-@click.option("--unit", default="%", show_default=True, help="Unit shown in legend and tooltip.")
+@click.option("--title", help="Title of the page (default: the column's label).")
+@click.option(
+    "--unit",
+    "unit_args",
+    multiple=True,
+    help="Unit of a column, COLUMN=UNIT (repeatable); a bare UNIT is the one mapped column's.",
+)
+@click.option("--label", "label_args", multiple=True, help="Human label, COLUMN=LABEL.")
+@click.option("--tooltip", multiple=True, help="Extra column shown on hover (repeatable).")
 @click.option("--scheme", default="quantiles", show_default=True, help="mapclassify scheme.")
 @click.option("--k", default=5, show_default=True, help="Number of classes.")
+@click.option("--bins", help="Upper class bounds, e.g. 50,90,100 (with --scheme user_defined).")
+@click.option("--cmap", default="viridis", show_default=True, help="matplotlib colour map.")
+@click.option("--place-names", default="none", show_default=True, help="all, none or a count N.")
+@click.option("--attribution", help="Credit line of the data (licence text).")
 @click.option(
     "--out",
-    "out_path",
+    "out_paths",
     type=click.Path(path_type=Path),
     required=True,
-    help="The HTML page (self-contained, works offline).",
+    multiple=True,
+    help="map.html (self-contained, offline) or map.png; repeat for both.",
 )
-@click.option("--png", "png_path", type=click.Path(path_type=Path), help="Also a static PNG.")
 @friendly
 def map_command(
     boundaries: Path,
     table_path: Path,
-    column: str,
-    kind: str,
     id_col: str,
+    columns: tuple[str, ...],
+    kind: str,
     title: str | None,
-    unit: str,
+    unit_args: tuple[str, ...],
+    label_args: tuple[str, ...],
+    tooltip: tuple[str, ...],
     scheme: str,
     k: int,
-    out_path: Path,
-    png_path: Path | None,
+    bins: str | None,
+    cmap: str,
+    place_names: str,
+    attribution: str | None,
+    out_paths: tuple[Path, ...],
 ) -> None:
-    """Write a map of COLUMN as one offline HTML page (and optionally a PNG)."""
-    munis = read_municipalities(boundaries)
-    gdf = with_table(munis, table_path, id_col, [column])
+    """Map COLUMN of a table as an offline HTML page or a PNG (by the suffix of --out)."""
+    targets = [checks.output(p, SUFFIXES, "maps") for p in out_paths]
+    checks.scheme(scheme, k, _bins(bins))  # options first: no table read for a typo
+    checks.colormap(cmap)
+    units = _units(unit_args, columns)
+    pngs = [t for t in targets if t.suffix.lower() == ".png"]
+    if pngs and len(columns) > 1:
+        raise InputError("a PNG shows one column; give one --column, or write .html")
+    aliases = pairs(label_args, "--label")
+    options = {
+        "title": title if len(columns) == 1 else None,
+        "aliases": aliases,
+        "units": units,
+        "place_names": _place_names(place_names),  # checked before the data is read
+        "attribution": attribution,
+    }
+    gdf = _with_table(read_municipalities(boundaries), table_path, id_col, [*columns, *tooltip])
+    fields = ["name", *tooltip] if "name" in gdf.columns else list(tooltip)
     if kind == "clusters":
-        m = maps.cluster_map(gdf, gdf[column], title=title or column)
-        figure = figures.plot(gdf, column, title=title, colors=maps.LISA_COLORS)
+        pages = [maps.cluster_map(gdf, gdf[c], tooltip=[*fields, c], **options) for c in columns]
+        figure = maps.plot(gdf, columns[0], colors=maps.LISA_COLORS, **options) if pngs else None
     else:
-        m = maps.choropleth(gdf, column, scheme=scheme, k=k, title=title, unit=unit)
-        figure = figures.plot(gdf, column, scheme=scheme, k=k, title=title)
-    maps.save_html(m, out_path)
-    if png_path is not None:
-        figures.save_png(figure, png_path)
-    click.echo(f"wrote {out_path} ({out_path.stat().st_size / 1e6:.2f} MB)")
+        classes = {"scheme": scheme, "k": k, "bins": _bins(bins), "cmap": cmap}
+        pages = [
+            maps.choropleth(gdf, c, tooltip=[*fields, c], **classes, **options) for c in columns
+        ]
+        figure = maps.plot(gdf, columns[0], **classes, **options) if pngs else None
+    page = pages[0] if len(pages) == 1 else maps.atlas(*pages, title=title)
+    for line in _write(page, figure, targets):
+        click.echo(line)
+    missing = int(gdf[list(columns)].isna().all(axis=1).sum())
+    if missing:
+        click.echo(f"{missing} of {len(gdf)} municipalities have no value (hatched: no data)")
+
+
+def _with_table(
+    munis: gpd.GeoDataFrame, path: Path, id_col: str, needed: list[str]
+) -> gpd.GeoDataFrame:
+    """The boundaries with the table's columns that are needed (the table's win)."""
+    try:
+        table = read_indicators(path, id_col=id_col)
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"--table {path.name} cannot be read as a table ({exc}); give a CSV (; or , "
+            "separated, UTF-8) or XLSX with an AGS column"
+        ) from None
+    from_table = [c for c in dict.fromkeys(needed) if c in table.columns]
+    absent = [c for c in needed if c not in table.columns and c not in munis.columns]
+    if absent:
+        raise InputError(
+            f"--table {path.name} has no column {' or '.join(map(repr, absent))}; "
+            f"it has {list(table.columns)[:20]}"
+        )
+    return munis.drop(columns=from_table, errors="ignore").join(table[from_table])
+
+
+def _units(args: tuple[str, ...], columns: tuple[str, ...]) -> dict[str, str]:
+    bare = [a for a in args if "=" not in a]
+    if bare and (len(bare) > 1 or len(columns) > 1):
+        raise InputError(f"--unit {bare[0]!r} has no column; with several columns give COLUMN=UNIT")
+    units = pairs(tuple(a for a in args if "=" in a), "--unit")
+    return {columns[0]: bare[0], **units} if bare else units
+
+
+def _bins(text: str | None) -> list[float] | None:
+    if text is None:
+        return None
+    return [number(part, "--bins") for part in text.split(",")]
+
+
+def _place_names(text: str) -> bool | int:
+    if text.lower() in ("all", "none"):
+        return text.lower() == "all"
+    if text.isdigit():
+        return int(text)
+    raise InputError(f"--place-names takes all, none or a count, got {text!r}")
+
+
+def _write(page: Map, figure: Figure | None, targets: list[Path]) -> list[str]:
+    """Render everything first, then write; a failed write removes what this run wrote."""
+    contents: list[bytes] = []
+    for target in targets:
+        if target.suffix.lower() == ".png":
+            assert figure is not None  # made whenever a target is .png
+            contents.append(png_bytes(figure))
+        else:
+            contents.append(page.get_root().render().encode("utf-8"))
+    written: list[Path] = []
+    try:
+        for target, data in zip(targets, contents, strict=True):
+            checks.write(target, lambda tmp, data=data: tmp.write_bytes(data))
+            written.append(target)
+    except Exception:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return [f"wrote {t} ({t.stat().st_size / 1e6:.2f} MB)" for t in targets]

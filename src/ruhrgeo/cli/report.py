@@ -8,18 +8,24 @@ from typing import Any
 import pandas as pd
 
 from ruhrgeo import spatial
+from ruhrgeo.spatial.weights import GraphLike
 from ruhrgeo.spillover import RadiusEstimate
 
 
 def global_stats(
-    gdf: pd.DataFrame, column: str, kind: str = "queen", **kwargs: Any
+    gdf: pd.DataFrame,
+    column: str,
+    *,
+    graph: GraphLike = "queen",
+    permutations: int = 9999,
+    seed: int = 0,
 ) -> dict[str, Any]:
-    """Moran's I and the north/south test of ``column``, each with its summary."""
-    result = spatial.moran(gdf, column, graph=kind, **kwargs)
-    divide = spatial.north_south(gdf, column, **kwargs)
+    """Moran's I and the north/south test of ``column`` on the same weights, as JSON-able
+    dictionaries each with its summary."""
+    options = {"graph": graph, "permutations": permutations, "seed": seed}
     return {
-        "moran": {**dataclasses.asdict(result), "summary": result.summary()},
-        "north_south": {**dataclasses.asdict(divide), "summary": divide.summary()},
+        "moran": spatial.moran(gdf, column, **options).to_dict(),
+        "north_south": spatial.north_south(gdf, column, **options).to_dict(),
     }
 
 

@@ -6,33 +6,47 @@ import json
 from pathlib import Path
 
 import click
+import pandas as pd
 
 from ruhrgeo import spatial
-from ruhrgeo.cli.args import (
-    friendly,
-    out_option,
-    table_options,
-    with_table,
-)
+from ruhrgeo.cli.args import InputError, friendly, number, out_option, table_options, with_table
 from ruhrgeo.cli.report import global_stats
 from ruhrgeo.io import read_municipalities
 from ruhrgeo.io.write import write_table
+from ruhrgeo.spatial.weights import GraphLike, describe
+
+# the option each weights kind needs, as the CLI spells it
+NEEDS = {"knn": "--k", "distance": "--threshold-km", "kernel": "--bandwidth-km"}
 
 
 @click.command()
 @click.argument("boundaries", type=click.Path(path_type=Path))
-@table_options("CSV with an AGS column and the values.")
+@table_options("CSV or XLSX with an AGS column and the values (',' or ';', decimal commas).")
 @click.option("--column", required=True, help="The column to analyse.")
 @click.option(
     "--graph",
     "kind",
-    default="queen",
-    show_default=True,
-    type=click.Choice(["queen", "rook"]),
-    help="Contiguity of the spatial weights.",
+    default=None,
+    help=f"Spatial weights: {', '.join(spatial.GRAPH_KINDS)} [default: queen].",
 )
-@click.option("--permutations", default=9999, show_default=True, help="Permutations.")
-@click.option("--seed", default=0, show_default=True, help="Random seed.")
+@click.option("--k", "k_text", help="Neighbours of --graph knn.")
+@click.option("--threshold-km", "threshold_text", help="Distance band of --graph distance (km).")
+@click.option("--bandwidth-km", "bandwidth_text", help="Bandwidth of --graph kernel (km).")
+@click.option("--kernel", help=f"Kernel of --graph kernel: {', '.join(spatial.KERNELS)}.")
+@click.option(
+    "--weights-file",
+    type=click.Path(path_type=Path),
+    help="Spatial weights from a GAL or GWT file keyed by AGS (instead of --graph).",
+)
+@click.option("--permutations", "permutations_text", default="9999", show_default=True)
+@click.option("--seed", "seed_text", default="0", show_default=True, help="Random seed.")
+@click.option("--alpha", "alpha_text", default="0.05", show_default=True, help="Significance.")
+@click.option(
+    "--fdr/--no-fdr",
+    default=True,
+    show_default=True,
+    help="Benjamini-Hochberg false discovery rate for the local statistics.",
+)
 @click.option("--boundary-layer", help="Layer of a multi-layer boundaries file.")
 @out_option("Local results: .csv or .gpkg (with geometries).")
 @click.option("--json", "as_json", is_flag=True, help="Print the global results as JSON.")
@@ -42,28 +56,121 @@ def stats(
     table_path: Path,
     column: str,
     id_col: str,
-    kind: str,
-    permutations: int,
-    seed: int,
+    kind: str | None,
+    k_text: str | None,
+    threshold_text: str | None,
+    bandwidth_text: str | None,
+    kernel: str | None,
+    weights_file: Path | None,
+    permutations_text: str,
+    seed_text: str,
+    alpha_text: str,
+    fdr: bool,
     boundary_layer: str | None,
     out_path: Path,
     as_json: bool,
 ) -> None:
-    """Moran's I, LISA clusters, Getis-Ord hot spots and the north/south test of COLUMN."""
+    """Moran's I, LISA clusters, Getis-Ord hot spots and the north/south test of COLUMN.
+
+    Writes the local results with the analysed values per municipality to --out (only
+    when every statistic succeeded) and prints the global ones.
+    """
+    graph = _graph(kind, k_text, threshold_text, bandwidth_text, kernel, weights_file)
+    permutations = _whole(permutations_text, "--permutations")
+    seed = _whole(seed_text, "--seed")
+    alpha = number(alpha_text, "--alpha")
     munis = read_municipalities(boundaries, layer=boundary_layer)
     gdf = with_table(munis, table_path, id_col, [column])
-    options = {"permutations": permutations, "seed": seed}
-    lisa = spatial.local_moran(gdf, column, graph=kind, **options)
-    spots = spatial.getis_ord(gdf, column, graph=kind, **options)
-    local = munis[["name", munis.geometry.name]].join(
-        lisa.add_prefix("lisa_").join(spots.add_prefix("gi_"))
-    )
+    options = {"graph": graph, "permutations": permutations, "seed": seed}
+    lisa = spatial.local_moran(gdf, column, alpha=alpha, fdr=fdr, **options)
+    negative = (pd.to_numeric(gdf[column], errors="coerce") < 0).any()
+    if negative:
+        click.echo(
+            f"warning: {column} has negative values; Getis-Ord G (sums of non-negative "
+            "values) is left out",
+            err=True,
+        )
+    else:
+        spots = spatial.getis_ord(gdf, column, alpha=alpha, fdr=fdr, **options)
+    results = global_stats(gdf, column, **options)
+    local = munis[["name", munis.geometry.name]].join(gdf[[column]])
+    local = local.join(lisa.add_prefix("lisa_"))
+    test = f"FDR {alpha:g}" if fdr else f"p <= {alpha:g}"
+    results["local"] = {
+        "graph": describe(graph),
+        "significance": test,
+        "lisa_clusters": _counts(lisa["cluster"]),
+        "getis_ord_spots": None if negative else _counts(spots["spot"]),
+    }
+    if not negative:
+        local = local.join(spots.add_prefix("gi_"))
     write_table(local, out_path)
-    results = global_stats(gdf, column, kind, **options)
     if as_json:
         click.echo(json.dumps(results, indent=2, ensure_ascii=False, default=float))
     else:
         click.echo(results["moran"]["summary"])
         click.echo(results["north_south"]["summary"])
-        counts = lisa["cluster"].value_counts().to_dict()
-        click.echo(f"LISA clusters (FDR 5 %): {counts}; wrote {out_path}")
+        click.echo(
+            f"LISA clusters ({test}): {results['local']['lisa_clusters']}; "
+            f"Getis-Ord: {results['local']['getis_ord_spots']}; wrote {out_path}"
+        )
+
+
+def _counts(labels: pd.Series) -> dict[str, int]:
+    return {str(k): int(v) for k, v in labels.value_counts().items()}
+
+
+def _whole(text: str, option: str) -> int:
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(f"{option} takes a whole number, got {text!r}") from None
+    if not value.is_integer():
+        raise InputError(f"{option} takes a whole number, got {text!r}")
+    return int(value)
+
+
+def _graph(
+    kind: str | None,
+    k_text: str | None,
+    threshold_text: str | None,
+    bandwidth_text: str | None,
+    kernel: str | None,
+    weights_file: Path | None,
+) -> GraphLike:
+    given = {
+        "--k": k_text,
+        "--threshold-km": threshold_text,
+        "--bandwidth-km": bandwidth_text,
+        "--kernel": kernel,
+    }
+    given = {option: value for option, value in given.items() if value is not None}
+    if weights_file is not None:
+        if kind is not None or given:
+            shown = ", ".join(["--graph", *given] if kind is not None else given)
+            raise InputError(f"--weights-file gives the weights; leave out {shown}")
+        if weights_file.suffix.lower() not in (".gal", ".gwt"):
+            raise InputError(
+                f"--weights-file must be a .gal or .gwt file, got {weights_file.name!r}"
+            )
+        return weights_file
+    kind = kind or "queen"
+    if kind not in spatial.GRAPH_KINDS:
+        raise InputError(f"--graph must be one of {', '.join(spatial.GRAPH_KINDS)}, got {kind!r}")
+    allowed = {NEEDS[kind], "--kernel"} if kind == "kernel" else {NEEDS.get(kind)}
+    extra = sorted(set(given) - allowed)
+    if extra:
+        raise InputError(f"{', '.join(extra)} do(es) not apply to --graph {kind}")
+    if kind in NEEDS and NEEDS[kind] not in given:
+        raise InputError(f"--graph {kind} needs {NEEDS[kind]}")
+    if kind == "knn":
+        return spatial.GraphSpec("knn", k=_whole(k_text or "", "--k"))
+    if kind == "distance":
+        return spatial.GraphSpec(
+            "distance", threshold_km=number(threshold_text or "", "--threshold-km")
+        )
+    if kind == "kernel":
+        return spatial.GraphSpec(
+            "kernel", bandwidth_km=number(bandwidth_text or "", "--bandwidth-km"), kernel=kernel
+        )
+    return kind

@@ -1,25 +1,27 @@
-"""Maps: offline, self-contained Leaflet pages and their static PNG twins."""
+"""Maps for reports: self-contained, offline Leaflet pages and their static PNG twins.
 
+One function per kind of map (:func:`choropleth`, :func:`cluster_map`,
+:func:`spillover_map`), :func:`atlas` to put several on one page, :func:`save_html` (or
+``m.save(path)``, or a notebook's display: all self-contained) and, in
+:mod:`ruhrgeo.maps.figures`, :func:`plot` and :func:`save_png` for the PNG twins.
+"""
+
+from ruhrgeo.maps.atlas import atlas
+from ruhrgeo.maps.choropleth import LISA_COLORS, choropleth, cluster_map
 from ruhrgeo.maps.figures import plot, save_png
-from ruhrgeo.maps.layers import (
-    LISA_COLORS,
-    Map,
-    atlas,
-    choropleth,
-    cluster_map,
-    simplify,
-    spillover_map,
-)
-from ruhrgeo.maps.page import render, save_html
+from ruhrgeo.maps.geometry import simplify
+from ruhrgeo.maps.layers import Layer
+from ruhrgeo.maps.page import Map, save_html
+from ruhrgeo.maps.spillover_map import spillover_map
 
 __all__ = [
     "LISA_COLORS",
+    "Layer",
     "Map",
     "atlas",
     "choropleth",
     "cluster_map",
     "plot",
-    "render",
     "save_html",
     "save_png",
     "simplify",

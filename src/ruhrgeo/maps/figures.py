@@ -1,70 +1,197 @@
-"""Static twins of the maps for reports: matplotlib figures and PNG files."""
+"""Static twins of the maps for reports: matplotlib figures and PNG files.
+
+A figure is drawn from the same description as the page (:mod:`ruhrgeo.maps.polygons`):
+the same classes, colours, legend texts, units, title, place names and credit. It is drawn
+in a metric CRS with a scale bar; municipalities without data are hatched.
+"""
 
 from __future__ import annotations
 
+import io
+import math
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
+from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
-from ruhrgeo.errors import MissingColumnError
-from ruhrgeo.io.write import write_atomic
-from ruhrgeo.maps.layers import classify
+from ruhrgeo._geometry import metric_crs
+from ruhrgeo.errors import InputTypeError, ParameterError
+from ruhrgeo.maps import checks
+from ruhrgeo.maps.escape import figure_text
+from ruhrgeo.maps.polygons import Described, describe, largest
 
-__all__ = ["plot", "save_png"]
+__all__ = ["draw", "plot", "png_bytes", "save_png"]
+
+HATCH_COLOR = "#7a7a7a"
+HATCH = "////"
+MAP_WIDTH_IN = 6.0  # the map's width in the figure; the legend comes to its right
+_NICE = (1, 2, 5)
 
 
 def plot(
     gdf: gpd.GeoDataFrame,
     column: str,
     *,
+    colors: Mapping[str, str] | None = None,
     scheme: str = "quantiles",
     k: int = 5,
+    bins: Sequence[float] | None = None,
     cmap: str = "viridis",
     title: str | None = None,
-    colors: dict[str, str] | None = None,
+    aliases: Mapping[str, str] | None = None,
+    units: Mapping[str, str] | None = None,
+    place_names: bool | int = False,
+    attribution: str | None = None,
 ) -> Figure:
-    """A static map of ``column``: classed numbers (mapclassify ``scheme``), or categories
-    drawn in ``colors`` (e.g. :data:`ruhrgeo.maps.LISA_COLORS`).
+    """A static map of ``column``: classed numbers as :func:`~ruhrgeo.maps.choropleth`
+    draws them (same options, same classes and legend), or categories in ``colors``
+    (e.g. :data:`ruhrgeo.maps.LISA_COLORS`) as :func:`~ruhrgeo.maps.cluster_map` does.
 
     Examples
     --------
     >>> from ruhrgeo import datasets, read_municipalities
-    >>> fig = plot(read_municipalities(datasets.demo_municipalities()), "population")
-    >>> fig.axes[0].get_title()
-    'population'
+    >>> munis = datasets.ruhr_municipalities()
+    >>> fig = plot(munis, "population", units={"population": "inhabitants"}, k=4)
+    >>> fig.axes[0].get_title(), fig.axes[0].get_legend().texts[0].get_text()
+    ('population', '8,673 – 27,187 inhabitants (14)')
     """
-    if column not in gdf.columns:
-        raise MissingColumnError(f"`column` {column!r} is not in the data")
-    fig = Figure(figsize=(8, 6), layout="constrained")  # no pyplot: no global figure state
+    described = describe(
+        gdf,
+        column,
+        colors=colors,
+        scheme=scheme,
+        k=k,
+        bins=bins,
+        cmap=cmap,
+        title=title,
+        tooltip=[column],
+        aliases=aliases,
+        units=units,
+        place_names=place_names,
+        attribution=attribution,
+    )
+    return draw(described)
+
+
+def draw(described: Described) -> Figure:
+    """The figure of a described polygon map."""
+    munis = described.munis.to_crs(metric_crs(described.munis))
+    shading = described.shading
+    classes = shading.classes.reindex(munis.index).to_numpy()
+    x0, y0, x1, y1 = munis.total_bounds
+    height = min(10.0, max(3.5, MAP_WIDTH_IN * (y1 - y0) / max(x1 - x0, 1.0) + 1.2))
+    # no pyplot: no global figure state
+    fig = Figure(figsize=(MAP_WIDTH_IN + 2.8, height), layout="constrained")
     ax = fig.add_subplot()
-    if colors is not None:
-        fills = gdf[column].map(colors).fillna("#ffffff")
-        gdf.plot(ax=ax, color=fills, edgecolor="white", linewidth=0.4)
-        handles = [Patch(color=c) for c in colors.values()]
-        ax.legend(handles, list(colors), loc="lower right", fontsize=8)
-    else:
-        values = pd.to_numeric(gdf[column], errors="coerce")
-        bins = classify(values, scheme, k)  # the same classes as the HTML map
-        gdf.assign(**{column: values}).plot(
-            column=column,
-            ax=ax,
-            scheme="user_defined",
-            classification_kwds={"bins": bins},
-            cmap=cmap,
-            legend=True,
-            edgecolor="white",
-            linewidth=0.4,
-            legend_kwds={"fontsize": 8, "loc": "lower right"},
+    valued = classes >= 0
+    if valued.any():
+        fills = [shading.palette[c] for c in classes[valued]]
+        munis[valued].plot(ax=ax, color=fills, edgecolor="white", linewidth=0.4)
+    if not valued.all():
+        munis[~valued].plot(
+            ax=ax, facecolor="white", edgecolor=HATCH_COLOR, hatch=HATCH, linewidth=0
         )
-    ax.set_title(title or column)
+        munis[~valued].boundary.plot(ax=ax, color="white", linewidth=0.4)
+    handles = [
+        Patch(facecolor=color, edgecolor="#bbbbbb")
+        if color is not None
+        else Patch(facecolor="white", edgecolor=HATCH_COLOR, hatch=HATCH)
+        for color, _ in shading.legend
+    ]
+    if handles:
+        ax.legend(
+            handles,
+            [figure_text(text) for _, text in shading.legend],
+            title=figure_text(shading.title),
+            loc="upper left",
+            bbox_to_anchor=(1.0, 1.0),
+            fontsize=8,
+            title_fontsize=9,
+            frameon=False,
+        )
+    _place_names(ax, largest(munis, described.place_names))
+    ax.set_title(figure_text(shading.title), wrap=True)
+    ax.add_artist(_scale_bar(ax, munis))
     ax.set_axis_off()
+    if described.attribution:
+        fig.text(
+            0.99,
+            0.01,
+            figure_text(described.attribution),
+            ha="right",
+            va="bottom",
+            fontsize=6,
+            color="#555555",
+            wrap=True,
+        )
     return fig
 
 
 def save_png(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150) -> Path:
-    """Write ``fig`` as PNG (atomically)."""
-    return write_atomic(path, lambda tmp: fig.savefig(tmp, dpi=dpi, format="png"))
+    """Write ``fig`` as PNG (atomically; drawn in memory first, so a failure writes nothing).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from ruhrgeo import datasets, read_municipalities
+    >>> fig = plot(datasets.ruhr_municipalities(), "population")
+    >>> save_png(fig, pathlib.Path(tempfile.mkdtemp()) / "m.png").read_bytes()[:4]
+    b'\\x89PNG'
+    """
+    if not isinstance(fig, Figure):
+        raise InputTypeError(f"`fig` must be a matplotlib Figure, got {type(fig).__name__}")
+    if isinstance(dpi, bool) or not isinstance(dpi, int) or not 10 <= dpi <= 1200:
+        raise ParameterError(f"`dpi` must be a whole number from 10 to 1200, got {dpi!r}")
+    target = checks.output(path, (".png",), "figures")
+    data = png_bytes(fig, dpi=dpi)
+    return checks.write(target, lambda tmp: tmp.write_bytes(data))
+
+
+def png_bytes(fig: Figure, *, dpi: int = 150) -> bytes:
+    """``fig`` as PNG bytes (no software stamp, so the same figure gives the same bytes)."""
+    buffer = io.BytesIO()
+    fig.savefig(
+        buffer,
+        dpi=dpi,
+        format="png",
+        metadata={"Software": None},
+        bbox_inches="tight",
+        pad_inches=0.15,
+    )
+    return buffer.getvalue()
+
+
+def _place_names(ax: object, named: gpd.GeoDataFrame) -> None:
+    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+    for point, name in zip(named.geometry.representative_point(), named["name"], strict=True):
+        ax.annotate(  # type: ignore[attr-defined]
+            figure_text(str(name)),
+            (point.x, point.y),
+            ha="center",
+            va="center",
+            fontsize=7,
+            path_effects=halo,
+        )
+
+
+def _scale_bar(ax: object, munis: gpd.GeoDataFrame) -> AnchoredSizeBar:
+    """A bar about a fifth of the map's width, of a round length in km."""
+    x0, _, x1, _ = munis.total_bounds
+    target_km = max((x1 - x0) / 5000, 0.001)
+    exponent = 10 ** math.floor(math.log10(target_km))
+    km = max(n * exponent for n in _NICE if n * exponent <= target_km)
+    label = f"{km:g} km"
+    return AnchoredSizeBar(
+        ax.transData,  # type: ignore[attr-defined]
+        km * 1000,
+        label,
+        loc="lower left",
+        frameon=False,
+        size_vertical=(x1 - x0) / 300,
+        fontproperties={"size": 8},
+    )

@@ -1,34 +1,35 @@
-"""Plumbing shared by the statistics: validation, esda's seeding, significance."""
+"""Plumbing shared by the statistics: argument checks, esda's seeding, quiet libraries."""
 
 from __future__ import annotations
 
 import contextlib
+import io
+import math
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import esda
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 from libpysal.graph import Graph
 
 from ruhrgeo._validate import column_values
-from ruhrgeo.errors import (
-    GraphMismatchError,
-    ParameterError,
-)
-from ruhrgeo.spatial.weights import graph
+from ruhrgeo.errors import ParameterError
+from ruhrgeo.spatial.weights import GraphLike, build_graph
+
+MAX_PERMUTATIONS = 1_000_000
+MAX_KEPT = 250_000_000  # kept simulations beyond this (2 GB of float64) are refused
 
 
 @contextlib.contextmanager
 def seeded(seed: int) -> Iterator[None]:
-    """Seed NumPy's global RNG for an esda call and restore the caller's state after.
+    """Seed NumPy's global RNG for a library call and restore the caller's state after.
 
-    esda's global Moran draws its permutations from the global RNG and takes no seed.
-    esda's notices about its own future defaults (the folded, "directed" p-value that
-    ruhrgeo documents and keeps) are not the caller's business.
+    esda's global statistics and inequality's TheilDSim draw their permutations from the
+    global RNG and take no seed. Their notices about future defaults (esda's "directed"
+    p-value, which ruhrgeo documents and keeps) are not the caller's business.
     """
-    state = np.random.get_state()  # noqa: NPY002 (esda's Moran uses the global RNG)
+    state = np.random.get_state()  # noqa: NPY002 (the libraries use the global RNG)
     np.random.seed(seed)  # noqa: NPY002
     try:
         with warnings.catch_warnings():
@@ -38,27 +39,68 @@ def seeded(seed: int) -> Iterator[None]:
         np.random.set_state(state)  # noqa: NPY002
 
 
-def significance(p: np.ndarray, alpha: float, fdr: bool) -> np.ndarray:
-    if not 0 < alpha < 1:
-        raise ParameterError(f"`alpha` must lie between 0 and 1, got {alpha}")
-    cutoff = esda.fdr(p, alpha) if fdr else alpha
-    return np.asarray(p) <= cutoff
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """spreg prints model names and warns about its own NumPy/pandas use: keep it quiet."""
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore", (RuntimeWarning, DeprecationWarning, FutureWarning))
+        warnings.simplefilter("ignore", UserWarning)
+        yield
 
 
-def prepare(gdf: gpd.GeoDataFrame, column: str, kind: str | Graph) -> tuple[pd.Series, Graph]:
-    """Validate data and graph; return the values in the graph's order, and the graph."""
-    y = column_values(gdf, column)
-    if isinstance(kind, Graph):
-        w = kind
-        ids = pd.Index(w.unique_ids)
-        if not ids.sort_values().equals(y.index.sort_values()):
-            extra, missing = ids.difference(y.index), y.index.difference(ids)
-            raise GraphMismatchError(
-                f"the graph's ids differ from the data's index: {len(missing)} only in the data "
-                f"{list(missing[:5])}, {len(extra)} only in the graph {list(extra[:5])}; build "
-                "the graph from the same GeoDataFrame"
+def check_permutations(permutations: object, n: int = 0, keep: bool = False) -> int:
+    """A whole number of permutations in [0, MAX_PERMUTATIONS]; 0 means no inference."""
+    if isinstance(permutations, bool) or not isinstance(permutations, int | np.integer):
+        if isinstance(permutations, float) and permutations.is_integer():
+            permutations = int(permutations)
+        else:
+            raise ParameterError(
+                f"`permutations` must be a whole number (e.g. 9999), got {permutations!r}"
             )
-        y = y.reindex(ids)
-    else:
-        w = graph(gdf, kind)  # type: ignore[arg-type]
-    return y, w
+    if not 0 <= permutations <= MAX_PERMUTATIONS:
+        raise ParameterError(
+            f"`permutations` must lie between 0 (no permutation test) and "
+            f"{MAX_PERMUTATIONS:,}, got {permutations}"
+        )
+    if keep and n * permutations > MAX_KEPT:
+        raise ParameterError(
+            f"keeping {permutations:,} simulations for {n:,} municipalities would hold "
+            f"{n * permutations * 8 / 1e9:.1f} GB; pass keep_simulations=False (z_sim and "
+            "the simulation moments are then NaN, as in esda) or fewer permutations"
+        )
+    return int(permutations)
+
+
+def check_seed(seed: object) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed < 2**32:
+        raise ParameterError(f"`seed` must be a whole number in [0, 2**32), got {seed!r}")
+    return int(seed)
+
+
+def check_alpha(alpha: object) -> float:
+    if (
+        isinstance(alpha, bool)
+        or not isinstance(alpha, int | float | np.number)
+        or not math.isfinite(float(alpha))
+        or not 0 < float(alpha) < 1
+    ):
+        raise ParameterError(f"`alpha` must lie between 0 and 1 (e.g. 0.05), got {alpha!r}")
+    return float(alpha)
+
+
+def significance(p: np.ndarray, alpha: float, fdr: bool) -> np.ndarray:
+    """Benjamini-Hochberg (``esda.fdr``) or plain ``p <= alpha``."""
+    alpha = check_alpha(alpha)
+    p = np.asarray(p, dtype=float)
+    cutoff = esda.fdr(p, alpha) if fdr else alpha
+    return p <= cutoff
+
+
+def prepare(
+    gdf: pd.DataFrame, columns: str | Sequence[str], graph: GraphLike
+) -> tuple[pd.DataFrame, Graph]:
+    """Validated values of ``columns`` in the graph's order, and the graph."""
+    names = list(columns) if isinstance(columns, list | tuple) else [columns]
+    values = pd.concat([column_values(gdf, c) for c in names], axis=1, keys=names)
+    w = build_graph(gdf, graph)
+    return values.reindex(pd.Index(w.unique_ids)), w

@@ -1,22 +1,42 @@
-"""The north/south divide of a value, tested against spatial autocorrelation."""
+"""The north/south divide of a value by several methods.
+
+- :func:`north_south`: a gradient and a step at the divide in spatial error models;
+- :func:`theil_divide`: the share of inequality between north and south (Theil's T
+  decomposition, permutation p-value; ``inequality.theil.TheilDSim``);
+- :func:`divide_regimes`: a spatial error model with north and south as regimes and the
+  Chow test whether its coefficients differ;
+- :func:`compare_divide`: all of them side by side.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import io
-import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import esda
-import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from ruhrgeo._geometry import centroids, north_of
-from ruhrgeo.errors import ParameterError
-from ruhrgeo.spatial._checks import prepare, seeded
+from ruhrgeo._validate import column_values
+from ruhrgeo.errors import ParameterError, StatisticsError
+from ruhrgeo.spatial._checks import check_permutations, check_seed, prepare, seeded
+from ruhrgeo.spatial.models import ModelResult, covariate_names, fit, spatial_error
+from ruhrgeo.spatial.weights import GraphLike, describe, with_geometries
 
-__all__ = ["NorthSouthResult", "north_south"]
+__all__ = [
+    "NorthSouthResult",
+    "TheilResult",
+    "compare_divide",
+    "divide_regimes",
+    "north_south",
+    "theil_divide",
+]
+
+Divide = float | shapely.LineString | None
 
 
 @dataclass(frozen=True)
@@ -24,6 +44,7 @@ class NorthSouthResult:
     """The north/south divide of one column, tested against spatial autocorrelation."""
 
     column: str
+    graph: str
     slope_per_10km: float
     p_value: float
     north_mean: float
@@ -36,7 +57,18 @@ class NorthSouthResult:
     n_south: int
     lambda_: float
     residual_moran_p: float
-    method: str = field(default="spatial error model (spreg.ML_Error, queen contiguity)")
+    trend: Any = field(repr=False, compare=False)
+    step: Any = field(repr=False, compare=False)
+
+    @property
+    def method(self) -> str:
+        return f"spatial error model (spreg.ML_Error, {self.graph} weights)"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able fields and the summary (without spreg's objects)."""
+        skip = {"trend", "step"}
+        fields = {k: v for k, v in self.__dict__.items() if k not in skip}
+        return {**fields, "method": self.method, "summary": self.summary()}
 
     def summary(self) -> str:
         """The result in plain language."""
@@ -51,33 +83,51 @@ class NorthSouthResult:
         )
 
 
+def sides(gdf: pd.DataFrame, index: pd.Index, divide: Divide) -> tuple[np.ndarray, np.ndarray, str]:
+    """Northing (m) and north-of-the-divide flags of the units in ``index``, and a label."""
+    units = with_geometries(gdf, "the north/south divide").loc[index]
+    points = centroids(units)
+    if divide is not None and not isinstance(divide, shapely.LineString):
+        if isinstance(divide, bool) or not isinstance(divide, int | float | np.number):
+            raise ParameterError(
+                f"`divide` must be a latitude, a northing in metres or a shapely LineString, "
+                f"got {divide!r}"
+            )
+        if not np.isfinite(divide):
+            raise ParameterError(f"`divide` must be finite, got {divide!r}")
+    is_north, label = north_of(units, points, divide)
+    is_north = np.asarray(is_north, dtype=bool)
+    if is_north.all() or not is_north.any():
+        raise ParameterError(
+            f"`divide` {label} puts all {len(index)} municipalities on one side; choose one "
+            "that lies within the data"
+        )
+    return points.y.to_numpy(), is_north, label
+
+
 def north_south(
-    gdf: gpd.GeoDataFrame,
+    gdf: pd.DataFrame,
     column: str,
     *,
-    divide: float | shapely.LineString | None = None,
+    divide: Divide = None,
+    graph: GraphLike = "queen",
     permutations: int = 9999,
     seed: int = 0,
 ) -> NorthSouthResult:
     """Test whether ``column`` is higher in the north, allowing for spatial autocorrelation.
 
-    Two spatial error models (maximum likelihood, ``spreg.ML_Error``, queen contiguity,
-    islands joined to their nearest neighbour) are fitted: ``y ~ northing`` gives
-    ``slope_per_10km`` and ``p_value`` (the test of a gradient); ``y ~ north`` (1 north
-    of the divide, 0 south) gives ``difference_sem`` and ``difference_p_value`` (the test
-    of a step at the divide beyond spatially autocorrelated variation: a smooth gradient
-    shows up in the slope, not as a step). ``north_mean``, ``south_mean`` and
-    ``difference`` (north minus south) are plain means. ``residual_moran_p`` is the
-    permutation p-value of Moran's I of the ordinary least-squares residuals of
-    ``y ~ northing``: a small value means an ordinary regression's p-value would be too
-    optimistic, which is why the spatial error model is used.
+    Two spatial error models (maximum likelihood, ``spreg.ML_Error`` with ``graph``,
+    row-standardised) are fitted: ``y ~ northing`` gives ``slope_per_10km`` and
+    ``p_value`` (the test of a gradient); ``y ~ north`` (1 north of the divide, 0 south)
+    gives ``difference_sem`` and ``difference_p_value`` (the test of a step at the divide
+    beyond spatially autocorrelated variation: a smooth gradient shows in the slope, not
+    necessarily as a step). ``north_mean``/``south_mean``/``difference`` are plain means;
+    ``residual_moran_p`` is Moran's I permutation p-value of the OLS trend's residuals
+    (are they autocorrelated at all?). ``trend`` and ``step`` are spreg's objects.
 
-    Parameters
-    ----------
-    divide
-        A latitude (degrees, |value| <= 90), a northing in the data's projected CRS
-        (metres), or a line (in the data's CRS; north = above it). Default: the median
-        northing of the centroids, splitting the municipalities in halves.
+    ``divide``: a latitude (degrees), a northing (metres, in the data's projected CRS or
+    ETRS89 / UTM 32N), a shapely ``LineString`` in the data's CRS, or by default the
+    median northing of the centroids, splitting the municipalities in halves.
 
     Examples
     --------
@@ -91,41 +141,216 @@ def north_south(
     >>> round(result.slope_per_10km), result.p_value < 0.001
     (10, True)
     """
-    import spreg
-
-    y, w = prepare(gdf, column, "queen")
-    points = centroids(gdf.loc[y.index])
-    northing = points.y.to_numpy()
-    is_north, label = north_of(gdf.loc[y.index], points, divide)
-    is_north = np.asarray(is_north, dtype=bool)
-    if is_north.all() or not is_north.any():
-        raise ParameterError(
-            f"`divide` {label} puts all {len(y)} municipalities on one side; choose one "
-            "that lies within the data"
-        )
+    permutations = check_permutations(permutations)
+    seed = check_seed(seed)
+    values, w = prepare(gdf, column, graph)
+    northing, is_north, label = sides(gdf, values.index, divide)
+    y = values[column].to_numpy()
     weights = w.transform("r").to_W()
-    values = y.to_numpy()[:, None]
     km10 = (northing - northing.mean())[:, None] / 10_000
-    # spreg prints its model name and warns about its own NumPy/pandas use: keep it quiet
-    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
-        warnings.simplefilter("ignore", (RuntimeWarning, DeprecationWarning, FutureWarning))
-        trend = spreg.ML_Error(values, km10, weights, name_x=["northing_10km"])
-        split = spreg.ML_Error(values, is_north[:, None].astype(float), weights, name_x=["north"])
-    residuals = values[:, 0] - np.polyval(np.polyfit(km10[:, 0], values[:, 0], 1), km10[:, 0])
+    trend = fit("ML_Error", y, km10, ["northing_10km"], weights, column=column)
+    step = fit("ML_Error", y, is_north[:, None].astype(float), ["north"], weights, column=column)
+    residuals = y - np.polyval(np.polyfit(km10[:, 0], y, 1), km10[:, 0])
     with seeded(seed):
         residual_moran = esda.Moran(residuals, w, transformation="r", permutations=permutations)
     return NorthSouthResult(
         column=column,
+        graph=describe(graph),
         slope_per_10km=float(trend.betas[1, 0]),
         p_value=float(trend.z_stat[1][1]),
-        north_mean=float(values[is_north, 0].mean()),
-        south_mean=float(values[~is_north, 0].mean()),
-        difference=float(values[is_north, 0].mean() - values[~is_north, 0].mean()),
-        difference_p_value=float(split.z_stat[1][1]),
-        difference_sem=float(split.betas[1, 0]),
+        north_mean=float(y[is_north].mean()),
+        south_mean=float(y[~is_north].mean()),
+        difference=float(y[is_north].mean() - y[~is_north].mean()),
+        difference_p_value=float(step.z_stat[1][1]),
+        difference_sem=float(step.betas[1, 0]),
         divide=label,
         n_north=int(is_north.sum()),
         n_south=int((~is_north).sum()),
         lambda_=float(trend.betas[-1, 0]),
         residual_moran_p=float(residual_moran.p_sim) if permutations else np.nan,
+        trend=trend,
+        step=step,
     )
+
+
+@dataclass(frozen=True)
+class TheilResult:
+    """Theil's T of a column and its share between north and south.
+
+    ``T`` = ``between`` + ``within``; ``between_share`` = ``between / T``; ``p_sim`` the
+    share of random north/south splits of the same sizes (permutations, plus the observed
+    one) whose between part is at least the observed one (``TheilDSim.bg_pvalue``).
+    """
+
+    column: str
+    T: float
+    between: float
+    within: float
+    between_share: float
+    p_sim: float
+    permutations: int
+    divide: str
+    n_north: int
+    n_south: int
+    inequality: Any = field(repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able fields and the summary (without inequality's object)."""
+        fields = {k: v for k, v in self.__dict__.items() if k != "inequality"}
+        return {**fields, "summary": self.summary()}
+
+    def summary(self) -> str:
+        """One sentence in plain language."""
+        return (
+            f"{self.between_share:.1%} of the inequality of {self.column} (Theil's T = "
+            f"{self.T:.3f}) lies between north and south (divide {self.divide}); "
+            f"p_sim = {self.p_sim:.4f} from {self.permutations} random splits."
+        )
+
+
+def theil_divide(
+    gdf: pd.DataFrame,
+    column: str,
+    *,
+    divide: Divide = None,
+    permutations: int = 9999,
+    seed: int = 0,
+) -> TheilResult:
+    """The share of ``column``'s inequality between north and south (Theil decomposition).
+
+    Theil's T needs non-negative values (shares, counts), so negative ones are refused.
+    The p-value reshuffles the values over the municipalities (inequality's
+    ``TheilDSim``): how often does a random split of the same sizes put as much
+    inequality between the two sides?
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> cells = [shapely.box(c * 1e4, r * 1e4, (c + 1) * 1e4, (r + 1) * 1e4)
+    ...          for r in range(4) for c in range(4)]
+    >>> gdf = gpd.GeoDataFrame({"v": [10.0 + 5 * (r >= 2) + c for r in range(4)
+    ...                               for c in range(4)]}, geometry=cells, crs=25832)
+    >>> result = theil_divide(gdf, "v", permutations=99)
+    >>> round(result.between_share, 3), result.p_sim
+    (0.829, 0.01)
+    """
+    from inequality.theil import TheilDSim  # imports matplotlib.pyplot: only when needed
+
+    permutations = check_permutations(permutations)
+    seed = check_seed(seed)
+    y = column_values(gdf, column)
+    with contextlib.suppress(TypeError):  # sorted by AGS: permutations ignore the row order
+        y = y.sort_index()
+    if (y < 0).any():
+        raise StatisticsError(
+            f"Theil's T needs non-negative `{column}`, but {list(y.index[y < 0][:5])} are negative"
+        )
+    _, is_north, label = sides(gdf, y.index, divide)
+    partition = np.where(is_north, "north", "south")
+    with seeded(seed):
+        sim = TheilDSim(y.to_numpy(), partition, permutations)
+    total, between = float(np.ravel(sim.T)[0]), float(np.ravel(sim.bg[0])[0])
+    return TheilResult(
+        column=column,
+        T=total,
+        between=between,
+        within=total - between,
+        between_share=between / total,
+        p_sim=float(np.ravel(sim.bg_pvalue)[0]) if permutations else np.nan,
+        permutations=permutations,
+        divide=label,
+        n_north=int(is_north.sum()),
+        n_south=int((~is_north).sum()),
+        inequality=sim,
+    )
+
+
+def divide_regimes(
+    gdf: pd.DataFrame,
+    column: str,
+    covariates: Sequence[str],
+    *,
+    divide: Divide = None,
+    graph: GraphLike = "queen",
+) -> ModelResult:
+    """A spatial error model of ``column`` on ``covariates`` with north and south as
+    regimes (``spreg.ML_Error_Regimes``): does the level, or a covariate's effect, differ
+    across the divide once the covariates and spatial autocorrelation are allowed for? The
+    Chow test (``result.chow``) answers per term and jointly. The covariates are centred
+    on their means, so each regime's ``CONSTANT`` is its level at the data's average
+    covariates, and the Chow test of ``CONSTANT`` tests a step at the divide, other things
+    equal.
+
+    At least one covariate is needed (for the constant alone, the step of
+    :func:`north_south` is the same test).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely, numpy as np
+    >>> cells = [shapely.box(c * 1e4, r * 1e4, (c + 1) * 1e4, (r + 1) * 1e4)
+    ...          for r in range(6) for c in range(6)]
+    >>> x = np.random.default_rng(2).normal(0, 1, 36)
+    >>> step = np.array([8.0 * (r >= 3) for r in range(6) for c in range(6)])
+    >>> gdf = gpd.GeoDataFrame({"v": step + x, "x": x}, geometry=cells, crs=25832)
+    >>> result = divide_regimes(gdf, "v", ["x"])
+    >>> bool(result.chow.loc["CONSTANT", "p"] < 0.001)
+    True
+    """
+    names = covariate_names(covariates, column)
+    if not names:
+        raise ParameterError(
+            "divide_regimes needs at least one covariate; for the constant alone, "
+            "north_south's step (difference_p_value) is the test"
+        )
+    y = column_values(gdf, column)
+    _, is_north, _ = sides(gdf, y.index, divide)
+    regimes = pd.Series(np.where(is_north, "north", "south"), index=y.index)
+    centred = gdf.assign(**{c: column_values(gdf, c) - column_values(gdf, c).mean() for c in names})
+    return spatial_error(centred, column, names, graph=graph, regimes=regimes)
+
+
+def compare_divide(
+    gdf: pd.DataFrame,
+    column: str,
+    *,
+    covariates: Sequence[str] = (),
+    divide: Divide = None,
+    graph: GraphLike = "queen",
+    permutations: int = 9999,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Every divide method on one column, one row each: ``estimate``, ``p``, ``north_higher``.
+
+    Rows: ``step`` (north minus south, spatial error model), ``gradient`` (per 10 km
+    northward, spatial error model), ``theil`` (between share of Theil's T, permutation
+    p; ``north_higher`` from the plain means), and with covariates ``regimes`` (north
+    minus south at the covariates' means in :func:`divide_regimes`'s model, with the Chow
+    test's p of equal levels).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely, numpy as np
+    >>> cells = [shapely.box(c * 1e4, r * 1e4, (c + 1) * 1e4, (r + 1) * 1e4)
+    ...          for r in range(6) for c in range(6)]
+    >>> noise = np.random.default_rng(1).normal(0, 2, 36)
+    >>> gdf = gpd.GeoDataFrame({"v": [20.0 + 10 * r for r in range(6) for c in range(6)]
+    ...                         + noise}, geometry=cells, crs=25832)
+    >>> table = compare_divide(gdf, "v", permutations=99)
+    >>> table.index.tolist(), table["p"].round(3).tolist()
+    (['step', 'gradient', 'theil'], [0.433, 0.0, 0.01])
+    """
+    ns = north_south(gdf, column, divide=divide, graph=graph, permutations=0, seed=seed)
+    theil = theil_divide(gdf, column, divide=divide, permutations=permutations, seed=seed)
+    rows = {
+        "step": (ns.difference_sem, ns.difference_p_value, ns.difference_sem > 0),
+        "gradient": (ns.slope_per_10km, ns.p_value, ns.slope_per_10km > 0),
+        "theil": (theil.between_share, theil.p_sim, ns.difference > 0),
+    }
+    if len(covariates):
+        model = divide_regimes(gdf, column, covariates, divide=divide, graph=graph)
+        level = model.table.loc["CONSTANT"].set_index("regime")["coefficient"]
+        gap = float(level["north"] - level["south"])
+        rows["regimes"] = (gap, float(model.chow.loc["CONSTANT", "p"]), gap > 0)  # type: ignore[union-attr]
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=["estimate", "p", "north_higher"])
+    table.index.name = "method"
+    return table

@@ -115,7 +115,7 @@ def reach(
     Examples
     --------
     >>> from ruhrgeo import datasets, read_municipalities
-    >>> munis = read_municipalities(datasets.demo_municipalities())
+    >>> munis = datasets.ruhr_municipalities()
     >>> result = reach(munis, datasets.universities(), radius_km=20)
     >>> result.north_total + result.south_total
     53

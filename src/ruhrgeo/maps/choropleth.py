@@ -1,0 +1,161 @@
+"""Maps of municipalities: classed numbers (choropleth) and LISA clusters."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import geopandas as gpd
+import pandas as pd
+
+from ruhrgeo.errors import InputTypeError, MapDataError
+from ruhrgeo.maps import checks
+from ruhrgeo.maps.page import Map
+from ruhrgeo.maps.polygons import describe, layers
+
+__all__ = ["LISA_COLORS", "choropleth", "cluster_map"]
+
+LISA_COLORS = {
+    "High-High": "#d7191c",
+    "Low-Low": "#2c7bb6",
+    "High-Low": "#fdae61",
+    "Low-High": "#abd9e9",
+    "Not significant": "#d3d3d3",
+}
+
+
+def choropleth(
+    gdf: gpd.GeoDataFrame,
+    column: str,
+    *,
+    scheme: str = "quantiles",
+    k: int = 5,
+    bins: Sequence[float] | None = None,
+    cmap: str = "viridis",
+    title: str | None = None,
+    tooltip: Sequence[str] | None = None,
+    aliases: Mapping[str, str] | None = None,
+    units: Mapping[str, str] | None = None,
+    place_names: bool | int = False,
+    attribution: str | None = None,
+) -> Map:
+    """A map of ``column`` in classes: a legend with each class's range, unit and count, and
+    the municipalities without a value hatched and counted as "no data".
+
+    Parameters
+    ----------
+    gdf
+        Municipalities (as :func:`ruhrgeo.read_municipalities` gives them) with ``column``.
+    column
+        The numbers to map.
+    scheme, k, bins
+        The classes: a mapclassify scheme (``quantiles``, ``equal_interval``,
+        ``fisher_jenks``, ``headtail_breaks``, ``box_plot``, ``std_mean``, ``percentiles``,
+        ``pretty_breaks``; fewer classes when there are fewer distinct values), or
+        ``scheme="user_defined"`` with ``bins``, the upper bounds of the classes (the same
+        classes for several maps).
+    cmap
+        A matplotlib colour map.
+    title
+        Title of the page, the layer and its legend; default: the column's alias or name.
+    tooltip
+        Columns shown when hovering a municipality; default ``name`` and ``column``.
+    aliases
+        Human labels of columns (tooltip rows, default title), e.g. ``{"fttbh": "FTTB/H"}``.
+    units
+        Units of columns, shown after their numbers, e.g. ``{"fttbh": "%"}``.
+    place_names
+        Write names on the map: ``True`` all, a number the N most populous (``population``,
+        else the largest by area), ``False`` none. They are an overlay that can be hidden.
+    attribution
+        The data's credit line; default ``gdf.attrs["source"]``, which ruhrgeo's shipped
+        datasets set to their licence text.
+
+    Examples
+    --------
+    >>> from ruhrgeo import datasets, read_municipalities
+    >>> munis = datasets.ruhr_municipalities()
+    >>> m = choropleth(munis, "population", units={"population": "inhabitants"}, k=4)
+    >>> [layer.name for layer in m.layers]
+    ['population']
+    >>> m.layers[0].data["legend"]["entries"][0]
+    ['#440154', '8,673 – 27,187 inhabitants (14)']
+    """
+    described = describe(
+        gdf,
+        column,
+        scheme=scheme,
+        k=k,
+        bins=bins,
+        cmap=cmap,
+        title=title,
+        tooltip=tooltip,
+        aliases=aliases,
+        units=units,
+        place_names=place_names,
+        attribution=attribution,
+    )
+    return Map(*layers(described), title=described.shading.title)
+
+
+def cluster_map(
+    gdf: gpd.GeoDataFrame,
+    clusters: pd.Series | pd.DataFrame,
+    *,
+    title: str | None = None,
+    tooltip: Sequence[str] | None = None,
+    aliases: Mapping[str, str] | None = None,
+    units: Mapping[str, str] | None = None,
+    place_names: bool | int = False,
+    attribution: str | None = None,
+) -> Map:
+    """LISA clusters in the fixed colours of :data:`LISA_COLORS`.
+
+    ``clusters`` is a Series of labels indexed by AGS, or the DataFrame of
+    :func:`ruhrgeo.spatial.local_moran` (its ``cluster`` column). A municipality without a
+    label is hatched as "no data", never shown as "Not significant". The other options are
+    those of :func:`choropleth`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ruhrgeo import datasets, read_municipalities
+    >>> munis = datasets.ruhr_municipalities()
+    >>> labels = pd.Series("Not significant", index=munis.index[:50])
+    >>> cluster_map(munis, labels).layers[0].data["legend"]["entries"][-2:]
+    [['#d3d3d3', 'Not significant (50)'], [None, 'no data (3)']]
+    """
+    checks.frame(gdf)
+    labels = aligned_clusters(gdf, clusters)
+    described = describe(
+        gdf.assign(cluster=labels),
+        "cluster",
+        colors=LISA_COLORS,
+        title=title or "LISA clusters",
+        tooltip=tooltip,
+        aliases=aliases,
+        units=units,
+        place_names=place_names,
+        attribution=attribution,
+    )
+    return Map(*layers(described), title=described.shading.title)
+
+
+def aligned_clusters(gdf: gpd.GeoDataFrame, clusters: pd.Series | pd.DataFrame) -> pd.Series:
+    """The cluster labels in the order of ``gdf`` (missing ones as NaN); ids that are not
+    municipalities of ``gdf`` are refused, not dropped."""
+    if isinstance(clusters, pd.DataFrame):
+        checks.column(clusters, "cluster", "clusters")
+        clusters = clusters["cluster"]
+    if not isinstance(clusters, pd.Series):
+        raise InputTypeError(
+            f"`clusters` must be a Series of labels indexed by AGS (or local_moran's "
+            f"DataFrame), got {type(clusters).__name__}"
+        )
+    index = gdf.index if gdf.index.name == "ags" or "ags" not in gdf.columns else gdf["ags"]
+    stray = pd.Index(clusters.index).difference(pd.Index(index))
+    if len(stray):
+        raise MapDataError(
+            f"`clusters` has {len(stray)} ids that are not municipalities of the map, e.g. "
+            f"{list(map(str, stray[:5]))}; index the labels by the same AGS as `gdf`"
+        )
+    return pd.Series(clusters.reindex(index).to_numpy(), index=gdf.index)

@@ -1,0 +1,166 @@
+"""What every map of municipalities shares, HTML and PNG alike: the checked inputs, the
+shading, the tooltip fields with their labels and units, the place names and the credit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ruhrgeo._geometry import metric_crs
+from ruhrgeo.errors import MissingColumnError
+from ruhrgeo.io import read_municipalities
+from ruhrgeo.maps import checks
+from ruhrgeo.maps.geometry import label_points, simplified
+from ruhrgeo.maps.layers import Layer, label_layer, polygon_layer
+from ruhrgeo.maps.shading import Shading, categories, numbers, tooltip_texts
+
+__all__ = ["Described", "credit", "describe", "layers", "outlines"]
+
+NAME_LABEL = "Municipality"  # the tooltip label of the `name` column unless aliased
+
+
+@dataclass(frozen=True)
+class Described:
+    """A polygon map, ready to draw as a page or a figure."""
+
+    munis: gpd.GeoDataFrame  # indexed by AGS, with the mapped column as numbers
+    shading: Shading
+    fields: list[str]
+    labels: list[str]
+    units: dict[str, str]
+    place_names: int
+    attribution: str | None
+
+
+def describe(
+    gdf: gpd.GeoDataFrame,
+    column: str,
+    *,
+    colors: Mapping[str, str] | None = None,
+    scheme: str = "quantiles",
+    k: int = 5,
+    bins: Sequence[float] | None = None,
+    cmap: str = "viridis",
+    title: str | None = None,
+    tooltip: Sequence[str] | None = None,
+    aliases: Mapping[str, str] | None = None,
+    units: Mapping[str, str] | None = None,
+    place_names: bool | int = False,
+    attribution: str | None = None,
+) -> Described:
+    """Check everything a polygon map is given, and shade ``column`` (numbers classed by
+    mapclassify, or categories in ``colors``)."""
+    checks.frame(gdf)
+    column = checks.column(gdf, column)
+    aliases = checks.per_column(gdf, aliases, "aliases")
+    units = checks.per_column(gdf, units, "units")
+    title = checks.text(title, "title") or aliases.get(column, column)
+    attribution = credit(gdf, attribution)
+    fields = checks.columns(
+        gdf, _default_fields(gdf, column) if tooltip is None else tooltip, "tooltip"
+    )
+    checks.unicode_text(gdf, ["name", *fields, column])
+    munis = read_municipalities(gdf)
+    if colors is None:
+        values = checks.numbers(munis, column)
+        munis = munis.assign(**{column: values})
+        shading = numbers(
+            values,
+            title=title,
+            **_classes(scheme, k, bins),
+            cmap=checks.colormap(cmap),
+            unit=units.get(column),
+        )
+    else:
+        shading = categories(munis[column], colors, title=title)
+    labels = [
+        aliases.get(f, NAME_LABEL if f == "name" else title if f == column else f) for f in fields
+    ]
+    count = checks.place_names(place_names, len(munis))
+    return Described(munis, shading, fields, labels, units, count, attribution)
+
+
+def outlines(
+    gdf: gpd.GeoDataFrame,
+    *,
+    title: str,
+    fill: str,
+    aliases: Mapping[str, str] | None = None,
+    place_names: bool | int = False,
+    attribution: str | None = None,
+) -> Described:
+    """Municipalities drawn in one ``fill``, with their names as tooltips (no legend)."""
+    checks.frame(gdf)
+    aliases = checks.per_column(gdf, aliases, "aliases")
+    checks.unicode_text(gdf, ["name"])
+    munis = read_municipalities(gdf)
+    shading = Shading(title, pd.Series(0, index=munis.index), (fill,), ())
+    fields = ["name"] if "name" in munis.columns else []
+    labels = [aliases.get(f, NAME_LABEL) for f in fields]
+    count = checks.place_names(place_names, len(munis))
+    return Described(munis, shading, fields, labels, {}, count, credit(gdf, attribution))
+
+
+def layers(
+    described: Described, *, legend: bool = True, outline: str = "#ffffff", opacity: float = 0.85
+) -> list[Layer]:
+    """The page layers of a described map: the coloured polygons, and the place names."""
+    shapes, decimals = simplified(described.munis)
+    texts = tooltip_texts(described.munis, described.fields, described.units)
+    out = [
+        polygon_layer(
+            shapes,
+            described.shading,
+            texts,
+            described.labels,
+            decimals=decimals,
+            attribution=described.attribution,
+            legend=legend,
+            outline=outline,
+            opacity=opacity,
+        )
+    ]
+    named = largest(described.munis, described.place_names)
+    if len(named):
+        out.append(
+            label_layer(label_points(named), named["name"].astype(str).tolist(), attribution=None)
+        )
+    return out
+
+
+def largest(munis: gpd.GeoDataFrame, count: int) -> gpd.GeoDataFrame:
+    """The ``count`` municipalities with most inhabitants (``population``), or else the
+    largest by area, whose names are written on the map."""
+    if count == 0:
+        return munis.iloc[:0]
+    if "name" not in munis.columns:
+        raise MissingColumnError("`place_names` needs a `name` column")
+    population = pd.to_numeric(munis.get("population", pd.Series(dtype=float)), errors="coerce")
+    if len(population) and population.notna().all():
+        size = population.to_numpy(dtype=float)
+    else:
+        size = munis.to_crs(metric_crs(munis)).area.to_numpy()
+    order = np.argsort(-size, kind="stable")[:count]
+    return munis.iloc[np.sort(order)]
+
+
+def _default_fields(gdf: pd.DataFrame, column: str) -> list[str]:
+    return ["name", column] if "name" in gdf.columns and column != "name" else [column]
+
+
+def _classes(scheme: str, k: int, bins: Sequence[float] | None) -> dict[str, object]:
+    name, count, edges = checks.scheme(scheme, k, bins)
+    return {"scheme": name, "k": count, "bins": edges}
+
+
+def credit(gdf: pd.DataFrame, attribution: str | None) -> str | None:
+    """The user's credit, else the data's own (``gdf.attrs["source"]``, set by the shipped
+    datasets)."""
+    if attribution is not None:
+        return checks.text(attribution, "attribution") or None
+    source = gdf.attrs.get("source")
+    return source if isinstance(source, str) and source else None

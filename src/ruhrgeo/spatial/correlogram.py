@@ -1,0 +1,166 @@
+"""The Moran correlogram: Moran's I by distance band or by order of neighbourhood."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import esda
+import numpy as np
+import pandas as pd
+from libpysal.graph import Graph
+
+from ruhrgeo._geometry import centroids, positive
+from ruhrgeo._validate import column_values
+from ruhrgeo.errors import ParameterError, StatisticsError
+from ruhrgeo.spatial._checks import check_alpha, check_permutations, check_seed, prepare, seeded
+from ruhrgeo.spatial.weights import GraphLike, distances_of, with_geometries
+
+__all__ = ["CorrelogramResult", "correlogram"]
+
+MAX_ORDER = 6
+
+
+@dataclass(frozen=True)
+class CorrelogramResult:
+    """Moran's I per step and the first step without significant autocorrelation.
+
+    ``table`` has one row per step: ``distance_km`` (distance bands) or ``order``
+    (neighbourhood orders), then ``I``, ``EI``, ``z_norm``, ``p_sim``, ``pairs``.
+    """
+
+    table: pd.DataFrame
+    step: str
+    alpha: float
+    first_insignificant: float | None
+
+    def summary(self) -> str:
+        """One sentence in plain language."""
+        unit = " km" if self.step == "distance_km" else ""
+        what = "distance" if self.step == "distance_km" else "order of neighbours"
+        if self.first_insignificant is None:
+            return f"Autocorrelation stays significant at every {what} tested."
+        return (
+            f"Autocorrelation is significant (p < {self.alpha}) up to the {what} "
+            f"{self.first_insignificant:g}{unit}, the first at which it is not."
+        )
+
+
+def correlogram(
+    gdf: pd.DataFrame,
+    column: str,
+    *,
+    graph: GraphLike | None = None,
+    distances_km: Sequence[float] | None = None,
+    orders: Sequence[int] | None = None,
+    permutations: int = 999,
+    alpha: float = 0.05,
+    seed: int = 0,
+) -> CorrelogramResult:
+    """Moran's I of ``column`` at growing range.
+
+    Without ``graph``: cumulative distance bands (every pair of centroids within d km),
+    at ``distances_km`` or by default ten steps from the largest nearest-neighbour
+    distance (so that every unit has a neighbour) to half the data's extent.
+    With ``graph`` (any weights, see :func:`~ruhrgeo.spatial.build_graph`): the
+    neighbours of exactly order 1, 2, ... of that graph (``orders``, default 1 up to
+    the last order at which every unit still has a neighbour, at most 6).
+
+    A band or order that leaves a unit without neighbours is refused (esda would give it
+    a lag of 0, which reads as "surrounded by the mean").
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(6) for c in range(6)]
+    >>> gdf = gpd.GeoDataFrame({"v": [float(c) for r in range(6) for c in range(6)]},
+    ...                        geometry=cells, crs=25832)
+    >>> result = correlogram(gdf, "v", distances_km=[0.0011, 0.003], permutations=99)
+    >>> result.table["I"].round(3).tolist()
+    [0.889, 0.548]
+    >>> correlogram(gdf, "v", graph="rook", orders=[1, 2], permutations=99).table["order"].tolist()
+    [1, 2]
+    """
+    permutations = check_permutations(permutations)
+    alpha, seed = check_alpha(alpha), check_seed(seed)
+    if graph is None:
+        if orders is not None:
+            raise ParameterError("`orders` needs a `graph` whose orders to step through")
+        y = column_values(gdf, column).to_numpy()
+        steps = _bands(gdf, distances_km)
+        step = "distance_km"
+    else:
+        if distances_km is not None:
+            raise ParameterError(
+                "`distances_km` steps through distance bands; leave out `graph` for them, "
+                "or give `orders` of the graph"
+            )
+        values, w = prepare(gdf, column, graph)
+        y = values[column].to_numpy()
+        steps = _orders(w, orders)
+        step = "order"
+    rows = []
+    for label, band in steps:
+        if len(band.isolates):
+            raise StatisticsError(
+                f"at {step.replace('_km', '')} {label:g}, {len(band.isolates)} "
+                f"municipalities have no neighbour (e.g. {list(band.isolates[:5])}); "
+                + (
+                    "start `distances_km` at or above the largest nearest-neighbour distance"
+                    if step == "distance_km"
+                    else "use fewer `orders`"
+                )
+            )
+        with seeded(seed):
+            m = esda.Moran(y, band, transformation="r", permutations=permutations)
+        rows.append(
+            {
+                step: label,
+                "I": m.I,
+                "EI": m.EI,
+                "z_norm": m.z_norm,
+                "p_sim": getattr(m, "p_sim", np.nan),
+                "pairs": band.n_edges,
+            }
+        )
+    table = pd.DataFrame(rows)
+    insignificant = table.loc[~(table["p_sim"] < alpha), step]
+    first = float(insignificant.iloc[0]) if len(insignificant) else None
+    return CorrelogramResult(table=table, step=step, alpha=alpha, first_insignificant=first)
+
+
+def _bands(gdf: pd.DataFrame, distances_km: Sequence[float] | None) -> list[tuple[Any, Graph]]:
+    points = centroids(with_geometries(gdf, "distance bands"))
+    if distances_km is None:
+        nearest = Graph.build_knn(points, k=1).adjacency
+        lo = distances_of(points, nearest).max() / 1000
+        x0, y0, x1, y1 = points.total_bounds
+        hi = 0.5 * float(np.hypot(x1 - x0, y1 - y0)) / 1000
+        distances_km = np.linspace(lo * 1.0001, max(hi, lo * 1.5), 10).round(3).tolist()
+    if isinstance(distances_km, str) or not len(distances_km):
+        raise ParameterError(f"`distances_km` must be a list of distances, got {distances_km!r}")
+    out = []
+    for d in distances_km:
+        positive(d, "distances_km", "distances in km")
+        out.append((float(d), Graph.build_distance_band(points, threshold=float(d) * 1000)))
+    return out
+
+
+def _orders(w: Graph, orders: Sequence[int] | None) -> list[tuple[Any, Graph]]:
+    if orders is None:
+        out = []
+        for k in range(1, MAX_ORDER + 1):
+            g = w if k == 1 else w.higher_order(k, lower_order=False)
+            if len(g.isolates):
+                break
+            out.append((k, g))
+        return out
+    if isinstance(orders, str) or not len(orders):
+        raise ParameterError(f"`orders` must be a list of whole numbers, got {orders!r}")
+    out = []
+    for k in orders:
+        if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+            raise ParameterError(f"`orders` must be whole numbers >= 1, got {k!r}")
+        out.append((int(k), w if k == 1 else w.higher_order(int(k), lower_order=False)))
+    return out

@@ -1,0 +1,346 @@
+"""Local statistics: LISA (uni- and bivariate) and Getis-Ord hot spots.
+
+Results are tables indexed by AGS (``gdf.join(result)`` works) whose columns carry esda's
+names (``Is``, ``q``, ``p_sim``, ``z_sim``, ``Gs``, ``Zs``) next to ruhrgeo's labels; the
+table's ``esda`` attribute is esda's own object and ``graph`` the weights used.
+
+esda compiles its permutation kernels with numba on the first call in a process (about
+20 s). Up to :data:`~ruhrgeo.spatial._crand.NUMPY_WORK` units x permutations ruhrgeo runs
+the same algorithm in NumPy instead (same permuted ids from the same seed, same p-values)
+and fills esda's object with the results; above it, esda's compiled kernels run.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import esda
+import numpy as np
+import pandas as pd
+from libpysal.graph import Graph
+
+from ruhrgeo.errors import ParameterError, StatisticsError
+from ruhrgeo.spatial import _crand
+from ruhrgeo.spatial._checks import (
+    check_alpha,
+    check_permutations,
+    check_seed,
+    prepare,
+    significance,
+)
+from ruhrgeo.spatial.weights import GraphLike
+
+__all__ = [
+    "CLUSTER_LABELS",
+    "SPOT_LABELS",
+    "LocalResult",
+    "getis_ord",
+    "local_moran",
+    "local_moran_bv",
+]
+
+# esda's quadrants: 1 HH, 2 LH, 3 LL, 4 HL
+QUADRANTS = {1: "High-High", 2: "Low-High", 3: "Low-Low", 4: "High-Low"}
+CLUSTER_LABELS = ("High-High", "Low-Low", "High-Low", "Low-High", "Not significant")
+SPOT_LABELS = ("Hot spot", "Cold spot", "Not significant")
+
+
+class LocalResult(pd.DataFrame):
+    """A table of local statistics indexed by AGS, with the esda object and graph used.
+
+    Attributes
+    ----------
+    esda
+        esda's object (``Moran_Local``, ``Moran_Local_BV`` or ``G_Local``), for splot and
+        esda's plots; its order is ``graph.unique_ids``.
+    graph
+        The libpysal ``Graph`` the statistic used (before esda's transformation).
+    """
+
+    _metadata: ClassVar[list[str]] = ["esda", "graph"]
+
+    @property
+    def _constructor(self) -> type[pd.DataFrame]:
+        return pd.DataFrame  # derived tables are plain: the esda object belongs to this one
+
+
+def _finish(table: pd.DataFrame, index: pd.Index, obj: Any, w: Graph) -> LocalResult:
+    out = LocalResult(table.reindex(index))
+    object.__setattr__(out, "esda", obj)
+    object.__setattr__(out, "graph", w)
+    return out
+
+
+def _sim_columns(obj: Any, n: int, mean: str, sd: str) -> dict[str, Any]:
+    if getattr(obj, "sim", None) is None:
+        return dict.fromkeys((mean, sd, "z_sim", "p_z_sim"), np.full(n, np.nan))
+    return {
+        mean: getattr(obj, mean),
+        sd: getattr(obj, sd),
+        "z_sim": obj.z_sim,
+        "p_z_sim": obj.p_z_sim,
+    }
+
+
+def _lisa_table(
+    obj: Any, index: pd.Index, lag: np.ndarray, alpha: float, fdr: bool, permutations: int
+) -> pd.DataFrame:
+    n = len(index)
+    p_sim = np.asarray(obj.p_sim, dtype=float) if permutations else np.full(n, np.nan)
+    significant = significance(p_sim, alpha, fdr) if permutations else np.zeros(n, bool)
+    quadrant = pd.Series(obj.q, index=index).map(QUADRANTS)
+    table = pd.DataFrame(
+        {
+            "Is": obj.Is,
+            "q": obj.q,
+            "lag": lag,
+            "p_sim": p_sim,
+            **_sim_columns(obj, n, "EI_sim", "seI_sim"),
+            "quadrant": quadrant,
+            "significant": significant,
+        },
+        index=index,
+    )
+    table["cluster"] = table["quadrant"].where(table["significant"], "Not significant")
+    return table
+
+
+def local_moran(
+    gdf: pd.DataFrame,
+    column: str,
+    *,
+    graph: GraphLike = "queen",
+    permutations: int = 9999,
+    alpha: float = 0.05,
+    fdr: bool = True,
+    keep_simulations: bool = True,
+    seed: int = 0,
+    n_jobs: int = 1,
+) -> LocalResult:
+    """Local Moran's I (LISA) clusters of ``column`` (row-standardised weights).
+
+    Parameters
+    ----------
+    gdf, column
+        Municipalities indexed by AGS and the column to analyse.
+    graph
+        Spatial weights, see :func:`~ruhrgeo.spatial.build_graph`.
+    permutations, seed
+        Conditional permutations for ``p_sim`` (0: none, every unit not significant);
+        the same seed gives the same result, and the same as ``esda.Moran_Local``.
+    alpha, fdr
+        Significance: Benjamini-Hochberg false discovery rate at ``alpha``
+        (``esda.fdr``) with ``fdr=True``, else ``p_sim <= alpha``.
+    keep_simulations
+        Keep the simulated statistics (``result.esda.sim``) and report ``EI_sim``,
+        ``seI_sim``, ``z_sim``, ``p_z_sim`` (NaN otherwise, as in esda; Germany at 9,999
+        permutations holds 0.9 GB of them).
+    n_jobs
+        Processes for esda's compiled kernels (used above the NumPy size only).
+
+    Returns
+    -------
+    LocalResult
+        Indexed by AGS: ``Is``, ``q`` (esda's quadrant 1-4), ``lag`` (the neighbours'
+        average of ``column``), ``p_sim`` (esda's "directed" pseudo p-value), ``EI_sim``,
+        ``seI_sim``, ``z_sim``, ``p_z_sim``, ``quadrant`` (``High-High``, ``Low-High``,
+        ``Low-Low``, ``High-Low``), ``significant``, ``cluster`` (the quadrant where
+        significant, else ``Not significant``); ``.esda`` is the ``esda.Moran_Local``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(5) for c in range(5)]
+    >>> gdf = gpd.GeoDataFrame({"v": [float(c) for r in range(5) for c in range(5)]},
+    ...                        geometry=cells, crs=25832)
+    >>> lisa = local_moran(gdf, "v", graph="rook", permutations=999, fdr=False)
+    >>> lisa.loc[0, "quadrant"], lisa.loc[4, "quadrant"], float(lisa.loc[4, "lag"])
+    ('Low-Low', 'High-High', 3.5)
+    >>> type(lisa.esda).__name__
+    'Moran_Local'
+    """
+    permutations, alpha, seed = _options(permutations, alpha, seed, keep_simulations, len(gdf))
+    values, w = prepare(gdf, column, graph)
+    y = values[column].to_numpy()
+    obj = _crand.esda_object(
+        esda.Moran_Local,
+        (y, w),
+        {"transformation": "r"},
+        permutations=permutations,
+        seed=seed,
+        keep=keep_simulations,
+        n_jobs=n_jobs,
+    )
+    if permutations and _crand.numpy_sized(len(y), permutations):
+        z = obj.z
+        _crand.fill(
+            obj,
+            z,
+            obj.Is,
+            _crand.moran_local,
+            (len(z) - 1) / (z * z).sum(),
+            permutations=permutations,
+            seed=seed,
+            keep=keep_simulations,
+            sims=("rlisas", "EI_sim", "seI_sim", "VI_sim"),
+        )
+    lag = obj.w.sparse @ y
+    table = _lisa_table(obj, values.index, lag, alpha, fdr, permutations)
+    return _finish(table, gdf.index, obj, w)
+
+
+def local_moran_bv(
+    gdf: pd.DataFrame,
+    x: str,
+    y: str,
+    *,
+    graph: GraphLike = "queen",
+    permutations: int = 9999,
+    alpha: float = 0.05,
+    fdr: bool = True,
+    keep_simulations: bool = True,
+    seed: int = 0,
+    n_jobs: int = 1,
+) -> LocalResult:
+    """Bivariate LISA: ``x`` in each municipality against its neighbours' ``y``.
+
+    As ``esda.Moran_Local_BV``; options and columns as in :func:`local_moran`, with
+    ``lag`` the neighbours' average of ``y`` and ``quadrant`` read as "``x`` high or low
+    - neighbours' ``y`` high or low" (``High-Low``: high ``x`` among low ``y``).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(5) for c in range(5)]
+    >>> gdf = gpd.GeoDataFrame({"a": [float(c) for r in range(5) for c in range(5)],
+    ...                         "b": [float(r + c) for r in range(5) for c in range(5)]},
+    ...                        geometry=cells, crs=25832)
+    >>> lisa = local_moran_bv(gdf, "a", "b", graph="rook", permutations=99, fdr=False)
+    >>> lisa.loc[24, "quadrant"], type(lisa.esda).__name__
+    ('High-High', 'Moran_Local_BV')
+    """
+    if x == y:
+        raise ParameterError(f"`x` and `y` are both {x!r}; for one variable use local_moran()")
+    permutations, alpha, seed = _options(permutations, alpha, seed, keep_simulations, len(gdf))
+    values, w = prepare(gdf, [x, y], graph)
+    vx, vy = values[x].to_numpy(), values[y].to_numpy()
+    obj = _crand.esda_object(
+        esda.Moran_Local_BV,
+        (vx, vy, w),
+        {"transformation": "r"},
+        permutations=permutations,
+        seed=seed,
+        keep=keep_simulations,
+        n_jobs=n_jobs,
+    )
+    if permutations and _crand.numpy_sized(len(vx), permutations):
+        z = np.column_stack((obj.zx, obj.zy))
+        _crand.fill(
+            obj,
+            z,
+            obj.Is,
+            _crand.moran_local_bv,
+            (len(z) - 1) / (z[:, 0] * z[:, 0]).sum(),
+            permutations=permutations,
+            seed=seed,
+            keep=keep_simulations,
+            sims=("rlisas", "EI_sim", "seI_sim", "VI_sim"),
+        )
+    lag = obj.w.sparse @ vy
+    table = _lisa_table(obj, values.index, lag, alpha, fdr, permutations)
+    return _finish(table, gdf.index, obj, w)
+
+
+def getis_ord(
+    gdf: pd.DataFrame,
+    column: str,
+    *,
+    graph: GraphLike = "queen",
+    star: bool = True,
+    permutations: int = 9999,
+    alpha: float = 0.05,
+    fdr: bool = True,
+    keep_simulations: bool = True,
+    seed: int = 0,
+    n_jobs: int = 1,
+) -> LocalResult:
+    """Getis-Ord local G hot and cold spots (``star=True``: Gi*, the unit itself included).
+
+    As ``esda.G_Local`` with binary weights (for Gi*, a self-weight of 1). G compares
+    sums of non-negative values, so negative values are refused. Options as in
+    :func:`local_moran`.
+
+    Returns
+    -------
+    LocalResult
+        Indexed by AGS: ``Gs``, ``Zs`` (esda's standardised G), ``p_norm``, ``p_sim``
+        (permutation), ``EG_sim``, ``seG_sim``, ``z_sim``, ``p_z_sim``, ``significant``,
+        ``spot`` (``Hot spot``, ``Cold spot``, ``Not significant``); ``.esda`` is the
+        ``esda.G_Local``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(5) for c in range(5)]
+    >>> gdf = gpd.GeoDataFrame({"v": [float(c) for r in range(5) for c in range(5)]},
+    ...                        geometry=cells, crs=25832)
+    >>> spots = getis_ord(gdf, "v", permutations=999, fdr=False)
+    >>> spots.loc[4, "spot"], spots.loc[0, "spot"]
+    ('Hot spot', 'Cold spot')
+    """
+    if not isinstance(star, bool):
+        raise ParameterError(f"`star` must be True (Gi*) or False (Gi), got {star!r}")
+    permutations, alpha, seed = _options(permutations, alpha, seed, keep_simulations, len(gdf))
+    values, w = prepare(gdf, column, graph)
+    y = values[column].to_numpy()
+    if (y < 0).any():
+        raise StatisticsError(
+            f"Getis-Ord G needs non-negative `{column}`, but "
+            f"{list(values.index[y < 0][:5])} are negative; use local_moran for such values"
+        )
+    obj = _crand.esda_object(
+        esda.G_Local,
+        (y, w),
+        {"transform": "B", "star": star},
+        permutations=permutations,
+        seed=seed,
+        keep=keep_simulations,
+        n_jobs=n_jobs,
+    )
+    if permutations and _crand.numpy_sized(len(y), permutations):
+        _crand.fill(
+            obj,
+            y,
+            obj.Gs,
+            _crand.g_local_star if obj.star else _crand.g_local,
+            float(y.sum()),
+            permutations=permutations,
+            seed=seed,
+            keep=keep_simulations,
+            sims=("rGs", "EG_sim", "seG_sim", "VG_sim"),
+        )
+    n = len(y)
+    p_sim = np.asarray(obj.p_sim, dtype=float) if permutations else np.full(n, np.nan)
+    significant = significance(p_sim, alpha, fdr) if permutations else np.zeros(n, bool)
+    table = pd.DataFrame(
+        {
+            "Gs": obj.Gs,
+            "Zs": obj.Zs,
+            "p_norm": obj.p_norm,
+            "p_sim": p_sim,
+            **_sim_columns(obj, n, "EG_sim", "seG_sim"),
+            "significant": significant,
+        },
+        index=values.index,
+    )
+    spot = np.where(obj.Zs > 0, "Hot spot", "Cold spot")
+    table["spot"] = np.where(significant, spot, "Not significant")
+    return _finish(table, gdf.index, obj, w)
+
+
+def _options(
+    permutations: object, alpha: object, seed: object, keep: bool, n: int
+) -> tuple[int, float, int]:
+    if not isinstance(keep, bool):
+        raise ParameterError(f"`keep_simulations` must be True or False, got {keep!r}")
+    return check_permutations(permutations, n, keep), check_alpha(alpha), check_seed(seed)

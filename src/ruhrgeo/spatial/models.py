@@ -1,0 +1,329 @@
+"""Regressions with space: OLS with spatial diagnostics, spatial lag and error models,
+each optionally with regimes and the Chow test (spreg underneath).
+
+Every function returns a :class:`ModelResult`: a tidy coefficient table, the Chow test
+where there are regimes, the fit, and spreg's own object (``result.spreg``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ruhrgeo._validate import column_values
+from ruhrgeo.errors import ModelError, ParameterError
+from ruhrgeo.spatial._checks import prepare, quiet
+from ruhrgeo.spatial.weights import GraphLike, describe
+
+__all__ = ["ModelResult", "ols", "spatial_error", "spatial_lag"]
+
+
+@dataclass(frozen=True)
+class ModelResult:
+    """A fitted regression: ``table`` indexed by term (``CONSTANT``, the covariates,
+    ``rho`` for the lag, ``lambda`` for the error model) with ``regime`` (None for terms
+    shared by all regimes), ``coefficient``, ``std_err``, ``z`` (``t`` for OLS) and ``p``;
+    ``chow``: Wald statistic and p per term varying by regime and ``joint`` (None without
+    regimes); ``fit``: spreg's fit measures; ``spreg``: spreg's object."""
+
+    model: str
+    column: str
+    covariates: tuple[str, ...]
+    graph: str | None
+    n: int
+    table: pd.DataFrame
+    chow: pd.DataFrame | None
+    fit: dict[str, float]
+    spreg: Any = field(repr=False, compare=False)
+
+    def summary(self) -> str:
+        """Every term with its estimate and p-value, in one line."""
+        stat = "t" if "t" in self.table.columns else "z"
+        rows = [
+            f"{_regime(r.get('regime'))}{term} {r.coefficient:+.3g} "
+            f"({stat} = {r[stat]:.2f}, p = {r.p:.2g})"
+            for term, r in self.table.iterrows()
+        ]
+        chow = (
+            f"; Chow test of equal coefficients across regimes p = "
+            f"{self.chow.loc['joint', 'p']:.2g}"
+            if self.chow is not None
+            else ""
+        )
+        weights = f", {self.graph} weights" if self.graph else ""
+        return f"{self.model} of {self.column} (n = {self.n}{weights}): " + "; ".join(rows) + chow
+
+
+def _regime(label: object) -> str:
+    return f"{label} " if isinstance(label, str) else ""
+
+
+def ols(
+    gdf: pd.DataFrame,
+    column: str,
+    covariates: Sequence[str] = (),
+    *,
+    graph: GraphLike | None = None,
+    regimes: str | pd.Series | None = None,
+) -> ModelResult:
+    """Ordinary least squares of ``column`` on ``covariates`` (``spreg.OLS``).
+
+    With ``graph``, spreg's spatial diagnostics join the fit: Moran's I of the residuals
+    (``moran_res``, ``moran_res_p``) and the LM tests for a lag or error model
+    (``lm_lag``, ``lm_error`` and their robust forms, each with ``_p``). With ``regimes``
+    (a column of ``gdf`` or a Series indexed by AGS), ``spreg.OLS_Regimes`` with one
+    error variance for all regimes (``regime_err_sep=False``, as the ML regimes models):
+    every coefficient per regime, and the Chow test whether they differ.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely, numpy as np
+    >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(5) for c in range(5)]
+    >>> x = np.arange(25.0)
+    >>> gdf = gpd.GeoDataFrame({"y": 2 * x + np.sin(x), "x": x}, geometry=cells, crs=25832)
+    >>> fit = ols(gdf, "y", ["x"], graph="rook")
+    >>> float(fit.table.loc["x", "coefficient"].round(2)), "moran_res" in fit.fit
+    (1.98, True)
+    """
+    return _model(gdf, column, covariates, graph, regimes, kind="OLS")
+
+
+def spatial_lag(
+    gdf: pd.DataFrame,
+    column: str,
+    covariates: Sequence[str] = (),
+    *,
+    graph: GraphLike = "queen",
+    regimes: str | pd.Series | None = None,
+) -> ModelResult:
+    """Spatial lag model ``y = rho W y + X b + e`` by maximum likelihood (``spreg.ML_Lag``,
+    row-standardised weights); with ``regimes``, ``spreg.ML_Lag_Regimes`` and the Chow test.
+
+    ``rho`` measures how much a municipality's value follows its neighbours' values.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely, numpy as np
+    >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(5) for c in range(5)]
+    >>> x = np.arange(25.0)
+    >>> gdf = gpd.GeoDataFrame({"y": 2 * x + np.sin(x), "x": x}, geometry=cells, crs=25832)
+    >>> fit = spatial_lag(gdf, "y", ["x"], graph="rook")
+    >>> fit.table.index.tolist()
+    ['CONSTANT', 'x', 'rho']
+    """
+    return _model(gdf, column, covariates, graph, regimes, kind="ML_Lag")
+
+
+def spatial_error(
+    gdf: pd.DataFrame,
+    column: str,
+    covariates: Sequence[str] = (),
+    *,
+    graph: GraphLike = "queen",
+    regimes: str | pd.Series | None = None,
+) -> ModelResult:
+    """Spatial error model ``y = X b + u, u = lambda W u + e`` by maximum likelihood
+    (``spreg.ML_Error``, row-standardised weights); with ``regimes``,
+    ``spreg.ML_Error_Regimes`` and the Chow test.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely, numpy as np
+    >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(5) for c in range(5)]
+    >>> x = np.arange(25.0)
+    >>> gdf = gpd.GeoDataFrame({"y": 2 * x + np.sin(x), "x": x}, geometry=cells, crs=25832)
+    >>> fit = spatial_error(gdf, "y", ["x"], graph="rook")
+    >>> fit.table.index.tolist(), float(fit.table.loc["x", "coefficient"].round(1))
+    (['CONSTANT', 'x', 'lambda'], 2.0)
+    """
+    return _model(gdf, column, covariates, graph, regimes, kind="ML_Error")
+
+
+def _model(
+    gdf: pd.DataFrame,
+    column: str,
+    covariates: Sequence[str],
+    graph: GraphLike | None,
+    regimes: str | pd.Series | None,
+    *,
+    kind: str,
+) -> ModelResult:
+    names = covariate_names(covariates, column)
+    if graph is None:
+        values = pd.concat(
+            [column_values(gdf, c) for c in [column, *names]], axis=1, keys=[column, *names]
+        )
+        w = None
+    else:
+        values, w = prepare(gdf, [column, *names], graph)
+    labels = None if regimes is None else _regimes(gdf, regimes).reindex(values.index)
+    fitted = fit(
+        kind,
+        values[column].to_numpy(),
+        values[names].to_numpy(),
+        names,
+        None if w is None else w.transform("r").to_W(),
+        regimes=None if labels is None else labels.to_numpy(),
+        column=column,
+    )
+    return _result(fitted, kind, column, names, None if graph is None else describe(graph))
+
+
+def covariate_names(covariates: Sequence[str], column: str) -> list[str]:
+    if isinstance(covariates, str):
+        raise ParameterError(
+            f"`covariates` must be a list of column names, got the string {covariates!r}; "
+            f"write [{covariates!r}]"
+        )
+    names = list(covariates)
+    if column in names or len(set(names)) < len(names):
+        raise ParameterError(
+            f"`covariates` {names} repeat a column or contain the outcome {column!r}"
+        )
+    return names
+
+
+def _regimes(gdf: pd.DataFrame, regimes: str | pd.Series) -> pd.Series:
+    if isinstance(regimes, str):
+        if regimes not in gdf.columns:
+            raise ParameterError(f"`regimes` {regimes!r} is not a column of the data")
+        labels = gdf[regimes]
+    elif isinstance(regimes, pd.Series):
+        labels = regimes.reindex(gdf.index)
+    else:
+        raise ParameterError(
+            f"`regimes` must be a column name or a Series indexed by AGS, got "
+            f"{type(regimes).__name__}"
+        )
+    if labels.isna().any():
+        raise ParameterError(
+            f"`regimes` is missing for {int(labels.isna().sum())} municipalities "
+            f"(e.g. {list(labels.index[labels.isna()][:5])}); give every one a regime"
+        )
+    labels = labels.astype(str)
+    if labels.nunique() < 2:
+        raise ParameterError(
+            f"`regimes` has one value ({labels.iloc[0]!r}) only; regimes need at least two"
+        )
+    return labels
+
+
+def fit(
+    kind: str,
+    y: np.ndarray,
+    x: np.ndarray,
+    names: list[str],
+    w: Any,
+    *,
+    regimes: np.ndarray | None = None,
+    column: str = "y",
+) -> Any:
+    """Check the design, then run spreg; its errors become :class:`ModelError`."""
+    import spreg  # a second of imports, only for the models
+
+    design = np.column_stack([np.ones(len(y)), x])
+    k = design.shape[1] + (kind != "OLS")
+    if len(y) < k + 2:
+        raise ModelError(
+            f"{len(y)} municipalities are too few for {kind} of {column!r} with {k} "
+            "parameters; use fewer covariates"
+        )
+    if np.linalg.matrix_rank(design) < design.shape[1]:
+        raise ModelError(
+            f"the covariates {names} of {kind} for {column!r} are collinear (one is a "
+            "combination of the others or of the constant); drop one"
+        )
+    if regimes is not None:
+        counts = pd.Series(regimes).value_counts()
+        small = counts[counts < design.shape[1] + 2]
+        if len(small):
+            raise ModelError(
+                f"regime(s) {small.to_dict()} have too few municipalities for "
+                f"{design.shape[1]} coefficients each; merge regimes or drop covariates"
+            )
+    options: dict[str, Any] = {"name_y": column, "name_x": names}
+    if kind == "OLS":
+        options.update(spat_diag=w is not None, moran=w is not None)
+        if regimes is not None:  # one error variance, as the ML regimes models assume
+            options.update(regime_err_sep=False)
+    cls = getattr(spreg, kind if regimes is None else f"{kind}_Regimes")
+    args = (y[:, None], x) if regimes is None else (y[:, None], x, regimes)
+    try:
+        with quiet():
+            return cls(*args, w=w, **options)
+    except Exception as exc:  # spreg raises bare Exception, LinAlgError, ValueError, ...
+        raise ModelError(
+            f"spreg.{cls.__name__} could not fit {column!r} on {names or 'a constant'}: "
+            f"{type(exc).__name__}: {exc}"
+        ) from None
+
+
+def _result(model: Any, kind: str, column: str, names: list[str], graph: str | None) -> ModelResult:
+    regimes = getattr(model, "regimes_set", None)
+    stat = "t" if kind == "OLS" else "z"
+    pairs = model.t_stat if stat == "t" else model.z_stat
+    rows = []
+    for name, beta, se, (value, p) in zip(
+        model.name_x, model.betas[:, 0], model.std_err, pairs, strict=False
+    ):
+        regime, term = _split(str(name), regimes)
+        rows.append(
+            {
+                "term": "rho" if term in ("W_dep_var", f"W_{column}") else term,
+                "regime": regime,
+                "coefficient": float(beta),
+                "std_err": float(se),
+                stat: float(value),
+                "p": float(p),
+            }
+        )
+    table = pd.DataFrame(rows).set_index("term")
+    if regimes is None:
+        table = table.drop(columns="regime")
+    chow = None
+    if regimes is not None:
+        chow = pd.DataFrame(
+            np.asarray(model.chow.regi, dtype=float),
+            index=pd.Index(list(model.name_x_r), name="term"),
+            columns=["wald", "p"],
+        )
+        chow.loc["joint"] = [float(v) for v in model.chow.joint]
+    label = kind if regimes is None else f"{kind}_Regimes"
+    return ModelResult(
+        model=label,
+        column=column,
+        covariates=tuple(names),
+        graph=graph,
+        n=int(model.n),
+        table=table,
+        chow=chow,
+        fit=_fit_measures(model),
+        spreg=model,
+    )
+
+
+def _split(name: str, regimes: Any) -> tuple[str | None, str]:
+    if regimes is not None:
+        for regime in regimes:
+            prefix = f"{regime}_"
+            if name.startswith(prefix):
+                return str(regime), name[len(prefix) :]
+    return None, name
+
+
+def _fit_measures(model: Any) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for name in ("r2", "ar2", "pr2", "logll", "aic", "schwarz", "sig2"):
+        value = getattr(model, name, None)
+        if isinstance(value, int | float | np.floating):
+            out[name] = float(value)
+    for name in ("moran_res", "lm_error", "lm_lag", "rlm_error", "rlm_lag"):
+        value = getattr(model, name, None)
+        if value is not None:
+            out[name] = float(value[0])
+            out[f"{name}_p"] = float(value[-1])
+    return out
