@@ -6,12 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ruhrgeo import index
+from ruhrgeo import datasets, index
 from ruhrgeo import index as robustness
 from ruhrgeo.errors import (
     DuplicateIdError,
     FileFormatError,
     IndexWarning,
+    MethodError,
     MissingColumnError,
     MissingIdError,
     MissingValuesError,
@@ -54,32 +55,33 @@ def toy_table() -> pd.DataFrame:
 
 
 def test_normalisations_by_hand():
+    """The methods that were here before the full set (the rest: test_index_methods.py)."""
     df = toy_table()
     lower = {"cost": "lower"}
     mm = index.normalize(df, "minmax", directions=lower)
     np.testing.assert_allclose(mm["a"], [0, 25, 50, 100])
     np.testing.assert_allclose(mm["cost"], [100, 75, 75, 0])  # (10 - x) / 8
-    zero = index.normalize(df, "minmax_zero", directions=lower)
+    zero = index.normalize(df, "fracmax", directions=lower)
     np.testing.assert_allclose(zero["b"], [20, 20, 60, 100])
     np.testing.assert_allclose(zero["cost"], [80, 60, 60, 0])  # (10 - x) / 10
     z = index.normalize(df, "zscore", directions=lower)
     a = df["a"]
-    np.testing.assert_allclose(z["a"], (a - 17.5) / np.sqrt(((a - 17.5) ** 2).mean()))
-    np.testing.assert_allclose(
-        z["cost"], -(df["cost"] - 5) / np.sqrt(((df["cost"] - 5) ** 2).mean())
-    )
+    sd = np.sqrt(((a - 17.5) ** 2).sum() / 3)  # the sample sd, as COINr
+    np.testing.assert_allclose(z["a"], (a - 17.5) / sd)
+    cost_sd = np.sqrt(((df["cost"] - 5) ** 2).sum() / 3)
+    np.testing.assert_allclose(z["cost"], -(df["cost"] - 5) / cost_sd)
     ref = index.normalize(df, "reference", directions=lower)
     np.testing.assert_allclose(ref["b"], 100 * df["b"] / 12.5)
     np.testing.assert_allclose(ref["cost"], 100 * 5 / df["cost"])
-    fixed = index.normalize(df[["a"]], "reference", reference={"a": 20.0})
+    fixed = index.normalize(df[["a"]], "reference", params={"reference": {"a": 20.0}})
     np.testing.assert_allclose(fixed["a"], [0, 50, 100, 200])
-    group = index.normalize(df[["a"]], "reference", reference=["05000002", "05000003"])
+    group = index.normalize(df[["a"]], "reference", params={"reference": ["05000002", "05000003"]})
     np.testing.assert_allclose(group["a"], [0, 200 / 3, 400 / 3, 800 / 3])
 
 
 def test_normalisation_errors():
-    with pytest.raises(ParameterError, match="`method` must be one of"):
-        index.normalize(toy_table(), "rank")
+    with pytest.raises(MethodError, match="`method` must be one of"):
+        index.normalize(toy_table(), "minmax_zero")
     with pytest.raises(StatisticsError, match="`a` is constant"):
         index.normalize(toy_table().assign(a=3.0), "minmax")
 
@@ -131,7 +133,7 @@ def test_missing_value_policies():
     assert skipped.loc["05000002", "x"] == pytest.approx(25.0)
     assert skipped.loc["05000003", "x"] == pytest.approx((50 + 3 * 50) / 4)
     with pytest.warns(IndexWarning, match="replaced by the indicator's median"):
-        imputed = index.composite(df, toy_spec(), missing="impute")
+        imputed = index.composite(df, toy_spec(), missing="median")
     # median of b is 15: b becomes [5, 15, 15, 25] -> [0, 50, 50, 100]
     assert imputed.loc["05000002", "x"] == pytest.approx((25 + 3 * 50) / 4)
 
@@ -192,7 +194,7 @@ def test_spec_errors(tmp_path):
         IndicatorSpec("s", (Indicator("a", "x"), Indicator("a", "y")))
     bad = tmp_path / "bad.toml"
     bad.write_text("[[indicators]]\nname = 'a'\narea = 'x'\ncolour = 'red'\n")
-    with pytest.raises(FileFormatError, match="unknown or missing key"):
+    with pytest.raises(FileFormatError, match=r"entry 'a' has the unknown key\(s\) \['colour'\]"):
         load_spec(bad)
     bad.write_text("name = ")
     with pytest.raises(FileFormatError, match="not valid TOML"):
@@ -254,30 +256,109 @@ def test_read_indicators_errors(tmp_path):
 # --- real data: the infrastructure sub-index of 2021 -----------------------------------------
 
 
-def test_real_ruhr_infrastructure_sub_index(shared_data):
-    """The numbers quoted in docs/index-method.md."""
-    bb = pd.read_csv(shared_data / "coverage" / "ruhr_breitband_2021-06.csv", dtype={"ags": str})
-    infra = bb.set_index("ags").rename(
-        columns={
-            "ftthb_ge1000": "fttbh_household_share",
-            "all_ge1000": "gigabit_household_share",
-            "kreis_5g_ge2_households": "5g_area_share",
+@pytest.fixture(scope="module")
+def ruhr_infra():
+    """The docs' table from the shipped data: 5G (the Kreis' household share), FTTB/H and
+    gigabit of 2021."""
+    munis = datasets.ruhr_municipalities()
+    bb = datasets.breitbandatlas_2021()
+    kreise = datasets.breitbandatlas_kreise_2021()
+    infra = pd.DataFrame(
+        {
+            "5g_area_share": munis["kreis_ags"].map(kreise["5g_ge2"]),
+            "fttbh_household_share": bb.loc[munis.index, "ftthb_ge1000"],
+            "gigabit_household_share": bb.loc[munis.index, "all_ge1000"],
         }
     )
-    need = index.need_ranking(infra, load_spec())
-    names = bb.set_index("ags")["name"]
+    spec = load_spec()
+    return infra, spec.subset(spec.names("infrastructure")), munis["name"]
+
+
+def test_shipped_data_equal_the_shared_originals(ruhr_infra, shared_data):
+    """The shipped columns are the Breitbandatlas' own (../shared/data, when present)."""
+    bb = pd.read_csv(shared_data / "coverage" / "ruhr_breitband_2021-06.csv", dtype={"ags": str})
+    bb = bb.set_index("ags")
+    infra = ruhr_infra[0]
+    np.testing.assert_allclose(
+        infra["5g_area_share"], bb.loc[infra.index, "kreis_5g_ge2_households"]
+    )
+    np.testing.assert_allclose(infra["fttbh_household_share"], bb.loc[infra.index, "ftthb_ge1000"])
+
+
+def test_real_ruhr_infrastructure_sub_index(ruhr_infra):
+    """The numbers quoted in docs/index-method.md."""
+    infra, sub, names = ruhr_infra
+    need = index.need_ranking(infra, sub)
     assert names[need.index[:3]].tolist() == ["Haltern am See", "Gelsenkirchen", "Gladbeck"]
     assert names[need.index[-3:]].tolist() == ["Neukirchen-Vluyn", "Rheinberg", "Dinslaken"]
     assert need["infrastructure"].iloc[0] == pytest.approx(93.55, abs=0.01)
-    spec = load_spec()
-    sub = IndicatorSpec(
-        "infrastructure", tuple(spec.in_area("infrastructure")), {"infrastructure": 1.0}
-    )
+    ranks = need["rank_best"].rename(names).to_dict()
+    assert [ranks["Hünxe"], ranks["Schermbeck"], ranks["Sonsbeck"]] == [39, 48, 23]
     result = robustness.sensitivity(infra, sub)
     rho = result.correlations["spearman"].round(3).to_dict()
     assert rho == {
-        "minmax_zero / spec weights": 0.779,
-        "zscore / spec weights": 0.981,
-        "reference / spec weights": 0.691,
+        "fracmax / amean / spec weights": 0.779,
+        "zscore / amean / spec weights": 0.981,
+        "reference / amean / spec weights": 0.691,
     }
+    assert (result.rank_range["range"] <= 2).sum() == 6
     assert result.rank_range.loc["05170016", "range"] == 31  # Hünxe: rank 8 to 39
+
+
+def test_real_ruhr_audit_and_uncertainty(ruhr_infra):
+    """The audit, the Sobol' indices and the rank intervals quoted in docs/index-method.md."""
+    infra, sub, names = ruhr_infra
+    audit = index.audit(infra, sub)
+    assert audit.cronbach["infrastructure"] == pytest.approx(0.445, abs=5e-4)
+    assert audit.pca.loc["infrastructure", "pc1_explained"] == pytest.approx(0.516, abs=5e-4)
+    assert audit.pca.loc["infrastructure", "components_over_1"] == 2
+    flags = audit.flags.round(2)
+    assert flags["corr_area"].tolist() == [0.76, 0.54, 0.80]
+    assert flags["importance_share"].tolist() == [0.38, 0.20, 0.42]
+    assert audit.correlations.loc["5g_area_share", "fttbh_household_share"].round(2) == -0.04
+    assert (flags["flag"] == "").all() and audit.summary().endswith("Flags: none.")
+
+    result = index.uncertainty(infra, sub, n=1024, seed=0)
+    assert len(result.samples) == 6144
+    table = result.sensitivity.round(2)
+    assert table.index.tolist() == ["treatment", "normalisation", "aggregation", "weights"]
+    assert table.loc["normalisation"].tolist() == [0.84, 0.78, 0.90, 0.91, 0.87, 0.98]
+    assert table.loc["aggregation"].tolist() == [0.07, 0.05, 0.10, 0.14, 0.13, 0.16]
+    assert table.loc["weights"].tolist() == [0.01, 0.0, 0.02, 0.02, 0.02, 0.03]
+    assert table.loc["treatment"].tolist() == [0.0] * 6
+    shift = result.samples.groupby("normalisation")["mean_rank_shift"].mean().round(1)
+    assert (shift["fracmax"], shift["zscore(mean_sd=(10, 2))"]) == (8.3, 1.9)
+    removal = result.removal.abs()
+    assert removal.mean().round(1).tolist() == [8.5, 4.3, 3.7]
+    assert removal["5g_area_share"].max() == 25
+    stats = result.rank_stats.rename(index=names)
+    robust = stats.index[stats["interval"] <= 2]
+    assert sorted(robust) == ["Dinslaken", "Haltern am See"]
+    assert sorted(stats.index[stats["interval"] <= 3]) == [
+        "Bottrop",
+        "Dinslaken",
+        "Gelsenkirchen",
+        "Gladbeck",
+        "Haltern am See",
+    ]
+    widest = stats.sort_values("interval", ascending=False).head(5)
+    quoted = {
+        "Sonsbeck": (23, 3, 40),
+        "Alpen": (27, 5, 38),
+        "Hamminkeln": (32, 7, 40),
+        "Hünxe": (39, 13, 46),
+        "Xanten": (36, 12, 43),
+        "Schermbeck": (48, 22, 48),
+    }
+    assert set(widest.index) == set(quoted) - {"Schermbeck"}  # all five in Kreis Wesel
+    for name, (nominal, low, high) in quoted.items():
+        assert tuple(stats.loc[name, ["nominal_rank", "rank_low", "rank_high"]]) == (
+            nominal,
+            low,
+            high,
+        )
+    assert tuple(stats.loc["Haltern am See", ["nominal_rank", "rank_low", "rank_high"]]) == (
+        1,
+        1,
+        2,
+    )

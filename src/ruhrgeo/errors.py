@@ -169,6 +169,26 @@ class ModelError(StatisticsError):
 # (errors and warnings of ruhrgeo.index: composite, treatment, audit, uncertainty)
 
 
+class SpecError(ParameterError):
+    """An indicator spec is inconsistent (names, areas, directions, weights, parameters)."""
+
+
+class WeightError(ParameterError):
+    """Weights are unusable: unknown names, NaN, infinite, zero or negative."""
+
+
+class MethodError(ParameterError):
+    """An unknown normaliser, aggregator, treatment or imputation, or a bad parameter of one."""
+
+
+class IndicatorValueError(ParameterError):
+    """Indicator values are unusable: not numeric, boolean, infinite, or no rows at all."""
+
+
+class AggregationError(StatisticsError):
+    """Scores an aggregator cannot take (a geometric mean of negative scores)."""
+
+
 # --- maps ---
 # (errors and warnings of ruhrgeo.maps: pages, assets, figures)
 

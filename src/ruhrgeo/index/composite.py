@@ -1,47 +1,43 @@
-"""The composite index: normalisation, weights, sub-indices, ranks, regions.
+"""The composite index: values -> missing values -> treatment -> normalisation -> weighted
+aggregation into area sub-indices -> aggregation into the index -> ranks.
 
-Method (documented choices, since the Digital-Index Ruhr does not publish its own):
+Documented choices (the Digital-Index Ruhr does not publish its own):
 
-- **Normalisation** per indicator, direction respected (for "lower is better" the scale is
-  turned so that 100 or the top value is always best):
-  ``minmax`` 100 (x - min) / (max - min) (Prognos); ``minmax_zero`` 100 x / max, fixed zero
-  (Bitkom), lower-better 100 (max - x) / max; ``zscore`` (x - mean) / sd (population sd),
-  sign flipped for lower-better; ``reference`` 100 x / ref (IW: reference = 100), ref the
-  mean, a given value per indicator or the mean of a reference group, lower-better
-  100 ref / x.
-- **Weights**: indicator weights are relative within their area and normalised to sum 1
-  there; the area sub-index is the weighted mean of its normalised indicators; the total is
-  the weighted mean of the sub-indices with the area weights (equal by default).
-- **Ranks**: 1 is best; ties share the best rank of the tie ("competition" ranking 1, 2, 2, 4).
-- **above_average**: the total is above the unweighted mean of the municipalities' totals.
-- **Missing values**: ``error`` (default) names them; ``skip`` renormalises the weights over
-  the indicators a municipality has (within its area, and over areas if an area is
-  empty), with a warning; ``impute`` replaces a missing value by the indicator's median
-  before normalising, with a warning.
+- **Missing values** (``missing``): ``error`` (default) names them; ``skip`` leaves them out
+  and renormalises the weights over what a municipality has (within its area, and over areas
+  if an area is empty), with an :class:`IndexWarning`; ``mean``/``median`` impute the
+  indicator's mean or median before normalising, with a warning (group imputation:
+  :func:`ruhrgeo.index.impute` first).
+- **Treatment** (``treatment``): None (default), ``winsorise``, ``log`` or ``boxcox``
+  (:func:`ruhrgeo.index.treat`, the skew/kurtosis rule).
+- **Normalisation** (``method``, ``params``): :func:`ruhrgeo.index.normalize`; the spec's
+  per-indicator ``target`` and ``goalposts`` are used unless ``params`` gives them.
+- **Weights**: indicator weights are relative within their area, area weights within the
+  total; ``weights`` overrides them by name (indicators and/or areas), ``"equal"`` sets all
+  to 1, ``"pca"`` uses the squared first-component loadings of each area's normalised
+  indicators (:func:`ruhrgeo.index.pca_weights`); optimised weights come from
+  :func:`ruhrgeo.index.optimise_weights`. Every weight must be finite and > 0.
+- **Aggregation** (``aggregation``): one aggregator for both levels or ``{"areas": ...,
+  "index": ...}`` (:mod:`ruhrgeo.index.aggregate`: amean, gmean, hmean, genmean with ``p``,
+  copeland).
+- **Ranks**: 1 is best; ties share the best rank of the tie (1, 2, 2, 4);
+  ``above_average``: the index is above the unweighted mean of the municipalities' indices.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ruhrgeo._validate import require_unique
-from ruhrgeo.errors import (
-    IndexWarning,
-    MissingColumnError,
-    MissingValuesError,
-    ParameterError,
-)
-from ruhrgeo.index.normalise import Method, normalize
+from ruhrgeo.errors import MethodError, SpecError
+from ruhrgeo.index._pipeline import frame, indicator_values, run
+from ruhrgeo.index.normalise import Method
 from ruhrgeo.index.spec import IndicatorSpec, load_spec
 
 __all__ = ["composite", "indicator_values", "need_ranking"]
-
-MissingPolicy = Literal["error", "skip", "impute"]
 
 
 def composite(
@@ -49,11 +45,14 @@ def composite(
     spec: IndicatorSpec | None = None,
     *,
     method: Method = "minmax",
-    weights: Mapping[str, float] | None = None,
-    missing: MissingPolicy = "error",
-    reference: float | Mapping[str, float] | pd.Index | list[str] | None = None,
+    params: Mapping[str, Any] | None = None,
+    aggregation: str | Mapping[str, str] = "amean",
+    p: float | None = None,
+    weights: Mapping[str, float] | pd.Series | str | None = None,
+    missing: str = "error",
+    treatment: str | None = None,
 ) -> pd.DataFrame:
-    """The index: sub-index per area, total, rank and ``above_average``, indexed by AGS.
+    """The index: sub-index per area, ``index``, ``rank`` and ``above_average``, by AGS.
 
     Parameters
     ----------
@@ -61,13 +60,16 @@ def composite(
         One column per indicator of ``spec`` (other columns are ignored), indexed by AGS.
     spec
         The indicator spec; default the Digital-Index Ruhr spec (:func:`load_spec`).
-    method
-        The normalisation (see :func:`normalize`).
+    method, params
+        The normaliser and its parameters (:func:`ruhrgeo.index.normalize`).
+    aggregation, p
+        The aggregator of both levels, or ``{"areas": ..., "index": ...}``; ``p`` for genmean.
     weights
-        Indicator -> weight, overriding the spec's; weights of an area that do not sum to
-        1 are normalised with an :class:`IndexWarning`.
-    missing
-        ``"error"``, ``"skip"`` or ``"impute"`` (see the module docstring).
+        None (the spec's), ``"equal"``, ``"pca"``, or name -> weight for indicators and/or
+        areas; an area whose overriding indicator weights do not sum to 1 is normalised with
+        an :class:`IndexWarning`.
+    missing, treatment
+        See the module docstring.
 
     Examples
     --------
@@ -82,31 +84,22 @@ def composite(
     05000001    0.0   50.0  25.00     3
     05000002  100.0    0.0  50.00     2
     05000003   75.0  100.0  87.50     1
+    >>> composite(df, spec, params={"bounds": (1, 100)}, aggregation="gmean")["rank"].tolist()
+    [3, 2, 1]
     """
-    spec = spec or load_spec()
-    if missing not in ("error", "skip", "impute"):
-        raise ParameterError(f"`missing` must be 'error', 'skip' or 'impute', got {missing!r}")
-    values = indicator_values(df, spec)
-    values = _handle_missing(values, missing)
-    indicator_weights = _weights(spec, weights)
-    normalised = normalize(values, method, directions=spec.directions(), reference=reference)
-    present = normalised.notna()
-    areas = {}
-    for area in spec.area_names():
-        names = [i.name for i in spec.in_area(area)]
-        w = pd.Series({n: indicator_weights[n] for n in names})
-        weight_here = present[names].mul(w, axis=1)
-        total = weight_here.sum(axis=1)
-        areas[area] = (normalised[names].fillna(0) * weight_here).sum(axis=1) / total.where(
-            total > 0
-        )
-    out = pd.DataFrame(areas, index=values.index)
-    area_w = pd.Series(spec.areas)
-    have = out.notna().mul(area_w, axis=1)
-    out["index"] = (out.fillna(0) * have).sum(axis=1) / have.sum(axis=1).where(have.sum(axis=1) > 0)
-    out["rank"] = out["index"].rank(ascending=False, method="min").astype("Int64")
-    out["above_average"] = out["index"] > out["index"].mean()
-    return out
+    spec = _spec(spec)
+    result = run(
+        df,
+        spec,
+        method=method,
+        params=params,
+        aggregation=aggregation,
+        p=p,
+        weights=weights,
+        missing=missing,
+        treatment=treatment,
+    )
+    return frame(result.area_scores, result.index, spec, result.values.index)
 
 
 def need_ranking(
@@ -136,11 +129,12 @@ def need_ranking(
     >>> need_ranking(df, spec, top=1)["group"].to_dict()
     {'a': 'best', 'c': '', 'b': 'largest need'}
     """
-    spec = spec or load_spec()
-    if area not in spec.areas:
-        raise ParameterError(f"`area` must be one of {spec.area_names()}, got {area!r}")
-    sub = IndicatorSpec(spec.name, tuple(spec.in_area(area)), {area: 1.0})
-    score = composite(df, sub, method=method)[area]
+    spec = _spec(spec)
+    if not isinstance(area, str) or area not in spec.areas:
+        raise SpecError(f"`area` must be one of {spec.area_names()}, got {area!r}")
+    if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 1:
+        raise MethodError(f"`top` must be an integer >= 1, got {top!r}")
+    score = composite(df, spec.subset(spec.names(area)), method=method)[area]
     out = pd.DataFrame({area: score})
     out["rank_best"] = score.rank(ascending=False, method="min").astype(int)
     out["rank_need"] = score.rank(ascending=True, method="min").astype(int)
@@ -148,71 +142,12 @@ def need_ranking(
     out["group"] = np.where(
         out["rank_best"] <= top, "best", np.where(out["rank_need"] <= top, "largest need", "")
     )
-    return out.sort_values("rank_best")
+    return out.sort_values("rank_best", kind="stable")
 
 
-def indicator_values(df: pd.DataFrame, spec: IndicatorSpec) -> pd.DataFrame:
-    """The spec's indicator columns of ``df`` as floats, checked (unique AGS, numeric)."""
-    require_unique(df.index, "index", "give each municipality (AGS) one row")
-    absent = [n for n in spec.names() if n not in df.columns]
-    if absent:
-        raise MissingColumnError(
-            f"the table lacks {len(absent)} indicator(s) of spec {spec.name!r}: {absent}; "
-            f"its columns: {list(df.columns)[:20]}"
-        )
-    values = df[spec.names()]
-    bad = [c for c in values.columns if not pd.api.types.is_numeric_dtype(values[c])]
-    if bad:
-        raise ParameterError(f"indicator columns must be numeric; not numeric: {bad}")
-    return values.astype(float)
-
-
-def _handle_missing(values: pd.DataFrame, policy: str) -> pd.DataFrame:
-    gaps = values.isna()
-    if not gaps.any().any():
-        return values
-    listing = "; ".join(
-        f"{c}: {', '.join(map(str, values.index[gaps[c]][:5]))}"
-        for c in values.columns
-        if gaps[c].any()
-    )
-    if policy == "error":
-        raise MissingValuesError(
-            f"{int(gaps.sum().sum())} indicator values are missing ({listing}); fill them or "
-            "pass missing='skip' or missing='impute'"
-        )
-    if policy == "impute":
-        warnings.warn(
-            f"missing values replaced by the indicator's median: {listing}",
-            IndexWarning,
-            stacklevel=3,
-        )
-        return values.fillna(values.median())
-    warnings.warn(
-        f"missing values skipped, weights renormalised: {listing}", IndexWarning, stacklevel=3
-    )
-    return values
-
-
-def _weights(spec: IndicatorSpec, overrides: Mapping[str, float] | None) -> dict[str, float]:
-    weights = {i.name: i.weight for i in spec.indicators}
-    if overrides:
-        unknown = sorted(set(overrides) - set(weights))
-        if unknown:
-            raise ParameterError(
-                f"`weights` names indicators not in the spec: {unknown}; known: {spec.names()}"
-            )
-        if any(not v >= 0 for v in overrides.values()):
-            raise ParameterError(f"`weights` must be >= 0, got {dict(overrides)}")
-        weights.update(overrides)
-        for area in spec.area_names():
-            total = sum(weights[i.name] for i in spec.in_area(area))
-            if total <= 0:
-                raise ParameterError(f"the weights of area {area!r} are all zero")
-            if abs(total - 1) > 1e-9:
-                warnings.warn(
-                    f"weights of area {area!r} sum to {total:g}; normalised to 1",
-                    IndexWarning,
-                    stacklevel=3,
-                )
-    return weights
+def _spec(spec: IndicatorSpec | None) -> IndicatorSpec:
+    if spec is None:
+        return load_spec()
+    if not isinstance(spec, IndicatorSpec):
+        raise SpecError(f"`spec` must be an IndicatorSpec (load_spec), got {type(spec)}")
+    return spec

@@ -1,18 +1,85 @@
-"""Normalisation of indicators onto a common scale, direction respected."""
+"""Normalisation of indicators onto a common scale, direction respected (COINr's set).
+
+Every normaliser maps a column so that a higher score is better. For linear and rank
+methods an indicator whose lower values are better is turned by normalising ``-x``, as COINr
+does; for the ratio methods (``fracmax``, ``reference``) the turned formula is given below.
+Bounded scores are in points: COINr's fractions x 100.
+
+============  =============================================  ==============================
+method        higher is better                               lower is better
+============  =============================================  ==============================
+minmax        l + (u - l) (x - min) / (max - min)            l + (u - l) (max - x) / (max - min)
+zscore        m + s (x - mean) / sd  (sample sd, ddof 1)     m + s (mean - x) / sd
+scaled        scale (x - lo) / (hi - lo)                     scale (hi - x) / (hi - lo)
+goalposts     scale (x - lo) / (hi - lo), cut to [0, scale]  scale (hi - x) / (hi - lo), cut
+rank          rank of x (1 = lowest; ties ``min``)           rank of -x
+borda         rank - 1                                       rank of -x, - 1
+prank         100 (rank - 1) / (n - 1)                       on -x
+fracmax       100 x / max  (fixed zero)                      100 (max - x) / max
+dist2max      100 (1 - (max - x) / (max - min))              100 (1 - (x - min) / (max - min))
+dist2ref      100 (x - min) / (x_ref - min)                  100 (max - x) / (max - x_ref)
+dist2targ     100 (x - min) / (target - min)                 100 (max - x) / (max - target)
+reference     100 x / ref  (ref = 100; IW)                   100 ref / x
+============  =============================================  ==============================
+
+Parameters (``params``, one value for all columns or a mapping column -> value):
+``bounds`` (l, u) = (0, 100) for minmax; ``mean_sd`` (m, s) = (0, 1) for zscore; ``range``
+(lo, hi) = (0, 100) and ``scale`` = 100 for scaled; ``goalposts`` (lo, hi), ``scale`` = 100
+and ``cap`` = True for goalposts; ``ties`` = ``"min"`` for rank, borda, prank (pandas rank
+methods); ``reference`` (the AGS of the reference municipality) and ``cap`` = False for
+dist2ref; ``target`` and ``cap`` = False for dist2targ (``cap`` cuts scores at 100);
+``reference`` for reference: None (the column mean), a number, an AGS, or a list of AGS
+whose mean is 100. Columns a mapping does not name take the default. Missing values (NaN)
+stay missing; the statistics use the others.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Literal
+import math
+from collections.abc import Mapping, Sequence
+from numbers import Real
+from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
-from ruhrgeo.errors import MissingColumnError, ParameterError, StatisticsError
+from ruhrgeo.errors import MethodError, MissingColumnError, StatisticsError
+from ruhrgeo.index._frames import numeric_table
 
-__all__ = ["METHODS", "Method", "normalize"]
+__all__ = ["METHODS", "PARAMETERS", "Method", "normalize"]
 
-Method = Literal["minmax", "minmax_zero", "zscore", "reference"]
-METHODS: tuple[str, ...] = ("minmax", "minmax_zero", "zscore", "reference")
+Method = Literal[
+    "minmax",
+    "zscore",
+    "scaled",
+    "goalposts",
+    "rank",
+    "borda",
+    "prank",
+    "fracmax",
+    "dist2max",
+    "dist2ref",
+    "dist2targ",
+    "reference",
+]
+REQUIRED = object()  # a parameter without default
+RANK = {"ties": "min"}
+PARAMETERS: dict[str, dict[str, Any]] = {
+    "minmax": {"bounds": (0.0, 100.0)},
+    "zscore": {"mean_sd": (0.0, 1.0)},
+    "scaled": {"range": (0.0, 100.0), "scale": 100.0},
+    "goalposts": {"goalposts": REQUIRED, "scale": 100.0, "cap": True},
+    "rank": RANK,
+    "borda": RANK,
+    "prank": RANK,
+    "fracmax": {},
+    "dist2max": {},
+    "dist2ref": {"reference": REQUIRED, "cap": False},
+    "dist2targ": {"target": REQUIRED, "cap": False},
+    "reference": {"reference": None},
+}
+METHODS: tuple[str, ...] = tuple(PARAMETERS)
+TIES = ("average", "min", "max", "first", "dense")
 
 
 def normalize(
@@ -20,21 +87,20 @@ def normalize(
     method: Method = "minmax",
     *,
     directions: Mapping[str, str] | None = None,
-    reference: float | Mapping[str, float] | pd.Index | list[str] | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
-    """Normalise every column of ``df`` (see the module docstring for the formulas).
+    """Normalise every column of ``df`` (formulas and parameters in the module docstring).
 
     Parameters
     ----------
     df
-        Indicator values, one column per indicator, indexed by AGS.
+        Indicator values (finite numbers or NaN), one column per indicator, indexed by AGS.
     method
-        ``minmax``, ``minmax_zero``, ``zscore`` or ``reference``.
+        One of :data:`METHODS`.
     directions
         Column -> ``"higher"`` or ``"lower"`` (is better); default higher for all.
-    reference
-        For ``reference``: None (the column mean = 100), a value per column (mapping) or
-        for all (float), or the AGS of a reference group whose mean = 100.
+    params
+        The method's parameters, each one value or a mapping column -> value.
 
     Examples
     --------
@@ -42,53 +108,179 @@ def normalize(
     >>> df = pd.DataFrame({"a": [10.0, 20.0, 30.0], "cost": [1.0, 2.0, 5.0]})
     >>> normalize(df, directions={"cost": "lower"}).round(1).to_dict("list")
     {'a': [0.0, 50.0, 100.0], 'cost': [100.0, 75.0, 0.0]}
+    >>> normalize(df, "dist2targ", params={"target": {"a": 25, "cost": 2}, "cap": True},
+    ...           directions={"cost": "lower"}).round(1).to_dict("list")
+    {'a': [0.0, 66.7, 100.0], 'cost': [100.0, 100.0, 0.0]}
     """
-    if method not in METHODS:
-        raise ParameterError(f"`method` must be one of {METHODS}, got {method!r}")
-    directions = directions or {}
+    df = numeric_table(df, "the table to normalise")
+    if not isinstance(method, str) or method not in PARAMETERS:
+        raise MethodError(f"`method` must be one of {METHODS}, got {method!r}")
+    given = dict(params or {})
+    unknown = sorted(set(given) - set(PARAMETERS[method]))
+    if unknown:
+        raise MethodError(
+            f"normaliser {method!r} takes the parameters {sorted(PARAMETERS[method]) or 'none'}; "
+            f"unknown: {unknown}"
+        )
+    directions = dict(directions or {})
+    bad = {c: d for c, d in directions.items() if d not in ("higher", "lower")}
+    if bad:
+        raise MethodError(f"`directions` must be 'higher' or 'lower', got {bad}")
     out = {}
     for column in df.columns:
-        x = pd.to_numeric(df[column], errors="raise").astype(float)
+        x = df[column].to_numpy()
+        if np.isnan(x).all():
+            raise StatisticsError(f"`{column}` has no values; a normaliser needs some")
+        p = {key: _value(given, key, default, column) for key, default in _defaults(method)}
         lower = directions.get(column, "higher") == "lower"
-        out[column] = _scale(
-            x, method, lower, _reference(x, column, reference) if method == "reference" else None
+        with np.errstate(all="ignore"):  # overflow shows as non-finite scores, checked next
+            scores = _scale(x, method, lower, p, column, df.index)
+        if not np.isfinite(scores[~np.isnan(x)]).all():
+            raise StatisticsError(
+                f"`{column}`: {method} gives non-finite scores (values too large or too close "
+                "together to scale); rescale the indicator"
+            )
+        out[column] = scores
+    return pd.DataFrame(out, index=df.index, columns=df.columns)
+
+
+def _defaults(method: str) -> list[tuple[str, Any]]:
+    return list(PARAMETERS[method].items())
+
+
+def _value(given: dict[str, Any], key: str, default: Any, column: str) -> Any:
+    value = given.get(key, default)
+    if isinstance(value, Mapping):
+        value = value.get(column, default)
+    if value is REQUIRED:
+        raise MethodError(
+            f"the normaliser needs `{key}` for `{column}`; give params={{'{key}': {{...}}}} "
+            f"or set `{key}` for the indicator in the spec"
         )
-    return pd.DataFrame(out, index=df.index)
+    return value
 
 
-def _scale(x: pd.Series, method: str, lower: bool, ref: float | None) -> pd.Series:
-    lo, hi = x.min(), x.max()
-    if method == "minmax":
+def _pair(value: Any, key: str, column: str, *, increasing: bool = True) -> tuple[float, float]:
+    ok = (
+        isinstance(value, Sequence | np.ndarray)
+        and not isinstance(value, str)
+        and len(value) == 2
+        and all(_finite(v) for v in value)
+    )
+    if not ok or (increasing and not value[0] < value[1]):
+        order = " with the first < the second" if increasing else ""
+        raise MethodError(
+            f"`{key}` for `{column}` must be two finite numbers{order}, got {value!r}"
+        )
+    return float(value[0]), float(value[1])
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _positive(value: Any, key: str, column: str) -> float:
+    if not (_finite(value) and value > 0):
+        raise MethodError(f"`{key}` for `{column}` must be a finite number > 0, got {value!r}")
+    return float(value)
+
+
+def _flag(value: Any, key: str, column: str) -> bool:
+    if not isinstance(value, bool | np.bool_):
+        raise MethodError(f"`{key}` for `{column}` must be True or False, got {value!r}")
+    return bool(value)
+
+
+def _scale(
+    x: np.ndarray, method: str, lower: bool, p: dict[str, Any], column: str, index: pd.Index
+) -> np.ndarray:
+    lo, hi = np.nanmin(x), np.nanmax(x)
+    if method in ("minmax", "dist2max"):
         if hi == lo:
-            raise StatisticsError(f"`{x.name}` is constant ({lo}); min-max cannot scale it")
-        return 100 * ((hi - x) if lower else (x - lo)) / (hi - lo)
-    if method == "minmax_zero":
-        if hi <= 0 or lo < 0:
-            raise StatisticsError(f"`{x.name}` needs values >= 0 and a positive maximum")
-        return 100 * ((hi - x) if lower else x) / hi
+            raise StatisticsError(f"`{column}` is constant ({lo}); {method} cannot scale it")
+        frac = ((hi - x) if lower else (x - lo)) / (hi - lo)
+        if method == "dist2max":
+            return 100 * frac
+        low, up = _pair(p["bounds"], "bounds", column)
+        return low + (up - low) * frac
     if method == "zscore":
-        sd = x.std(ddof=0)
-        if sd == 0:
-            raise StatisticsError(f"`{x.name}` is constant ({lo}); a z-score cannot scale it")
-        return ((x.mean() - x) if lower else (x - x.mean())) / sd
-    if ref is None or ref <= 0:
-        raise StatisticsError(f"`{x.name}`: the reference must be positive, got {ref}")
-    if lower and (x <= 0).any():
-        raise StatisticsError(f"`{x.name}`: lower-is-better with reference needs values > 0")
+        mean, sd = _pair(p["mean_sd"], "mean_sd", column, increasing=False)
+        _positive(sd, "mean_sd's sd", column)
+        spread = np.nanstd(x, ddof=1) if np.count_nonzero(~np.isnan(x)) > 1 else 0.0
+        if not spread > 0:
+            raise StatisticsError(f"`{column}` is constant ({lo}); a z-score cannot scale it")
+        return mean + sd * ((np.nanmean(x) - x) if lower else (x - np.nanmean(x))) / spread
+    if method in ("scaled", "goalposts"):
+        key = "range" if method == "scaled" else "goalposts"
+        start, end = _pair(p[key], key, column)
+        frac = ((end - x) if lower else (x - start)) / (end - start)
+        if method == "goalposts" and _flag(p["cap"], "cap", column):
+            frac = np.clip(frac, 0, 1)
+        return _positive(p["scale"], "scale", column) * frac
+    if method in ("rank", "borda", "prank"):
+        return _rank(x, method, lower, p["ties"], column)
+    if method == "fracmax":
+        if lo < 0 or not hi > 0:
+            raise StatisticsError(
+                f"`{column}`: fracmax (a fixed zero) needs values >= 0 and a positive maximum"
+            )
+        return 100 * ((hi - x) if lower else x) / hi
+    if method in ("dist2ref", "dist2targ"):
+        if method == "dist2ref":
+            good = _reference_value(x, p["reference"], column, index, single=True)
+        elif _finite(p["target"]):
+            good = float(p["target"])
+        else:
+            raise MethodError(f"`target` for `{column}` must be a finite number")
+        worst = hi if lower else lo
+        if not ((good < worst) if lower else (good > worst)):
+            what = "reference municipality" if method == "dist2ref" else "target"
+            raise StatisticsError(
+                f"`{column}`: the {what} ({good:g}) must be better than the worst value "
+                f"({worst:g}); otherwise every score is 0 or the scale turns over"
+            )
+        y = 100 * (x - worst) / (good - worst)
+        return np.minimum(y, 100) if _flag(p["cap"], "cap", column) else y
+    ref = _reference_value(x, p["reference"], column, index, single=False)
+    if lower and np.nanmin(x) <= 0:
+        raise StatisticsError(f"`{column}`: lower-is-better with `reference` needs values > 0")
     return 100 * ref / x if lower else 100 * x / ref
 
 
-def _reference(x: pd.Series, column: str, reference: object) -> float:
-    if reference is None:
-        return float(x.mean())
-    if isinstance(reference, int | float):
-        return float(reference)
-    if isinstance(reference, Mapping):
-        if column not in reference:
-            raise ParameterError(f"`reference` has no value for {column!r}")
-        return float(reference[column])
-    group = pd.Index(reference)  # a reference group of AGS
-    unknown = group.difference(x.index)
-    if len(unknown):
-        raise MissingColumnError(f"`reference` names AGS not in the table: {list(unknown[:5])}")
-    return float(x.loc[group].mean())
+def _rank(x: np.ndarray, method: str, lower: bool, ties: Any, column: str) -> np.ndarray:
+    if ties not in TIES:
+        raise MethodError(f"`ties` for `{column}` must be one of {TIES}, got {ties!r}")
+    ranks = pd.Series(-x if lower else x).rank(method=ties).to_numpy()
+    if method == "rank":
+        return ranks
+    if method == "borda":
+        return ranks - 1
+    present = np.count_nonzero(~np.isnan(x))
+    if present < 2:
+        raise StatisticsError(f"`{column}` has {present} value; a percentile rank needs two")
+    return 100 * (ranks - 1) / (present - 1)
+
+
+def _reference_value(
+    x: np.ndarray, reference: Any, column: str, index: pd.Index, *, single: bool
+) -> float:
+    if reference is None and not single:
+        value = float(np.nanmean(x))
+    elif _finite(reference) and not single:
+        value = float(reference)
+    else:
+        group = [reference] if single or isinstance(reference, str) else list(reference)
+        if single and (reference is None or not isinstance(reference, str | int)):
+            raise MethodError(f"`reference` for `{column}` must be the AGS of one municipality")
+        unknown = [g for g in group if g not in index]
+        if unknown or not group:
+            raise MissingColumnError(
+                f"`reference` names AGS not in the table: {unknown[:5] or group}; give AGS of "
+                "the table's index"
+            )
+        value = float(np.nanmean(x[index.get_indexer(group)]))
+    if not np.isfinite(value):
+        raise StatisticsError(f"`{column}`: the reference value is missing (NaN)")
+    if not single and not value > 0:
+        raise StatisticsError(f"`{column}`: the reference must be positive, got {value:g}")
+    return value

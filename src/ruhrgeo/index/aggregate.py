@@ -1,0 +1,170 @@
+"""Aggregators: weighted means and Copeland's pairwise majority (COINr's ``a_*``).
+
+With weights w_j (normalised to sum 1 over the scores a municipality has; missing scores
+are skipped and the weights renormalised, as COINr does):
+
+- ``amean``: sum w_j x_j
+- ``gmean``: exp(sum w_j log x_j)
+- ``hmean``: 1 / sum(w_j / x_j)
+- ``genmean``: (sum w_j x_j^p)^(1/p), p != 0 (p = 1 is ``amean``, p = -1 ``hmean``)
+- ``copeland``: sum over the other municipalities k of sign(d_ik), d_ik = the weight of the
+  indicators on which i beats k minus the weight of those on which k beats i (over the
+  indicators both have): +1 for a pairwise majority win, -1 for a loss, 0 for a tie.
+  Scores run from -(n - 1) to n - 1; the scale of the scores does not matter, only their
+  order.
+
+**Zeros and negatives.** ``gmean``, ``hmean`` and ``genmean`` need scores >= 0 (negative
+scores raise :class:`AggregationError`: use a normaliser with non-negative scores, e.g.
+``minmax`` with ``bounds=(1, 100)`` or ``zscore`` with ``mean_sd=(10, 2)``, COINr's choice).
+A zero score makes ``gmean`` and ``hmean`` (and ``genmean`` with p < 0) zero, their limit as
+the score goes to zero: a zero cannot be compensated. ``amean`` and ``copeland`` take any
+score.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from numbers import Real
+
+import numpy as np
+import pandas as pd
+
+from ruhrgeo.errors import AggregationError, MethodError, WeightError
+from ruhrgeo.index._frames import numeric_table
+
+__all__ = ["AGGREGATIONS", "aggregate"]
+
+AGGREGATIONS: tuple[str, ...] = ("amean", "gmean", "hmean", "genmean", "copeland")
+TIE = 1e-12  # relative: pairwise weight differences below this are ties
+CHUNK = 4_000_000  # pairwise comparisons held at once by Copeland (elements)
+
+
+def aggregate(
+    df: pd.DataFrame,
+    method: str = "amean",
+    *,
+    weights: Mapping[str, float] | pd.Series | None = None,
+    p: float | None = None,
+) -> pd.Series:
+    """Aggregate the columns of ``df`` (scores, NaN = missing) into one score per row.
+
+    Parameters
+    ----------
+    method
+        One of :data:`AGGREGATIONS` (formulas in the module docstring).
+    weights
+        Column -> weight (finite, > 0); default equal.
+    p
+        The exponent of ``genmean`` (required there, refused elsewhere).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"a": [1.0, 4.0], "b": [4.0, 1.0], "c": [16.0, 16.0]})
+    >>> aggregate(df, "gmean").round(6).tolist()
+    [4.0, 4.0]
+    >>> aggregate(df, "copeland", weights={"a": 2, "b": 1, "c": 1}).tolist()
+    [-1.0, 1.0]
+    """
+    check_method(method, p)
+    df = numeric_table(df, "the table to aggregate")
+    w = np.ones(df.shape[1])
+    if weights is not None:
+        weights = dict(weights)
+        unknown = sorted(set(map(str, weights)) - set(map(str, df.columns)))
+        if unknown:
+            raise WeightError(f"`weights` names columns not in the table: {unknown}")
+        w = np.array([weights.get(c, 1.0) for c in df.columns], dtype=object)
+        for column, value in zip(df.columns, w, strict=True):
+            check_weight(value, f"`weights` of {column!r}")
+        w = w.astype(float)
+    x = df.to_numpy(dtype=float)
+    return pd.Series(scores(x, w[None, :], method, p)[0], index=df.index, name=method)
+
+
+def check_method(method: object, p: object) -> None:
+    """Raise :class:`MethodError` for an unknown aggregator or a bad ``p``."""
+    if method not in AGGREGATIONS:
+        raise MethodError(f"`aggregation` must be one of {AGGREGATIONS}, got {method!r}")
+    if method != "genmean":
+        if p is not None:
+            raise MethodError(f"`p` is the exponent of genmean; {method!r} takes none")
+        return
+    if isinstance(p, bool) or not isinstance(p, Real) or not math.isfinite(p):
+        raise MethodError(f"genmean needs a finite exponent `p`, got {p!r}")
+    if p == 0:
+        raise MethodError("genmean with p = 0 is the geometric mean: use aggregation='gmean'")
+
+
+def check_weight(value: object, what: str) -> None:
+    """Raise :class:`WeightError` unless ``value`` is a finite number > 0."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise WeightError(f"{what} must be a number, got {value!r}")
+    if not (math.isfinite(value) and value > 0):
+        raise WeightError(
+            f"{what} must be a finite number > 0, got {value!r}; to leave an indicator out, "
+            "use a spec without it (IndicatorSpec.subset)"
+        )
+
+
+def scores(x: np.ndarray, w: np.ndarray, method: str, p: float | None = None) -> np.ndarray:
+    """Aggregate ``x`` (n units x k scores, or r x n x k, NaN = missing) under each row of
+    ``w`` (r x k weights >= 0): an r x n array; NaN where a unit has no score."""
+    batch = x if x.ndim == 3 else x[None]
+    if method == "copeland":
+        if x.ndim == 2:
+            return _copeland(x, w)
+        return np.concatenate([_copeland(batch[r], w[r : r + 1]) for r in range(len(w))])
+    present = ~np.isnan(batch)
+    x0 = np.where(present, batch, 0.0)
+    weight = w[:, None, :]
+    have = (present * weight).sum(axis=2)  # r x n: the weight a unit has
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if method == "amean":
+            out = (x0 * weight).sum(axis=2) / have
+        else:
+            if (x0 < 0).any():
+                rows = np.flatnonzero((x0 < 0).any(axis=(0, 2)))[:5].tolist()
+                raise AggregationError(
+                    f"{method} needs scores >= 0; negative scores in rows {rows}: normalise "
+                    "with non-negative scores (e.g. minmax, or zscore with mean_sd=(10, 2))"
+                )
+            zero = ((present & (x0 == 0)) * weight).sum(axis=2) > 0
+            positive = np.where(present & (x0 > 0), x0, 1.0)
+            if method == "gmean":
+                out = np.exp((np.log(positive) * weight).sum(axis=2) / have)
+            elif method == "hmean":
+                out = have / ((present / positive * weight).sum(axis=2))
+            else:
+                exponent = float(p)  # type: ignore[arg-type]  # check_method ran
+                powered = positive**exponent if exponent < 0 else x0**exponent
+                out = ((powered * present * weight).sum(axis=2) / have) ** (1 / exponent)
+            if method != "genmean" or float(p) < 0:  # type: ignore[arg-type]
+                out = np.where(zero, 0.0, out)
+        out = np.where(have > 0, out, np.nan)
+    if not np.isfinite(out[have > 0]).all():
+        raise AggregationError(
+            f"{method}{f' with p = {p}' if p is not None else ''} overflows on these scores; "
+            "use a smaller exponent or a normaliser with smaller scores"
+        )
+    return out
+
+
+def _copeland(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """r x n Copeland scores of ``x`` (n x k) under the weight rows ``w`` (r x k); the pairwise
+    comparisons in chunks of rows, so that large n stays within memory."""
+    n, k = x.shape
+    present = ~np.isnan(x)
+    out = np.zeros((w.shape[0], n))
+    tol = TIE * w.sum(axis=1)[:, None, None]
+    step = max(1, CHUNK // max(1, n * k + n * w.shape[0]))
+    for start in range(0, n, step):
+        rows = slice(start, min(n, start + step))
+        both = present[rows, None, :] & present[None, :, :]
+        sign = np.where(both, np.sign(x[rows, None, :] - x[None, :, :]), 0.0)
+        margin = np.einsum("ijk,rk->rij", sign, w)  # weight of wins minus losses
+        vote = np.where(np.abs(margin) > tol, np.sign(margin), 0.0)
+        out[:, rows] = vote.sum(axis=2)
+    out[:, ~present.any(axis=1)] = np.nan
+    return out

@@ -1,0 +1,100 @@
+"""Figures of the index's robustness: rank intervals and the audit's correlation heatmap.
+
+Both return a matplotlib :class:`~matplotlib.figure.Figure` without pyplot (no global
+state); write them with :func:`ruhrgeo.maps.save_png`. Labels are drawn as plain text
+(a ``$`` in a name is not read as mathematics).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ruhrgeo.errors import ParameterError
+from ruhrgeo.index.audit import AuditResult
+from ruhrgeo.index.uncertainty import UncertaintyResult
+
+__all__ = ["plot_correlations", "plot_rank_intervals"]
+
+
+def plot_rank_intervals(
+    result: UncertaintyResult,
+    *,
+    names: Mapping[str, str] | pd.Series | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Each municipality's nominal rank (dot), median rank (bar) and rank interval (line),
+    best first.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ruhrgeo.index import Indicator, IndicatorSpec, uncertainty
+    >>> spec = IndicatorSpec("s", (Indicator("a", "x"), Indicator("b", "x")))
+    >>> df = pd.DataFrame({"a": [1.0, 5, 3, 4, 2], "b": [2.0, 1, 7, 3, 9]}, index=list("pqrst"))
+    >>> fig = plot_rank_intervals(uncertainty(df, spec, n=16, aggregations=["amean"]))
+    >>> fig.axes[0].get_xlabel()
+    'rank (1 = best)'
+    """
+    if not isinstance(result, UncertaintyResult):
+        raise ParameterError(f"`result` must be an uncertainty() result, got {type(result)}")
+    table = result.rank_stats.sort_values(["nominal_rank", "median_rank"])
+    labels = _labels(table.index, names)
+    y = np.arange(len(table))
+    fig = Figure(figsize=(7, max(3.0, 0.2 * len(table) + 1.2)), layout="constrained")
+    ax = fig.add_subplot()
+    ax.hlines(y, table["rank_low"], table["rank_high"], color="#8c8c8c", lw=2, label="interval")
+    ax.scatter(table["median_rank"], y, marker="|", s=80, color="#2c7bb6", label="median")
+    ax.scatter(table["nominal_rank"], y, s=18, color="#d7191c", zorder=3, label="nominal")
+    ax.set_yticks(y, labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("rank (1 = best)")
+    ax.legend(loc="upper right", fontsize=8)
+    ax.set_title(_plain(title) if title else f"Rank intervals ({result.level:.0%} of the runs)")
+    return fig
+
+
+def plot_correlations(audit_result: AuditResult, *, title: str | None = None) -> Figure:
+    """The audit's correlation matrix (indicators, areas, index) as a heatmap.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ruhrgeo.index import Indicator, IndicatorSpec, audit
+    >>> spec = IndicatorSpec("s", (Indicator("a", "x"), Indicator("b", "x")))
+    >>> df = pd.DataFrame({"a": [1.0, 5, 3, 4, 2], "b": [2.0, 1, 7, 3, 9]})
+    >>> plot_correlations(audit(df, spec)).axes[0].get_title()
+    'Pearson correlations: indicators, areas, index'
+    """
+    if not isinstance(audit_result, AuditResult):
+        raise ParameterError(f"`audit_result` must be an audit() result, got {type(audit_result)}")
+    corr = audit_result.correlations
+    size = max(4.0, 0.45 * len(corr) + 2)
+    fig = Figure(figsize=(size + 1, size), layout="constrained")
+    ax = fig.add_subplot()
+    image = ax.imshow(corr.to_numpy(), cmap="RdBu", vmin=-1, vmax=1)
+    labels = [_plain(str(c)) for c in corr.columns]
+    ticks = np.arange(len(corr))
+    ax.set_xticks(ticks, labels, rotation=90, fontsize=7)
+    ax.set_yticks(ticks, labels, fontsize=7)
+    if len(corr) <= 25:
+        for (i, j), value in np.ndenumerate(corr.to_numpy()):
+            if np.isfinite(value):
+                colour = "white" if abs(value) > 0.6 else "black"
+                ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=6, color=colour)
+    fig.colorbar(image, ax=ax, shrink=0.8, label="correlation")
+    default = f"{audit_result.correlation.capitalize()} correlations: indicators, areas, index"
+    ax.set_title(_plain(title) if title else default)
+    return fig
+
+
+def _labels(index: pd.Index, names: Mapping[str, str] | pd.Series | None) -> list[str]:
+    lookup = dict(names.items()) if names is not None else {}
+    return [_plain(str(lookup.get(a, a))) for a in index]
+
+
+def _plain(text: str) -> str:
+    return text.replace("$", r"\$")

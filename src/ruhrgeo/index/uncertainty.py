@@ -1,0 +1,339 @@
+"""Uncertainty and sensitivity analysis of the ranking (OECD/JRC Handbook step 7; COINr's
+get_sensitivity), with SALib's Saltelli design and estimators.
+
+Each uncertain choice is an input factor: the normaliser, the aggregator (both levels), the
+imputation (only when values are missing), the treatment, and the weights, each weight
+multiplied by 1 + u, u uniform in [-``weight_noise``, +``weight_noise``] (COINr's noise; all
+weights one group). A discrete choice takes each alternative with equal probability (COINr's
+uniform-to-discrete mapping). The design is SALib's Saltelli scheme on a scrambled Sobol'
+sequence with N base samples (``n`` rounded up to a power of two, as Sobol' sequences need):
+N x (G + 2) runs for G factor groups. The output of a run is the mean absolute rank shift
+from the nominal ranking (COINr's choice); SALib gives first-order indices (Saltelli 2010)
+and total indices (Jansen's estimator) with bootstrap resamples, from which the confidence
+intervals are percentiles. The rank intervals use the 2N independent runs of the A and B
+matrices. The nominal ranking uses the first alternative of each choice and the spec's
+weights; it equals :func:`composite` with those choices.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from SALib.analyze import sobol as sobol_analyze
+from SALib.sample import sobol as sobol_sample
+from scipy import stats
+
+from ruhrgeo.errors import MethodError, MissingValuesError
+from ruhrgeo.index._choices import all_scores, alternatives, check_compatible
+from ruhrgeo.index._pipeline import assemble, base_weights, indicator_values, weight_arrays
+from ruhrgeo.index.composite import _spec
+from ruhrgeo.index.spec import IndicatorSpec
+
+__all__ = ["UncertaintyResult", "uncertainty"]
+
+DEFAULT_NORMALISATIONS: tuple[Any, ...] = (
+    ("minmax", {"bounds": (1, 100)}),
+    ("zscore", {"mean_sd": (10, 2)}),
+    "rank",
+    "fracmax",
+)
+MAX_N = 2**16
+
+
+@dataclass(frozen=True)
+class UncertaintyResult:
+    """Rank statistics, sensitivity indices, removal shifts and the runs themselves.
+
+    ``rank_stats`` (by AGS): ``nominal_rank``, ``median_rank``, ``mean_rank``, ``rank_low``
+    and ``rank_high`` (the 5 and 95 % quantiles for ``level`` 0.9) and ``interval``
+    (high - low). ``sensitivity`` (by choice): ``S1`` and ``ST`` with their bootstrap
+    intervals ``S1_low``, ``S1_high``, ``ST_low``, ``ST_high``. ``removal`` (AGS x
+    indicator): nominal rank minus the rank without that indicator (<NA> where a
+    municipality has no value left). ``ranks``: AGS x the 2N independent runs (matrices A
+    and B; columns are their rows in ``samples``). ``samples``: one row per run, its Saltelli
+    ``matrix`` (A, B, or AB with one factor group taken from B), the alternatives taken, the
+    weight factors and the output ``mean_rank_shift``.
+    """
+
+    rank_stats: pd.DataFrame
+    sensitivity: pd.DataFrame
+    removal: pd.DataFrame
+    ranks: pd.DataFrame
+    samples: pd.DataFrame
+    n: int
+    seed: int
+    level: float
+
+    def summary(self, names: Mapping[str, str] | pd.Series | None = None, width: int = 2) -> str:
+        """What drives the ranking and whose ranks are robust (interval <= ``width``)."""
+        label = dict(names.items()) if names is not None else {}
+        stats_ = self.rank_stats
+        s = self.sensitivity.sort_values("ST", ascending=False)
+        drivers = ", ".join(
+            f"{c} (ST {r.ST:.2f} [{r.ST_low:.2f}-{r.ST_high:.2f}], S1 {r.S1:.2f})"
+            for c, r in s.iterrows()
+        )
+        robust = stats_.index[stats_["interval"] <= width]
+        shaky = stats_.sort_values("interval", ascending=False).head(3)
+        shaky_text = ", ".join(
+            f"{label.get(a, a)} (rank {int(r.nominal_rank)}, {r.rank_low:g}-{r.rank_high:g})"
+            for a, r in shaky.iterrows()
+        )
+        return (
+            f"{len(self.samples):,} runs (N = {self.n:,}, seed {self.seed}). Choices by total "
+            f"effect on the ranks: {drivers}. {len(robust)} of {len(stats_)} municipalities "
+            f"keep a {self.level:.0%} rank interval of at most {width} ranks"
+            + (f": {', '.join(str(label.get(a, a)) for a in robust)}" if len(robust) else "")
+            + f". Widest intervals: {shaky_text}."
+        )
+
+
+def uncertainty(
+    df: pd.DataFrame,
+    spec: IndicatorSpec | None = None,
+    *,
+    n: int = 1024,
+    seed: int = 0,
+    normalisations: Sequence[Any] = DEFAULT_NORMALISATIONS,
+    aggregations: Sequence[Any] = ("amean", "gmean"),
+    weight_noise: float = 0.25,
+    imputations: Sequence[Any] = ("skip", "median", "mean"),
+    treatments: Sequence[Any] = (None, "log"),
+    bootstrap: int = 100,
+    level: float = 0.9,
+) -> UncertaintyResult:
+    """Monte Carlo over the uncertain choices of the index, variance-based sensitivity of each
+    choice on the ranks, and the removal of each indicator (method in the module docstring).
+
+    Parameters
+    ----------
+    n
+        Base sample size N (rounded up to a power of two; at most 65,536).
+    seed
+        The seed of the Sobol' sequence and of the bootstrap: same seed, same result.
+    normalisations, aggregations, imputations, treatments
+        The alternatives of each choice: names, or (name, {parameter: value}) pairs, e.g.
+        ``("genmean", {"p": 0.5})`` or ``("group_median", {"by": kreis})``. The first is
+        the nominal one. Default normalisations follow COINr's example, so that the
+        geometric mean can take them: ``minmax`` on [1, 100], ``zscore`` with mean 10 and
+        sd 2, ``rank``, ``fracmax``.
+    weight_noise
+        The relative perturbation of every weight, in [0, 1).
+    bootstrap
+        Bootstrap resamples of the sensitivity indices.
+    level
+        The coverage of the rank intervals and of the indices' intervals (0.9: 5-95 %).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ruhrgeo.index import Indicator, IndicatorSpec
+    >>> spec = IndicatorSpec("toy", (Indicator("a", "x"), Indicator("b", "x"), Indicator("c", "y")))
+    >>> df = pd.DataFrame({"a": [1.0, 5, 3, 4, 2, 8], "b": [2.0, 1, 7, 3, 9, 4],
+    ...                    "c": [5.0, 6, 1, 2, 8, 3]}, index=list("pqrstu"))
+    >>> result = uncertainty(df, spec, n=64, seed=1, normalisations=["minmax", "rank"],
+    ...                      aggregations=["amean"], treatments=[None])
+    >>> result.sensitivity.index.tolist(), len(result.samples)
+    (['normalisation', 'weights'], 256)
+    """
+    spec = _spec(spec)
+    n_base, seed = _check_numbers(n, seed, weight_noise, bootstrap, level)
+    values = indicator_values(df, spec)
+    gaps = values.isna().to_numpy()
+    if gaps.all(axis=1).any():
+        empty = list(values.index[gaps.all(axis=1)][:5])
+        raise MissingValuesError(f"municipalities {empty} have no indicator value at all")
+    choices = {
+        "normalisation": alternatives(normalisations, "normalisation"),
+        "aggregation": alternatives(aggregations, "aggregation"),
+        "imputation": alternatives(imputations, "imputation"),
+        "treatment": alternatives(treatments, "treatment"),
+    }
+    if not gaps.any():  # without missing values the imputation changes nothing: no factor
+        choices["imputation"] = alternatives(["skip"], "imputation")
+    table = all_scores(
+        values, spec, choices["imputation"], choices["treatment"], choices["normalisation"]
+    )
+    check_compatible(table, choices["normalisation"], choices["aggregation"])
+    ind0, area0 = weight_arrays(spec, *base_weights(spec, None))
+    weighted = spec.names() + (spec.area_names() if len(spec.areas) > 1 else [])
+    weighted = weighted if weight_noise > 0 else []
+    problem = _problem(choices, weighted)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # SALib's note on powers of two: N is one
+        design = sobol_sample.sample(problem, n_base, calc_second_order=False, seed=seed)
+    picks, factors = _decode(design, problem, choices, weighted, weight_noise)
+    runs_shape = (len(design), 1)
+    k = ind0.shape[1]
+    ind_w = ind0 * (factors[:, :k] if weight_noise > 0 else np.ones(runs_shape))
+    wobble = weight_noise > 0 and len(spec.areas) > 1
+    area_w = area0 * (factors[:, k:] if wobble else np.ones(runs_shape))
+    index = np.empty((len(design), len(values)))
+    keys, group = np.unique(picks, axis=0, return_inverse=True)
+    for g, (i, t, m, a) in enumerate(keys):
+        rows = np.flatnonzero(group.ravel() == g)
+        agg = choices["aggregation"][a]
+        index[rows] = assemble(
+            table[(i, t, m)], spec, ind_w[rows], area_w[rows], (agg.name,) * 2, agg.params.get("p")
+        )[1]
+    ranks = _ranks(index)
+    agg = choices["aggregation"][0]
+    nominal_run = (table[(0, 0, 0)], spec, ind0, area0, (agg.name,) * 2, agg.params.get("p"))
+    nominal = _ranks(assemble(*nominal_run)[1])[0]
+    shift = np.abs(ranks - nominal).mean(axis=1)
+    step = len(set(problem["groups"])) + 2  # SALib's row order: A, AB_1..AB_G, B per sample
+    independent = np.r_[np.arange(0, len(ranks), step), np.arange(step - 1, len(ranks), step)]
+    runs = ranks[independent]
+    return UncertaintyResult(
+        rank_stats=_rank_stats(runs, nominal, values.index, level),
+        sensitivity=_sobol(problem, shift, bootstrap, seed, level),
+        removal=_removal(nominal_run, nominal, values.index),
+        ranks=pd.DataFrame(runs.T, index=values.index, columns=pd.Index(independent, name="run")),
+        samples=_samples(picks, factors, choices, weighted, shift, problem),
+        n=n_base,
+        seed=seed,
+        level=level,
+    )
+
+
+CHOICES = ("imputation", "treatment", "normalisation", "aggregation")
+
+
+def _check_numbers(
+    n: object, seed: object, noise: object, bootstrap: object, level: object
+) -> tuple[int, int]:
+    def integer(value: object) -> bool:
+        return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+    if not integer(n) or not 4 <= n <= MAX_N:  # type: ignore[operator]
+        raise MethodError(f"`n` must be an integer from 4 to {MAX_N:,}, got {n!r}")
+    if not integer(seed) or seed < 0:  # type: ignore[operator]
+        raise MethodError(f"`seed` must be an integer >= 0, got {seed!r}")
+    if not isinstance(noise, int | float) or isinstance(noise, bool) or not 0 <= noise < 1:
+        raise MethodError(
+            f"`weight_noise` must be a number in [0, 1) (a relative perturbation), got {noise!r}"
+        )
+    if not integer(bootstrap) or bootstrap < 2:  # type: ignore[operator]
+        raise MethodError(f"`bootstrap` must be an integer >= 2, got {bootstrap!r}")
+    if not isinstance(level, float) or not 0 < level < 1:
+        raise MethodError(f"`level` must be a number between 0 and 1, got {level!r}")
+    return 1 << (int(n) - 1).bit_length(), int(seed)  # type: ignore[call-overload]
+
+
+def _problem(choices: dict[str, list], weighted: list[str]) -> dict[str, Any]:
+    names = [c for c in CHOICES if len(choices[c]) > 1]
+    groups = list(names)
+    names += [f"weight of {w}" for w in weighted]
+    groups += ["weights"] * len(weighted)
+    if not names:
+        raise MethodError(
+            "nothing is uncertain: give two or more alternatives for a choice or weight_noise > 0"
+        )
+    return {
+        "num_vars": len(names),
+        "names": names,
+        "bounds": [[0, 1]] * len(names),
+        "groups": groups,
+    }
+
+
+def _decode(
+    design: np.ndarray, problem: dict, choices: dict[str, list], weighted: list[str], noise: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The alternative of each choice (runs x 4, CHOICES order) and the weight factors."""
+    names = problem["names"]
+    picks = np.zeros((len(design), len(CHOICES)), dtype=int)
+    for j, choice in enumerate(CHOICES):
+        if choice in names:
+            count = len(choices[choice])
+            picks[:, j] = np.minimum(
+                (design[:, names.index(choice)] * count).astype(int), count - 1
+            )
+    factors = np.ones((len(design), max(1, len(weighted))))
+    for j, w in enumerate(weighted):
+        factors[:, j] = 1 + noise * (2 * design[:, names.index(f"weight of {w}")] - 1)
+    return picks, factors
+
+
+def _ranks(index: np.ndarray) -> np.ndarray:
+    return stats.rankdata(-index, method="min", axis=1).astype(int)
+
+
+def _rank_stats(runs: np.ndarray, nominal: np.ndarray, ags: pd.Index, level: float):
+    low, high = np.quantile(runs, [(1 - level) / 2, (1 + level) / 2], axis=0)
+    out = pd.DataFrame(
+        {
+            "nominal_rank": nominal,
+            "median_rank": np.median(runs, axis=0),
+            "mean_rank": runs.mean(axis=0),
+            "rank_low": low,
+            "rank_high": high,
+        },
+        index=ags,
+    )
+    out["interval"] = out["rank_high"] - out["rank_low"]
+    return out
+
+
+def _sobol(problem: dict, y: np.ndarray, bootstrap: int, seed: int, level: float):
+    factors = list(dict.fromkeys(problem["groups"]))
+    columns = ["S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"]
+    if np.ptp(y) == 0:  # no run moves any rank: no choice matters
+        return pd.DataFrame(0.0, index=pd.Index(factors, name="choice"), columns=columns)
+    result = sobol_analyze.analyze(
+        problem,
+        y,
+        calc_second_order=False,
+        num_resamples=bootstrap,
+        conf_level=level,
+        keep_resamples=True,
+        seed=seed + 1,  # SALib treats seed 0 as "no seed"
+    )
+    q = [(1 - level) / 2, (1 + level) / 2]
+    s1 = np.quantile(result["S1_conf_all"], q, axis=0)
+    st = np.quantile(result["ST_conf_all"], q, axis=0)
+    return pd.DataFrame(
+        {
+            "S1": result["S1"],
+            "S1_low": s1[0],
+            "S1_high": s1[1],
+            "ST": result["ST"],
+            "ST_low": st[0],
+            "ST_high": st[1],
+        },
+        index=pd.Index(factors, name="choice"),
+    )
+
+
+def _removal(nominal_run: tuple, nominal: np.ndarray, ags: pd.Index) -> pd.DataFrame:
+    """Nominal rank minus the rank with each indicator's weight set to zero (the same as
+    leaving it out: its area's other weights are renormalised, an empty area drops out)."""
+    scores_, spec, ind0, area0, pair, p = nominal_run
+    k = ind0.shape[1]
+    ind_w = np.repeat(ind0, k, axis=0)
+    np.fill_diagonal(ind_w, 0.0)
+    index = assemble(scores_, spec, ind_w, np.repeat(area0, k, axis=0), pair, p)[1]
+    # a municipality with no value left without the indicator has no rank: <NA>
+    ranks = pd.DataFrame(index.T, index=ags, columns=spec.names()).rank(
+        ascending=False, method="min"
+    )
+    return (-ranks).add(nominal, axis=0).round().astype("Int64")
+
+
+def _samples(picks, factors, choices, weighted, shift, problem) -> pd.DataFrame:
+    """One row per run: which Saltelli matrix it belongs to, the choices and the output."""
+    groups = list(dict.fromkeys(problem["groups"]))
+    matrix = ["A", *(f"AB {g}" for g in groups), "B"]
+    out = pd.DataFrame({"matrix": np.tile(matrix, len(picks) // len(matrix))})
+    for j, choice in enumerate(CHOICES):
+        out[choice] = [choices[choice][i].label for i in picks[:, j]]
+    for j, w in enumerate(weighted):
+        out[f"weight of {w}"] = factors[:, j]
+    out["mean_rank_shift"] = shift
+    out.index.name = "run"
+    return out
