@@ -19,15 +19,6 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO
 
-# Pages other developers are rewriting right now: remove a page here when its rewrite lands.
-BEING_REWRITTEN = {
-    "README.md",
-    "docs/index.md",
-    "docs/index-method.md",
-    "docs/maps.md",
-    "docs/spatial.md",
-    "docs/spillover.md",
-}
 PAGES = sorted(
     str(p.relative_to(REPO)) for p in [REPO / "README.md", *(REPO / "docs").glob("*.md")]
 )
@@ -54,13 +45,7 @@ def shell_commands(code: str) -> list[str]:
     return commands
 
 
-def marks(page: str) -> list[pytest.MarkDecorator]:
-    if page in BEING_REWRITTEN:
-        return [pytest.mark.xfail(strict=False, reason="being rewritten")]
-    return []
-
-
-@pytest.mark.parametrize("page", [pytest.param(p, marks=marks(p)) for p in PAGES])
+@pytest.mark.parametrize("page", PAGES)
 def test_page_runs(page, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     run_page((REPO / page).read_text(encoding="utf-8"), page)
@@ -102,7 +87,7 @@ def _run_cli(command: str, where: str) -> None:
     _RAN.add(command)
 
 
-@pytest.mark.parametrize("page", [pytest.param(p, marks=marks(p)) for p in PAGES])
+@pytest.mark.parametrize("page", PAGES)
 def test_commands_not_run_are_installs_tests_benchmarks_or_git(page):
     not_run = []
     for language, line, code in blocks((REPO / page).read_text(encoding="utf-8")):
@@ -111,10 +96,6 @@ def test_commands_not_run_are_installs_tests_benchmarks_or_git(page):
     print(f"{page}: shell commands shown but not run:", *not_run, sep="\n  ")
     unexpected = [(line, c) for line, c in not_run if not c.startswith(NOT_RUN)]
     assert not unexpected, f"{page}: shell commands the docs test cannot run: {unexpected}"
-
-
-def test_the_pages_marked_as_being_rewritten_exist():
-    assert BEING_REWRITTEN <= set(PAGES), BEING_REWRITTEN - set(PAGES)
 
 
 def test_the_runner_catches_what_a_fresh_clone_would_not_run(tmp_path, monkeypatch):

@@ -9,7 +9,7 @@ from ruhrgeo.index.composite import composite, need_ranking
 from ruhrgeo.index.figures import plot_correlations, plot_rank_intervals
 from ruhrgeo.index.impute import IMPUTATIONS, Imputed, impute
 from ruhrgeo.index.normalise import METHODS, normalize
-from ruhrgeo.index.regions import compare_regions
+from ruhrgeo.index.regions import compare_regions, region_means, region_members
 from ruhrgeo.index.releases import compare_releases
 from ruhrgeo.index.robustness import SensitivityResult, remove_indicators, sensitivity
 from ruhrgeo.index.spec import Indicator, IndicatorSpec, load_spec, save_spec
@@ -43,6 +43,8 @@ __all__ = [
     "plot_correlations",
     "plot_rank_intervals",
     "read_indicators",
+    "region_means",
+    "region_members",
     "remove_indicators",
     "save_spec",
     "sensitivity",

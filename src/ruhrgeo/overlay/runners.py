@@ -120,11 +120,14 @@ def _run_task(number: int) -> Any:
 def _on_dask(client: Any, function: functools.partial[Any], items: Sequence[Any]) -> Iterator[Any]:
     from dask.distributed import as_completed
 
+    # hash=False: keys of their own, so that data an earlier call scattered and is now
+    # releasing (same content, same hashed key) cannot vanish under this call's tasks
     keywords = {
-        key: client.scatter([value], broadcast=True)[0] if _large(value) else value
+        key: client.scatter([value], broadcast=True, hash=False)[0] if _large(value) else value
         for key, value in function.keywords.items()
     }
-    tasks = client.scatter(list(items)) if items and _large(items[0]) else list(items)
+    large = bool(items) and _large(items[0])
+    tasks = client.scatter(list(items), hash=False) if large else list(items)
     futures = client.map(function.func, tasks, pure=False, **keywords)
     position = {future.key: i for i, future in enumerate(futures)}
     done: dict[int, Any] = {}

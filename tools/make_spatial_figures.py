@@ -1,6 +1,6 @@
 """Draw docs/img/spatial_moran_ruhr_2021.png, the Moran scatterplots of docs/spatial.md.
 
-    python docs/spatial_figures.py
+    python tools/make_spatial_figures.py
 
 The real 2021 Breitbandatlas shares of the 53 Ruhr municipalities (shipped with ruhrgeo),
 queen weights, 9,999 permutations, seed 0: FTTB/H (top) and gigabit (bottom), global
@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 
 from ruhrgeo import datasets, spatial
 
-OUT = Path(__file__).resolve().parent / "img" / "spatial_moran_ruhr_2021.png"
+OUT = Path(__file__).resolve().parents[1] / "docs" / "img" / "spatial_moran_ruhr_2021.png"
 COLUMNS = {"ftthb_ge1000": "FTTB/H", "all_ge1000": "gigabit (any technology)"}
 
 
