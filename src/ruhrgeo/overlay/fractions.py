@@ -252,7 +252,7 @@ class Overlay:
 
 
 def _entries(tile: Tile, *, window: GridSpec, geometries: np.ndarray) -> TileEntries:
-    return tile_entries(tile, geometries, shapely.STRtree(geometries), window).compact()
+    return tile_entries(tile, geometries, shapely.STRtree(geometries), window)
 
 
 def fingerprint(munis: gpd.GeoDataFrame) -> str:
@@ -279,8 +279,8 @@ def _split(arrays: Mapping[str, np.ndarray]) -> list[TileEntries]:
                 Tile(row0, col0, rows, cols),
                 arrays["muni"][r],
                 arrays["lengths"][r],
-                arrays["cells"][e],
-                arrays["fraction"][e],
+                arrays["cells"][e].astype(np.intp),  # in memory as computed: gathers
+                arrays["fraction"][e].astype(np.float64),  # and sums need no conversion
             )
         )
     return out

@@ -94,10 +94,11 @@ def tile_sums(
     else:
         entries = work
     tile = entries.tile
-    base = entries.fraction.astype(np.float64)
-    if weights is not None:
+    if weights is None:  # read only: stored entries must not change
+        base = entries.fraction.astype(np.float64, copy=False)
+    else:
         w = read_entries(entries, weights, window, "count", "`weights`")[0]
-        np.multiply(base, w, out=base)
+        base = np.multiply(entries.fraction, w, dtype=np.float64)
     total = entries.per_municipality(base, n)
     sums = Sums(total, {}, {}, {})
     product = np.empty_like(base)
@@ -134,6 +135,8 @@ def read_entries(
         values, nodata = placed.reader.read(reader_window, flat)
         if beyond is not None:
             nodata = beyond if nodata is None else nodata | beyond
+    if nodata is not None and not nodata.any():
+        nodata = None
     if nodata is not None:
         if nodata.all():
             return np.zeros(flat.shape, np.uint8), nodata, ValueSummary()
@@ -143,8 +146,6 @@ def read_entries(
     seen = check_range(
         values, unit, name, lambda i: spec.corner(*divmod(int(entries.cells[i]), tile.cols))
     )
-    if nodata is not None and not nodata.any():
-        nodata = None
     return values, nodata, seen
 
 

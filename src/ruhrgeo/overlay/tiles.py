@@ -79,17 +79,6 @@ class TileEntries:
     cells: np.ndarray
     fraction: np.ndarray
 
-    def compact(self) -> TileEntries:
-        """The entries in the dtypes they are kept in: int32 cells, float32 fractions (lossless:
-        exactextract computes fractions in single precision, a tile has < 2**31 cells)."""
-        return TileEntries(
-            self.tile,
-            self.muni,
-            self.lengths,
-            self.cells.astype(np.int32, copy=False),
-            self.fraction.astype(np.float32, copy=False),
-        )
-
     @property
     def starts(self) -> np.ndarray:
         """Where each municipality's run of entries starts."""
