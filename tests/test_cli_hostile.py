@@ -25,6 +25,7 @@ def inputs(tmp_path):
     (tmp_path / "corrupt.tif").write_bytes(b"II*\x00garbage")
     (tmp_path / "corrupt.geojson").write_text('{"type": "FeatureCollection", "features": [')
     (tmp_path / "empty.csv").write_text("")
+    (tmp_path / "corrupt.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
     (tmp_path / "header.csv").write_text("id;nr_gesamt\n")
     (tmp_path / "out.csv").mkdir()  # an existing folder where a file should go
     (tmp_path / "campus.csv").write_text("name,latitude,longitude,students\nA,north,7.2,100\n")
@@ -102,6 +103,21 @@ CASES = [
         "o.csv",
     ),
     (["demo", "--out", "c.tif"], "Directory 'c.tif' is a file", None),
+    (
+        ["stats", "m.gpkg", "--table", "corrupt.xlsx", "--column", "v", "--out", "o.csv"],
+        "corrupt.xlsx",
+        "o.csv",
+    ),
+    (
+        ["index", "corrupt.xlsx", "--out", "o.csv"],
+        "corrupt.xlsx",
+        "o.csv",
+    ),
+    (
+        ["map", "m.gpkg", "--table", "empty.csv", "--column", "v", "--out", "o.html"],
+        "empty.csv",
+        "o.html",
+    ),
 ]
 
 

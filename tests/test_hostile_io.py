@@ -242,3 +242,17 @@ def test_a_killed_runs_temporary_file_is_removed_by_the_next_run(tmp_path):
     alive.write_text("someone else's")
     write_atomic(tmp_path / "out.csv", lambda tmp: tmp.write_text("whole"))
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out.tmp-1.csv", "out.csv"]
+
+
+# --- spill-over sources ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("to", ["centroid", "population"])
+def test_duplicated_source_labels_are_refused(to):
+    from ruhrgeo import datasets, spillover
+
+    unis = datasets.universities()
+    twice = pd.concat([unis.iloc[:2], unis.iloc[:1]]).assign(v=1.0)
+    options = {"to": to, "population": datasets.demo_population() if to == "population" else None}
+    with pytest.raises(DuplicateIdError, match=r"`sources` has 1 duplicated id.*reset_index"):
+        spillover.allocate(datasets.ruhr_municipalities(), twice, "v", radius_km=20, **options)

@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 
 from ruhrgeo._geometry import centroids, positive
+from ruhrgeo._validate import require_unique
 from ruhrgeo.errors import (
     CRSMissingError,
     InvalidGeometryError,
@@ -154,6 +155,12 @@ def source_points(sources: gpd.GeoDataFrame) -> gpd.GeoSeries:
     geoms = sources.geometry
     if not (geoms.geom_type == "Point").all() or geoms.is_empty.any():
         raise InvalidGeometryError("`sources` must be points (one per campus or site)")
+    require_unique(
+        sources.index,
+        "sources",
+        "the results name each source by its label: give each its own, e.g. "
+        "`sources.reset_index(drop=True)`",
+    )
     return geoms
 
 
