@@ -19,8 +19,10 @@ Breitbandatlas-style GeoPackage of 3.6 million 100 m cells with 30 value columns
   with ``--before DIR`` (a checkout of the previous release's ``src``) also that version's
   ``read_coverage`` of one column.
 
-Peak RSS is the measuring process's own (VmHWM) and its largest child's (workers); forked
-workers share pages with their parent, so parent + workers x largest child is an upper bound.
+Memory: the measuring process's peak RSS (VmHWM), its largest child's (workers), and the peak
+of the proportional set size (PSS) summed over the process and all its descendants, sampled
+every 0.25 s from /proc (Linux): forked workers share their parent's pages, which RSS counts in
+every process and PSS once. The sampling may miss a peak shorter than that.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from queue import Empty
 
 import numpy as np
 import rasterio
@@ -223,22 +226,59 @@ def _child(queue, name, args):
     queue.put((result, _peak_rss()))
 
 
+def _pss(pid: int) -> int:
+    """Proportional set size of ``pid`` and its descendants (bytes): shared pages (a forked
+    worker's inherited data) are counted once, split between the processes that share them."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:  # the fields after the command's closing parenthesis: state, ppid, ...
+                stat = (entry / "stat").read_text()
+                parents[int(entry.name)] = int(stat[stat.rindex(")") + 2 :].split()[1])
+            except (FileNotFoundError, ProcessLookupError):
+                continue  # ended meanwhile
+    family, total = {pid}, 0
+    grown = True
+    while grown:
+        more = {p for p, parent in parents.items() if parent in family} - family
+        family |= more
+        grown = bool(more)
+    for member in family:
+        try:
+            for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
 def measure(name, *args, runs):
-    times, rss, child_rss, values = [], [], [], None
+    times, rss, child_rss, pss, values = [], [], [], [], None
     for _ in range(runs):
-        queue = mp.get_context("spawn").Queue()
-        proc = mp.get_context("spawn").Process(target=_child, args=(queue, name, args))
+        context = mp.get_context("spawn")
+        queue = context.Queue()
+        proc = context.Process(target=_child, args=(queue, name, args))
         proc.start()
-        (elapsed, values), (peak, child_peak) = queue.get()
+        peak = 0
+        while True:  # sampled from here: a thread in the measured process would change it
+            peak = max(peak, _pss(proc.pid))
+            try:
+                (elapsed, values), (own, child_peak) = queue.get(timeout=0.25)
+                break
+            except Empty:
+                continue
         proc.join()
         times.append(elapsed)
-        rss.append(peak)
+        rss.append(own)
         child_rss.append(child_peak)
+        pss.append(peak)
     return {
         "median_s": statistics.median(times),
         "runs_s": times,
         "peak_rss_gb": max(rss) / 1e9,
         "peak_rss_largest_child_gb": max(child_rss) / 1e9,
+        "peak_pss_total_gb": max(pss) / 1e9,
         "values": values,
     }
 
@@ -287,7 +327,8 @@ def main() -> None:
         row = results[label]
         print(
             f"{label:52s} {row['median_s']:8.2f} s  {row['peak_rss_gb']:.2f} GB "
-            f"(largest child {row['peak_rss_largest_child_gb']:.2f} GB)",
+            f"(largest child {row['peak_rss_largest_child_gb']:.2f} GB, "
+            f"all processes' PSS {row['peak_pss_total_gb']:.2f} GB)",
             flush=True,
         )
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30

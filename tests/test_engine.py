@@ -172,6 +172,24 @@ def test_spawned_workers_give_identical_results(munis, layers, monkeypatch):
     pd.testing.assert_frame_equal(spawned, one, check_exact=True)
 
 
+def test_workers_are_forked_before_the_progress_bar_starts_its_thread(munis, layers, monkeypatch):
+    # tqdm's monitor thread (started with the first bar, even a disabled one, and kept) once
+    # made every later call spawn its workers: 2 s of imports and pickled geometries
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("this platform cannot fork")
+    methods = []
+    choose = runners._start_method
+
+    def record():
+        methods.append(choose())
+        return methods[-1]
+
+    monkeypatch.setattr(runners, "_start_method", record)
+    for progress in (True, False, True):
+        coverage_share(munis, {"p": layers["tif"]["p"]}, workers=2, tile_size=16, progress=progress)
+    assert methods == ["fork", "fork", "fork"]
+
+
 def test_a_small_job_starts_no_process(munis, layers, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("a one-tile job must not start processes")

@@ -8,9 +8,11 @@ from __future__ import annotations
 import functools
 import multiprocessing as mp
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from typing import Any
 
 from tqdm.auto import tqdm
@@ -56,42 +58,43 @@ def run(
     """
     if workers is not None and (not isinstance(workers, int) or workers < 1):
         raise ParameterError(f"`workers` must be a whole number >= 1, got {workers!r}")
-    if client is not None:
-        if workers is not None:
-            raise ParameterError(
-                "`workers` starts processes on this machine and `client` runs on a Dask "
-                "cluster: give one of them"
-            )
-        results = _on_dask(client, function, items)
-    else:
-        small = workers is None and cells is not None and cells < SMALL_JOB_CELLS
-        parallel = 1 if small else min(workers or available_cores(), len(items))
-        if parallel <= 1:
-            results = map(function, items)
-        elif threads:
-            results = _in_threads(function, items, parallel)
+    if client is not None and workers is not None:
+        raise ParameterError(
+            "`workers` starts processes on this machine and `client` runs on a Dask "
+            "cluster: give one of them"
+        )
+    if progress is None:
+        progress = sys.stderr is not None and sys.stderr.isatty()
+    with ExitStack() as pools:
+        if client is not None:
+            results = _on_dask(client, function, items)
         else:
-            results = _in_processes(function, items, parallel)
-    disable = None if progress is None else not progress
-    yield from tqdm(results, total=len(items), desc=desc, unit="tile", disable=disable)
+            small = workers is None and cells is not None and cells < SMALL_JOB_CELLS
+            parallel = 1 if small else min(workers or available_cores(), len(items))
+            if parallel <= 1:
+                results = map(function, items)
+            elif threads:
+                results = pools.enter_context(ThreadPoolExecutor(parallel)).map(function, items)
+            else:
+                results = _in_processes(pools, function, items, parallel)
+        yield from _Bar(results, total=len(items), desc=desc, unit="tile") if progress else results
 
 
-def _in_threads(
-    function: Callable[[Any], Any], items: Sequence[Any], workers: int
-) -> Iterator[Any]:
-    with ThreadPoolExecutor(workers) as pool:
-        yield from pool.map(function, items)
+class _Bar(tqdm):  # type: ignore[misc, valid-type]
+    """A bar without tqdm's monitor thread: tqdm starts it with the first bar, even a disabled
+    one, and keeps it for the life of the process; fork is safe only where no thread runs."""
+
+    monitor_interval = 0
 
 
 def _in_processes(
-    function: Callable[[Any], Any], items: Sequence[Any], workers: int
+    pools: ExitStack, function: Callable[[Any], Any], items: Sequence[Any], workers: int
 ) -> Iterator[Any]:
     # the items go with the function, once per process (forked: not even copied); the tasks
     # are their numbers
     context = mp.get_context(_start_method())
     pool = context.Pool(workers, initializer=_install, initargs=(function, list(items)))
-    with pool:
-        yield from pool.imap(_run_task, range(len(items)))
+    return pools.enter_context(pool).imap(_run_task, range(len(items)))
 
 
 def _start_method() -> str | None:
