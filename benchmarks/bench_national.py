@@ -11,7 +11,8 @@ Breitbandatlas-style GeoPackage of 3.6 million 100 m cells with 30 value columns
 - Germany x 3 and x 24 layers: ``ruhrgeo.coverage_share(munis, layers)`` as a user calls it
   (default arguments: every core this process may use), the same in one process, and
   exactextract (``exact_extract(paths, munis, ["mean"])``);
-- a saved national Overlay (made once, outside the timing) applied to one more layer;
+- a saved national Overlay (made once, outside the timing) applied to one more layer (a
+  percent and a binary one);
 - the 53 Ruhr municipalities x 3 layers cut from the national rasters, ruhrgeo and
   exactextract;
 - the cell GeoPackage: one column read with ``read_coverage``, 24 columns read and overlaid
@@ -32,6 +33,7 @@ import json
 import multiprocessing as mp
 import os
 import platform
+import re
 import resource
 import statistics
 import sys
@@ -290,6 +292,7 @@ def main() -> None:
     parser.add_argument("--before", help="src folder of the previous release, for its reader")
     parser.add_argument("--skip-cells", action="store_true", help="leave out the GeoPackage jobs")
     parser.add_argument("--out", default="benchmarks/national.json")
+    parser.add_argument("--only", help="run only the jobs whose label matches this regex")
     args = parser.parse_args()
     work = Path(args.work)
     paths = make_layers(work)
@@ -306,7 +309,8 @@ def main() -> None:
         "exactextract, Germany x 24": ("job_exactextract", all24),
         "ruhrgeo default call, Germany x 24": ("job_ruhrgeo", all24),
         "ruhrgeo 1 process, Germany x 24": ("job_ruhrgeo", all24, "germany", 1),
-        "saved Overlay + 1 layer, Germany": ("job_saved_overlay", saved, paths[3]),
+        "saved Overlay + 1 percent layer, Germany": ("job_saved_overlay", saved, paths[3]),
+        "saved Overlay + 1 binary layer, Germany": ("job_saved_overlay", saved, paths[4]),
         "exactextract, Ruhr x 3": ("job_exactextract", three, "ruhr"),
         "ruhrgeo default call, Ruhr x 3": ("job_ruhrgeo", three, "ruhr"),
     }
@@ -321,6 +325,8 @@ def main() -> None:
             )
         plan["geopandas read 24 columns, 3.6 M cells"] = ("job_geopandas_columns", cells)
         plan["ruhrgeo 24 columns read + overlaid, 3.6 M cells"] = ("job_cells_overlay", cells)
+    if args.only:
+        plan = {label: job for label, job in plan.items() if re.search(args.only, label)}
     results = {}
     for label, (job, *job_args) in plan.items():
         results[label] = measure(job, *job_args, runs=args.runs)

@@ -44,7 +44,9 @@ def tiles(window: GridSpec, size: int = TILE, origin: tuple[int, int] = (0, 0)) 
 
     ``origin`` is the window's first cell in the layers' grid; tile edges then fall on
     multiples of ``size`` in that grid, so that they meet the blocks of a tiled GeoTIFF and no
-    block is decompressed twice.
+    block is decompressed twice. A window of at most ``size * size`` cells is one tile (no
+    block is read twice either way, and each tile costs a call of exactextract and a read of
+    every layer).
 
     Examples
     --------
@@ -53,7 +55,11 @@ def tiles(window: GridSpec, size: int = TILE, origin: tuple[int, int] = (0, 0)) 
     [(0, 0, 2, 2), (0, 2, 2, 1), (2, 0, 2, 2)]
     >>> [(t.row0, t.rows) for t in tiles(window, size=2, origin=(1, 0))][::2]
     [(0, 1), (1, 2), (3, 2)]
+    >>> tiles(window, size=4)
+    [Tile(row0=0, col0=0, rows=5, cols=3)]
     """
+    if window.cells <= size * size:
+        return [Tile(0, 0, *window.shape)]
     rows = _cuts(window.shape[0], size, origin[0])
     cols = _cuts(window.shape[1], size, origin[1])
     return [Tile(r0, c0, r1 - r0, c1 - c0) for r0, r1 in rows for c0, c1 in cols]
