@@ -21,7 +21,8 @@ from rasterio.windows import Window
 from ruhrgeo._validate import existing_path
 from ruhrgeo.errors import GridMismatchError, ParameterError
 from ruhrgeo.grid import Grid, GridSpec
-from ruhrgeo.io.cells import CSV_SUFFIXES, VECTOR_SUFFIXES, CellTable, read_cell_table
+from ruhrgeo.io.cell_lattice import CellTable
+from ruhrgeo.io.cells import CSV_SUFFIXES, VECTOR_SUFFIXES, read_cell_table
 from ruhrgeo.io.rasters import RasterHeader, open_raster, raster_header, read_window
 from ruhrgeo.units import Unit, check_unit
 
@@ -167,7 +168,7 @@ class GridReader(Reader):
 
 @dataclass(eq=False)
 class CellReader(Reader):
-    """One column of a :class:`~ruhrgeo.io.cells.CellTable` (cells absent: no data)."""
+    """One column of a :class:`~ruhrgeo.io.cell_lattice.CellTable` (cells absent: no data)."""
 
     table: CellTable
     column: str

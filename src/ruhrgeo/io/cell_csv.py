@@ -1,0 +1,127 @@
+"""Grid CSVs: BKG UTM cell ids (``100mN56789E3512``, EPSG:25832, e.g. Mobilfunk-Monitoring)
+and INSPIRE ids (``CRS3035RES100mN2689100E4337000``, e.g. Zensus 2022), read with pyarrow."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from ruhrgeo._validate import as_crs
+from ruhrgeo.errors import FileFormatError, GridExtentError
+from ruhrgeo.io.cell_lattice import CellTable, choose_columns, lattice_table
+
+__all__ = ["read_grid_csv"]
+
+# BKG UTM ids carry hectometres/kilometres (`100mN56789E3512`); INSPIRE ids metres
+# (`CRS3035RES100mN2689100E4337000`).
+_CELL_ID = r"^(?:CRS(?P<crs>\d+)RES)?(?P<size>\d+)(?P<unit>k?m)N(?P<n>\d+)E(?P<e>\d+)$"
+_BKG_CRS = 25832
+_MISSING = ["", "-", "–", "—", ".", "x", "/", "..."]
+_NOT_VALUES = ("x_mp_100m", "y_mp_100m", "x_mp_1km", "y_mp_1km", "werterlaeuternde_zeichen")
+
+
+def read_grid_csv(path: Path, columns: Sequence[str] | None, crs: Any) -> CellTable:
+    header, first_row, sep = _csv_head(path)
+    id_col = next((h for h, v in zip(header, first_row, strict=False) if _matches_id(v)), None)
+    if id_col is None:
+        raise FileFormatError(
+            f"grid CSV {str(path)!r}: no column holds grid cell ids such as "
+            "'100mN56789E3512' or 'CRS3035RES100mN2689100E4337000' (first row: "
+            f"{dict(zip(header, first_row, strict=False))}); give a BKG or INSPIRE grid CSV"
+        )
+    wanted = choose_columns(path, header, columns, exclude=(id_col.lower(), *_NOT_VALUES))
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(encoding="utf-8"),
+            parse_options=pacsv.ParseOptions(delimiter=sep),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=[id_col, *wanted],
+                column_types={id_col: pa.string(), **{c: pa.float64() for c in wanted}},
+                null_values=_MISSING,
+                strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        number = re.search(r"column #(\d+)", str(exc))
+        column = header[int(number.group(1))] if number else ", ".join(wanted)
+        raise FileFormatError(
+            f"grid CSV {str(path)!r}: column {column!r} is not numeric ({_first_line(exc)}); "
+            "choose another `column` or clean the file"
+        ) from None
+    ids = table.column(id_col).combine_chunks()
+    parts = pc.extract_regex(ids, _CELL_ID)
+    if parts.null_count:
+        bad = ids.filter(pc.is_null(parts))[0].as_py()
+        raise FileFormatError(
+            f"grid CSV {str(path)!r}: {parts.null_count} id(s) in {id_col!r} are not grid "
+            f"cell ids, e.g. {bad!r}"
+        )
+    kinds = pc.unique(
+        pc.binary_join_element_wise(
+            pc.struct_field(parts, "crs"),
+            pc.struct_field(parts, "size"),
+            pc.struct_field(parts, "unit"),
+            "/",
+        )
+    ).to_pylist()
+    if len(kinds) != 1:
+        raise FileFormatError(f"grid CSV {str(path)!r} mixes grids {kinds}; split it by cell size")
+    crs_code, size_text, size_unit = kinds[0].split("/")
+    size = int(size_text) * (1000 if size_unit == "km" else 1)
+    try:
+        north = pc.cast(pc.struct_field(parts, "n"), pa.int64()).to_numpy()
+        east = pc.cast(pc.struct_field(parts, "e"), pa.int64()).to_numpy()
+    except pa.ArrowInvalid:
+        raise GridExtentError(
+            f"grid CSV {str(path)!r}: a cell id holds a coordinate too large for any grid; "
+            "check the ids"
+        ) from None
+    if crs_code:  # INSPIRE: metres
+        grid_crs = as_crs(crs or int(crs_code), "crs")
+    else:  # BKG UTM: multiples of the cell size
+        north, east = north * size, east * size
+        grid_crs = as_crs(crs or _BKG_CRS, "crs")
+    values = {c: table.column(c).to_numpy(zero_copy_only=False) for c in wanted}
+    return lattice_table(east, north, float(size), values, grid_crs, path, ids)
+
+
+def _csv_head(path: Path) -> tuple[list[str], list[str], str]:
+    with open(path, "rb") as fh:
+        raw = fh.read(1 << 16)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(raw) - 4:  # not merely a character cut at the end of the sample
+            raise FileFormatError(
+                f"grid CSV {str(path)!r} is not UTF-8 (byte {raw[exc.start]:#x} at position "
+                f"{exc.start}); it may be Windows-1252/Latin-1: convert it, e.g. `iconv -f "
+                "cp1252 -t utf-8`"
+            ) from None
+        text = raw[: exc.start].decode("utf-8-sig")
+    lines = text.splitlines()
+    header_line = lines[0] if lines else ""
+    row_line = lines[1] if len(lines) > 1 else ""
+    if not header_line.strip():
+        raise FileFormatError(f"grid CSV {str(path)!r} is empty; give a file with a header row")
+    if not row_line.strip():
+        raise FileFormatError(
+            f"grid CSV {str(path)!r} has a header but no rows of cells; check the export"
+        )
+    sep = max((";", ",", "\t"), key=header_line.count)
+    header = [h.strip().strip('"') for h in header_line.split(sep)]
+    return header, [v.strip().strip('"') for v in row_line.split(sep)], sep
+
+
+def _matches_id(value: str) -> bool:
+    return re.match(_CELL_ID, value) is not None
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0]
