@@ -80,7 +80,7 @@ def run(
         yield from _Bar(results, total=len(items), desc=desc, unit="tile") if progress else results
 
 
-class _Bar(tqdm):  # type: ignore[misc, valid-type]
+class _Bar(tqdm):
     """A bar without tqdm's monitor thread: tqdm starts it with the first bar, even a disabled
     one, and keeps it for the life of the process; fork is safe only where no thread runs."""
 
