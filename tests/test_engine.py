@@ -12,6 +12,9 @@ import rasterio
 import shapely
 from affine import Affine
 from conftest import munis_frame, square
+from hypothesis import given as examples
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from ruhrgeo import Grid, GridSource, Overlay, coverage_share, read_coverage
 from ruhrgeo.errors import (
@@ -24,7 +27,7 @@ from ruhrgeo.errors import (
     ValueRangeError,
 )
 from ruhrgeo.io import cells
-from ruhrgeo.overlay import runners
+from ruhrgeo.overlay import runners, tiles
 
 ATOL = 1e-9
 X0, YTOP, CELL = 350_000.0, 5_704_000.0, 100.0
@@ -153,7 +156,7 @@ def test_tiles_runners_and_the_saved_overlay_equal_one_pass(munis, layers, tmp_p
         for size in (7, 97):  # ragged tiles
             tiled = coverage_share(munis, given, by=by, workers=1, tile_size=size)
             pd.testing.assert_frame_equal(tiled, one, atol=ATOL, rtol=0)
-        # tiles are added in tile order on every runner: bit-identical results
+        # tiles are added in one fixed order on every runner: bit-identical results
         first = coverage_share(munis, given, by=by, workers=1, tile_size=16)
         pd.testing.assert_frame_equal(
             coverage_share(munis, given, by=by, workers=2, tile_size=16), first, check_exact=True
@@ -348,3 +351,69 @@ def test_bad_arguments_are_named(munis, layers, kwargs, message):
     arguments = {"layers": layers["tif"], **kwargs}
     with pytest.raises(ParameterError, match=message):
         coverage_share(munis, **arguments)
+
+
+# --- chunks: a tile's entries gathered a few runs at a time ----------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@examples(
+    lengths=st.lists(st.integers(1, 40), max_size=30),
+    chunk=st.integers(1, 100),
+)
+def test_chunks_cut_between_runs_and_cover_every_entry_once(lengths, chunk):
+    lengths = np.array(lengths, dtype=np.int64)
+    n = int(lengths.sum())
+    entries = tiles.TileEntries(
+        tiles.Tile(0, 0, 1, max(n, 1)),
+        np.arange(lengths.size, dtype=np.int32),
+        lengths,
+        np.arange(n, dtype=np.int32),
+        np.ones(n, np.float32),
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tiles, "CHUNK", chunk)
+        chunks = entries.chunks
+    runs = [r for part, _ in chunks for r in range(part.start, part.stop)]
+    assert runs == list(range(lengths.size))  # every run once, in order
+    ends = np.cumsum(lengths)
+    for part, at in chunks:
+        assert at.start == (ends[part.start - 1] if part.start else 0)
+        assert at.stop == ends[part.stop - 1]
+        assert at.stop - at.start - lengths[part.stop - 1] < chunk  # before its last run
+
+
+def test_gathering_in_small_chunks_changes_nothing(munis, layers, monkeypatch):
+    """Tiles of 7 x 7 cells and chunks of 3 entries: chunks with some, all and no cells of the
+    band without data or beyond the grid."""
+    given_layers = {
+        "p": layers["tif"]["p"],
+        "b": GridSource(layers["gpkg"], column="b", unit="binary"),
+        "t": GridSource(layers["tif"]["p"], threshold=50),
+    }
+    whole = coverage_share(munis, given_layers, workers=1, tile_size=7)
+    weighted = coverage_share(
+        munis, given_layers, weights=layers["tif"]["p"], workers=1, tile_size=7
+    )
+    monkeypatch.setattr(tiles, "CHUNK", 3)
+    pd.testing.assert_frame_equal(
+        coverage_share(munis, given_layers, workers=1, tile_size=7), whole, atol=1e-12, rtol=0
+    )
+    pd.testing.assert_frame_equal(
+        coverage_share(munis, given_layers, weights=layers["tif"]["p"], workers=1, tile_size=7),
+        weighted,
+        atol=1e-12,
+        rtol=0,
+    )
+    # and against shapely's exact areas of every cell: the area-weighted mean of the cells
+    # with data (exactextract's fractions are single precision: 1e-6 pp)
+    p = layers["arrays"]["p"]
+    rows, cols = np.indices(SHAPE)
+    boxes = shapely.box(
+        X0 + cols * CELL, YTOP - (rows + 1) * CELL, X0 + (cols + 1) * CELL, YTOP - rows * CELL
+    )
+    valid = ~np.isnan(p)
+    for ags, geometry in zip(munis["ags"], munis.geometry, strict=True):
+        area = shapely.area(shapely.intersection(boxes, geometry))
+        expected = (area * np.nan_to_num(p))[valid].sum() / area[valid].sum()
+        assert whole.loc[ags, "p"] == pytest.approx(expected, abs=1e-6)

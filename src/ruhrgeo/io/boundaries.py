@@ -155,8 +155,10 @@ def _require_plausible_coordinates(frame: gpd.GeoDataFrame, origin: str) -> None
     """Refuse metres labelled as degrees (they would turn into NaN when reprojected). Degrees
     labelled as metres need no check here: they lie near the origin, on no German grid."""
     crs = frame.crs
+    if not crs.is_geographic:
+        return
     valid = frame.geometry[~(frame.geometry.is_empty | frame.geometry.isna())]
-    if not crs.is_geographic or valid.empty:
+    if valid.empty:
         return
     x0, y0, x1, y1 = valid.total_bounds
     if x0 < -180 or x1 > 360 or y0 < -90 or y1 > 90:

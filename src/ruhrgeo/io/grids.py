@@ -78,8 +78,7 @@ def read_coverage(
         GridSource(source, column, threshold, unit, band, layer, crs, nodata), "`source`"
     )
     rows, cols = reader.spec.shape
-    flat = np.arange(rows * cols)
-    values, mask = reader.read(Window(0, 0, cols, rows), flat)
+    values, mask = reader.read(Window(0, 0, cols, rows))
     mask = np.zeros(values.shape, bool) if mask is None else mask
     declared = reader.unit
     if threshold is not None:

@@ -91,10 +91,10 @@ def _header(ds: rasterio.DatasetReader, band: int) -> RasterHeader:
 
 
 def read_window(
-    ds: rasterio.DatasetReader, header: RasterHeader, window: Window, flat: np.ndarray | None
+    ds: rasterio.DatasetReader, header: RasterHeader, window: Window
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    """The values of ``window`` (at cell numbers ``flat`` in it; None: all, row-major) in the
-    band's dtype, and their nodata mask (None: all valid)."""
+    """The values of ``window`` (row-major) in the band's dtype, and their nodata mask (None:
+    all valid)."""
     try:
         values = ds.read(header.band, window=window).ravel()
         mask = ds.read_masks(header.band, window=window).ravel() if header.masked else None
@@ -104,9 +104,6 @@ def read_window(
             f"{window.row_off + window.height}, cols {window.col_off}-"
             f"{window.col_off + window.width} ({exc}); the file may be truncated or corrupt"
         ) from None
-    if flat is not None:
-        values = values.take(flat)
-        mask = None if mask is None else mask.take(flat)
     nodata = None if mask is None else mask == 0
     if header.nodata is not None and not header.masked:
         nodata = values == header.nodata

@@ -121,16 +121,21 @@ class Reader:
     name: str
     fill: float | None
 
-    def read(self, window: Window, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        """Values at cell numbers ``flat`` of ``window`` (on this reader's grid), in the
-        source's dtype, and their nodata (None: all valid)."""
-        values, nodata = self._read(window, flat)
+    def read(
+        self, window: Window, flat: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Values of ``window`` (on this reader's grid), row-major, in the source's dtype, and
+        their nodata (None: all valid); at cell numbers ``flat`` of the window only, if given."""
+        values, nodata = self._read(window)
         if self.fill is not None:
             filled = values == self.fill
             nodata = filled if nodata is None else nodata | filled
+        if flat is not None:
+            values = values.take(flat)
+            nodata = None if nodata is None else nodata.take(flat)
         return values, nodata
 
-    def _read(self, window: Window, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    def _read(self, window: Window) -> tuple[np.ndarray, np.ndarray | None]:
         raise NotImplementedError
 
 
@@ -147,11 +152,11 @@ class RasterReader(Reader):
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "dataset": None}
 
-    def _read(self, window: Window, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    def _read(self, window: Window) -> tuple[np.ndarray, np.ndarray | None]:
         if self.dataset is not None and threading.current_thread() is threading.main_thread():
-            return read_window(self.dataset, self.header, window, flat)
+            return read_window(self.dataset, self.header, window)
         with open_raster(self.header.path) as dataset:
-            return read_window(dataset, self.header, window, flat)
+            return read_window(dataset, self.header, window)
 
 
 @dataclass(eq=False)
@@ -160,10 +165,9 @@ class GridReader(Reader):
 
     grid: Grid
 
-    def _read(self, window: Window, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    def _read(self, window: Window) -> tuple[np.ndarray, np.ndarray | None]:
         rows, cols = window.toslices()
-        values = self.grid.values[rows, cols].ravel().take(flat)
-        return values, self.grid.nodata[rows, cols].ravel().take(flat)
+        return self.grid.values[rows, cols].ravel(), self.grid.nodata[rows, cols].ravel()
 
 
 @dataclass(eq=False)
@@ -173,10 +177,11 @@ class CellReader(Reader):
     table: CellTable
     column: str
 
-    def _read(self, window: Window, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        rows, cols = np.divmod(flat, int(window.width))
-        cells = (rows + int(window.row_off)) * self.spec.shape[1] + cols + int(window.col_off)
-        at = self.table.positions().take(cells)
+    def _read(self, window: Window) -> tuple[np.ndarray, np.ndarray | None]:
+        rows, cols = (int(v) for v in (window.row_off, window.col_off))
+        height, width = (int(v) for v in (window.height, window.width))
+        positions = self.table.positions().reshape(self.spec.shape)
+        at = positions[rows : rows + height, cols : cols + width].ravel()
         absent = at < 0
         values = self.table.columns[self.column].take(np.where(absent, 0, at))
         return values, absent | np.isnan(values)

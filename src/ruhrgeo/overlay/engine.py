@@ -38,7 +38,7 @@ from ruhrgeo.overlay.shares import GroupBy, Groups, refuse_overlaps, shares
 from ruhrgeo.overlay.tiles import TILE, Tile, TileEntries, tiles
 from ruhrgeo.units import check_range
 
-__all__ = ["Plan", "coverage_share", "place_weights", "require_coverage_units"]
+__all__ = ["Plan", "coverage_share", "largest_first", "place_weights", "require_coverage_units"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,7 +83,8 @@ class Plan:
         client: Any,
         progress: bool | None,
     ) -> Sums:
-        """The kernel over ``work`` (tiles, or stored entries), added in tile order."""
+        """The kernel over ``work`` (tiles, or stored entries), added in the fixed order of
+        :func:`largest_first`."""
         cold = bool(work) and isinstance(work[0], Tile)  # fractions still to compute
         kernel = functools.partial(
             tile_sums,
@@ -97,7 +98,7 @@ class Plan:
         total = Sums.zeros(len(self.munis), list(layers))
         parts = run(
             kernel,
-            work,
+            largest_first(work),
             workers=workers,
             client=client,
             progress=progress,
@@ -107,6 +108,18 @@ class Plan:
         for part in parts:
             total.add(part)
         return total
+
+
+def largest_first(work: Sequence[Tile | TileEntries]) -> list[Tile | TileEntries]:
+    """The tiles by decreasing size (ties in tile order): workers then finish together. The
+    order is fixed, so the sums add up alike on every runner."""
+
+    def cells(item: Tile | TileEntries) -> int:
+        if isinstance(item, TileEntries):
+            return item.tile.rows * item.tile.cols if item.cells.size else 0
+        return item.rows * item.cols
+
+    return sorted(work, key=cells, reverse=True)
 
 
 def coverage_share(
@@ -224,7 +237,7 @@ def place_weights(source: GridSource, window: GridSpec) -> Placed:
         counts = SourceCounts.of_grid(reader.grid)
     else:  # a raster on another grid: read whole (population grids are small)
         rows, cols = reader.spec.shape
-        values, nodata = reader.read(Window(0, 0, cols, rows), np.arange(rows * cols))
+        values, nodata = reader.read(Window(0, 0, cols, rows))
         values = np.where(nodata, 0, values) if nodata is not None else values
         counts = SourceCounts.of_cells(
             reader.spec, np.arange(rows * cols), values.astype(np.float64)

@@ -92,8 +92,8 @@ class RegriddedReader(Reader):
         n = subdivisions or max(4, math.ceil(4 * src / tgt))
         return cls(target, "count", name or "`weights`", None, source, n)
 
-    def _read(self, window: Window, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        return self.region(window).take(flat), None
+    def _read(self, window: Window) -> tuple[np.ndarray, np.ndarray | None]:
+        return self.region(window), None
 
     def region(self, window: Window) -> np.ndarray:
         """The counts on the cells of ``window`` of the target, row-major."""

@@ -1,6 +1,6 @@
 """Runners: where the tiles run. In this process, in processes of this machine (``workers=``)
-or on a Dask cluster (``client=``); every runner gives the results in tile order, so that
-their sum, and the shares, are identical whichever ran them.
+or on a Dask cluster (``client=``); every runner gives the results in the order of its items,
+so that their sum, and the shares, are identical whichever ran them.
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ def _on_dask(client: Any, function: functools.partial[Any], items: Sequence[Any]
     for future in as_completed(futures):
         done[position[future.key]] = future.result()
         future.release()
-        while following in done:  # in tile order, as soon as the next one is there
+        while following in done:  # in order, as soon as the next one is there
             yield done.pop(following)
             following += 1
 

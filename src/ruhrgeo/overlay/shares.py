@@ -4,7 +4,7 @@ overlapping municipalities refused, municipalities without data named."""
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -102,10 +102,9 @@ def refuse_overlaps(
 
 
 def _warn_no_data(
-    labels: Iterable[object], total: np.ndarray, with_data: Mapping[str, np.ndarray], weighted: bool
+    labels: pd.Index, total: np.ndarray, with_data: Mapping[str, np.ndarray], weighted: bool
 ) -> None:
     """One warning for units without weight, one for those without any data."""
-    labels = np.asarray(list(labels), dtype=object)
     weightless = labels[total <= 0]
     if len(weightless):
         what = "zero weight (e.g. no inhabitants)" if weighted else "no area on the grid"

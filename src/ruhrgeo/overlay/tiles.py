@@ -8,6 +8,7 @@ overlay does is done tile by tile, so memory follows the tile, not the country.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 
@@ -19,9 +20,10 @@ from rasterio.windows import Window
 from ruhrgeo.grid import GridSpec
 from ruhrgeo.overlay.exact import cell_fractions
 
-__all__ = ["TILE", "Tile", "TileEntries", "locate", "tile_entries", "tiles"]
+__all__ = ["CHUNK", "TILE", "Tile", "TileEntries", "locate", "tile_entries", "tiles"]
 
 TILE = 2048  # cells per side: 4 M cells, a few tens of MB per layer and tile
+CHUNK = 1 << 16  # entries gathered at a time (TileEntries.chunks)
 
 
 @dataclass(frozen=True)
@@ -85,16 +87,43 @@ class TileEntries:
     cells: np.ndarray
     fraction: np.ndarray
 
-    @property
+    @functools.cached_property
     def starts(self) -> np.ndarray:
         """Where each municipality's run of entries starts."""
         return np.cumsum(self.lengths) - self.lengths
 
+    @functools.cached_property
+    def areas(self) -> np.ndarray:
+        """The sum of each run's fractions: the municipalities' areas in the tile, in cells."""
+        return self.segment_sums(self.fraction.astype(np.float64, copy=False))
+
+    @functools.cached_property
+    def chunks(self) -> list[tuple[slice, slice]]:
+        """Consecutive runs (as a slice of runs and the slice of their entries): a chunk ends
+        with the first run that reaches a multiple of :data:`CHUNK` entries, so it holds under
+        ``CHUNK`` entries before its last run. Gathered a chunk at a time, a layer's values stay
+        in the CPU's cache."""
+        ends = np.cumsum(self.lengths)
+        cuts = np.unique(np.searchsorted(ends, np.arange(CHUNK, self.cells.size, CHUNK)) + 1)
+        runs = [0, *cuts[cuts < self.muni.size].tolist(), self.muni.size]
+        entries = [0, *ends[np.array(runs[1:]) - 1].tolist()] if self.muni.size else [0, 0]
+        return [
+            (slice(r0, r1), slice(e0, e1))
+            for r0, r1, e0, e1 in zip(runs, runs[1:], entries, entries[1:], strict=False)
+            if r1 > r0
+        ]
+
+    def segment_sums(self, values: np.ndarray, runs: slice = slice(None)) -> np.ndarray:
+        """The sum of ``values`` (one per entry of ``runs``) per run."""
+        if not values.size:
+            return np.zeros(self.muni[runs].size)
+        starts = self.starts[runs]
+        return np.add.reduceat(values, starts - starts[0])
+
     def per_municipality(self, values: np.ndarray, n: int) -> np.ndarray:
         """Sum ``values`` (one per entry) per municipality, as float64 of length ``n``."""
         out = np.zeros(n)
-        if values.size:
-            out[self.muni] = np.add.reduceat(values, self.starts)
+        out[self.muni] = self.segment_sums(values)
         return out
 
 
@@ -102,11 +131,19 @@ def tile_entries(
     tile: Tile, geometries: np.ndarray, tree: shapely.STRtree, window: GridSpec
 ) -> TileEntries:
     """The entries of ``tile``: exact fractions of the municipalities ``geometries`` (in the
-    window's CRS, indexed by ``tree``) that touch it."""
+    window's CRS, indexed by ``tree``) that touch it. The tile shrinks to its entries' bounding
+    box, so that no cell around them is read."""
     spec = tile.spec(window)
     hits = np.sort(tree.query(shapely.box(*spec.bounds), predicate="intersects"))
     lengths, cells, fraction = cell_fractions(geometries[hits], spec)
     some = lengths > 0
+    if cells.size:
+        r0, r1 = int(cells.min()) // tile.cols, int(cells.max()) // tile.cols + 1
+        cols = cells % tile.cols
+        c0, c1 = int(cols.min()), int(cols.max()) + 1
+        if (r1 - r0, c1 - c0) != (tile.rows, tile.cols):
+            cells = (cells // tile.cols - r0) * (c1 - c0) + (cols - c0)
+            tile = Tile(tile.row0 + r0, tile.col0 + c0, r1 - r0, c1 - c0)
     return TileEntries(tile, hits[some].astype(np.int32), lengths[some], cells, fraction)
 
 
