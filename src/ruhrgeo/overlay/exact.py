@@ -30,8 +30,8 @@ def cell_fractions(
     lengths = np.fromiter((len(c) for c in cells), dtype=np.int64, count=len(cells))
     # exactextract's fractions are single-precision values (exact as float32); a tile's cell
     # numbers fit int32: half the memory, and the kernel streams half the bytes
-    local = np.concatenate(cells).astype(np.int32)
-    fraction = np.concatenate(out["coverage"].to_numpy()).astype(np.float32)
+    local = np.concatenate(cells, dtype=np.int32, casting="same_kind")
+    fraction = np.concatenate(out["coverage"].to_numpy(), dtype=np.float32, casting="same_kind")
     return lengths, local, fraction
 
 
