@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
+import threading
+import time
 
 import geopandas as gpd
 import numpy as np
@@ -417,3 +420,38 @@ def test_gathering_in_small_chunks_changes_nothing(munis, layers, monkeypatch):
         area = shapely.area(shapely.intersection(boxes, geometry))
         expected = (area * np.nan_to_num(p))[valid].sum() / area[valid].sum()
         assert whole.loc[ags, "p"] == pytest.approx(expected, abs=1e-6)
+
+
+# --- the threads runner: this thread works too --------------------------------------------------
+
+
+def _slow_square(x, *, fail_at=None):
+    if x == fail_at:
+        raise ValueError(f"item {x} failed")
+    time.sleep(0.002 * (x % 3))  # finish out of order
+    return threading.current_thread().name, x * x
+
+
+def test_threads_give_results_in_order_and_this_thread_works_too():
+    items = list(range(40))
+    out = list(runners.run(functools.partial(_slow_square), items, workers=3, threads=True))
+    assert [value for _, value in out] == [x * x for x in items]
+    names = {name for name, _ in out}
+    assert threading.current_thread().name in names and len(names) >= 2
+
+
+def test_a_failing_item_is_raised_in_order_and_stops_the_helpers():
+    calls = []
+
+    def square(x):
+        calls.append(x)
+        return _slow_square(x, fail_at=5)
+
+    results = runners.run(functools.partial(square), list(range(200)), workers=2, threads=True)
+    got = []
+    with pytest.raises(ValueError, match="item 5 failed"):
+        for value in results:
+            got.append(value[1])
+    assert got == [x * x for x in range(5)]  # everything before it, in order
+    assert len(calls) < 200  # the helpers stopped taking items
+    assert threading.active_count() == 1  # and are gone

@@ -91,7 +91,7 @@ def check_unit(unit: str | None, name: str) -> str | None:
 
 
 def check_range(
-    values: np.ndarray, unit: str, name: str, where: Callable[[int], str]
+    values: np.ndarray, unit: str | None, name: str, where: Callable[[int], str]
 ) -> ValueSummary:
     """Raise :class:`~ruhrgeo.errors.ValueRangeError` when a valid value lies outside
     ``unit``'s range (any value outside 0-100 when ``unit`` is None, still undeclared); else

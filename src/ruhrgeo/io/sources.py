@@ -144,18 +144,25 @@ class RasterReader(Reader):
     """A raster band read window by window. Each read opens the file and closes it again: a
     tile's windows are never read twice, and a closed dataset frees the blocks GDAL cached for
     it (kept open, every worker's cache would grow to GDAL_CACHEMAX, 5 % of the machine's RAM).
+    The dataset opened for the header serves the first read in the main thread (a job of one
+    tile opens each file once).
     """
 
     header: RasterHeader
     dataset: Any = field(default=None, repr=False)  # the caller's open dataset, for its thread
+    opened: Any = field(default=None, repr=False)  # opened for the header, not read yet
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "dataset": None}
+        return {**self.__dict__, "dataset": None, "opened": None}
 
     def _read(self, window: Window) -> tuple[np.ndarray, np.ndarray | None]:
-        if self.dataset is not None and threading.current_thread() is threading.main_thread():
+        main = threading.current_thread() is threading.main_thread()
+        if self.dataset is not None and main:
             return read_window(self.dataset, self.header, window)
-        with open_raster(self.header.path) as dataset:
+        opened = None
+        if main:
+            opened, self.opened = self.opened, None
+        with opened or open_raster(self.header.path) as dataset:
             return read_window(dataset, self.header, window)
 
 
@@ -213,9 +220,17 @@ def open_reader(source: GridSource, name: str, table: CellTable | None = None) -
         column = source.column or next(iter(table.columns))
         unit = source.unit or table.units[column]
         return CellReader(table.spec, unit, name, fill, table, column)
-    dataset = given if isinstance(given, rasterio.io.DatasetReaderBase) else None
-    header = raster_header(dataset or given, source.band)
-    return RasterReader(header.spec, source.unit or header.unit, name, fill, header, dataset)
+    if isinstance(given, rasterio.io.DatasetReaderBase):
+        header = raster_header(given, source.band)
+        return RasterReader(header.spec, source.unit or header.unit, name, fill, header, given)
+    opened = open_raster(given)
+    try:
+        header = raster_header(opened, source.band)
+    except BaseException:
+        opened.close()
+        raise
+    unit = source.unit or header.unit
+    return RasterReader(header.spec, unit, name, fill, header, opened=opened)
 
 
 def open_layers(layers: Mapping[str, SourceLike]) -> dict[str, Layer]:

@@ -10,6 +10,7 @@ the touched cells only: one gather, one product and one segmented sum per layer 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -148,14 +149,8 @@ def _add_layer(
             )
         else:
             with_data[muni] = sums.total[muni]
-        sums.seen[name] = sums.seen[name].merge(
-            check_range(
-                here,
-                unit,
-                reader.name,
-                lambda i, a=at.start: spec.corner(*divmod(int(entries.cells[a + i]), tile.cols)),
-            )
-        )
+        where = functools.partial(_corner, spec, entries.cells[at], tile.cols)
+        sums.seen[name] = sums.seen[name].merge(check_range(here, unit, reader.name, where))
         if layer.threshold is not None:
             here = here >= layer.threshold
         product_ = np.multiply(part, here, out=product[:k], dtype=np.float64)
@@ -186,10 +181,14 @@ def read_entries(
         values = np.where(nodata, 0, values)
     tile = entries.tile
     spec = tile.spec(window)
-    seen = check_range(
-        values, unit, name, lambda i: spec.corner(*divmod(int(entries.cells[i]), tile.cols))
-    )
+    where = functools.partial(_corner, spec, entries.cells, tile.cols)
+    seen = check_range(values, unit, name, where)
     return values, nodata, seen
+
+
+def _corner(spec: GridSpec, cells: np.ndarray, cols: int, i: int) -> str:
+    """Where entry ``i`` of ``cells`` (cell numbers of a tile ``cols`` wide) lies, for messages."""
+    return spec.corner(*divmod(int(cells[i]), cols))
 
 
 def _overlaps(entries: TileEntries, tile: Tile, window: GridSpec) -> dict[tuple[int, int], float]:

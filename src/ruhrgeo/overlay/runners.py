@@ -74,10 +74,57 @@ def run(
             if parallel <= 1:
                 results = map(function, items)
             elif threads:
-                results = pools.enter_context(ThreadPoolExecutor(parallel)).map(function, items)
+                results = _in_threads(pools, function, items, parallel)
             else:
                 results = _in_processes(pools, function, items, parallel)
         yield from _Bar(results, total=len(items), desc=desc, unit="tile") if progress else results
+
+
+def _in_threads(
+    pools: ExitStack, function: Callable[[Any], Any], items: Sequence[Any], workers: int
+) -> Iterator[Any]:
+    """``function`` over ``items`` in this thread and ``workers - 1`` more, results in order.
+    This thread works too instead of waiting: it has read a raster already, and a thread's
+    first GeoTIFF costs GDAL about 15 ms of projection set-up."""
+    lock, ready, stop = threading.Lock(), threading.Condition(), threading.Event()
+    tasks = iter(enumerate(items))
+    done: dict[int, tuple[bool, Any]] = {}
+
+    def take() -> tuple[int, Any] | None:
+        with lock:
+            return None if stop.is_set() else next(tasks, None)
+
+    def work(task: tuple[int, Any], catch: type[BaseException] = Exception) -> None:
+        number, item = task
+        try:
+            outcome = (True, function(item))
+        except catch as exc:  # raised in this thread, in order
+            outcome = (False, exc)
+        with ready:
+            done[number] = outcome
+            ready.notify_all()
+
+    def helper() -> None:
+        while (task := take()) is not None:
+            work(task, BaseException)  # a helper that died would leave its task undone
+
+    pool = pools.enter_context(ThreadPoolExecutor(workers - 1))
+    pools.callback(stop.set)  # a caller that stops early: helpers take nothing more
+    for _ in range(workers - 1):
+        pool.submit(helper)
+    for following in range(len(items)):
+        while following not in done:
+            task = take()
+            if task is None:
+                with ready:
+                    ready.wait_for(functools.partial(done.__contains__, following))
+            else:
+                work(task)
+        ok, value = done.pop(following)
+        if not ok:
+            stop.set()
+            raise value
+        yield value
 
 
 class _Bar(tqdm):
