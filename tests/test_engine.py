@@ -18,6 +18,7 @@ from conftest import munis_frame, square
 from hypothesis import given as examples
 from hypothesis import settings
 from hypothesis import strategies as st
+from rasterio.windows import Window
 
 from ruhrgeo import Grid, GridSource, Overlay, coverage_share, read_coverage
 from ruhrgeo.errors import (
@@ -30,6 +31,7 @@ from ruhrgeo.errors import (
     ValueRangeError,
 )
 from ruhrgeo.io import cells
+from ruhrgeo.io.sources import open_reader
 from ruhrgeo.overlay import runners, tiles
 
 ATOL = 1e-9
@@ -455,3 +457,20 @@ def test_a_failing_item_is_raised_in_order_and_stops_the_helpers():
     assert got == [x * x for x in range(5)]  # everything before it, in order
     assert len(calls) < 200  # the helpers stopped taking items
     assert threading.active_count() == 1  # and are gone
+
+
+def test_a_forked_worker_never_reads_through_the_datasets_of_its_parent(layers):
+    """A forked worker inherits the reader with the dataset opened for the header; two
+    processes reading through one GDAL handle corrupt each other's reads."""
+    reader = open_reader(GridSource(layers["tif"]["p"]), "`p`")
+    with rasterio.open(layers["tif"]["p"]) as ds:
+        expected = ds.read(1, window=Window(1, 2, 5, 4)).ravel()
+    spare, owner = reader.opened, reader.owner
+    reader.owner = (owner[0] + 1, owner[1])  # as seen from a forked worker
+    values, _ = reader.read(Window(1, 2, 5, 4))
+    np.testing.assert_array_equal(values, expected)
+    assert reader.opened is spare and not spare.closed  # opened its own, left this alone
+    reader.owner = owner  # back in the process and thread that opened it
+    values, _ = reader.read(Window(1, 2, 5, 4))
+    np.testing.assert_array_equal(values, expected)
+    assert reader.opened is None and spare.closed  # served the first read, then closed

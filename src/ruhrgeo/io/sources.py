@@ -144,26 +144,34 @@ class RasterReader(Reader):
     """A raster band read window by window. Each read opens the file and closes it again: a
     tile's windows are never read twice, and a closed dataset frees the blocks GDAL cached for
     it (kept open, every worker's cache would grow to GDAL_CACHEMAX, 5 % of the machine's RAM).
-    The dataset opened for the header serves the first read in the main thread (a job of one
-    tile opens each file once).
+    The dataset opened for the header serves the first read (a job of one tile opens each file
+    once); it and a caller's open dataset are used only by the thread and process that have
+    them (a forked worker inherits them, but sharing a GDAL handle across processes or threads
+    corrupts reads).
     """
 
     header: RasterHeader
-    dataset: Any = field(default=None, repr=False)  # the caller's open dataset, for its thread
+    dataset: Any = field(default=None, repr=False)  # the caller's open dataset
     opened: Any = field(default=None, repr=False)  # opened for the header, not read yet
+    owner: tuple[int, int] = field(default_factory=lambda: _here(), repr=False)  # pid, thread
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "dataset": None, "opened": None}
 
     def _read(self, window: Window) -> tuple[np.ndarray, np.ndarray | None]:
-        main = threading.current_thread() is threading.main_thread()
-        if self.dataset is not None and main:
-            return read_window(self.dataset, self.header, window)
-        opened = None
-        if main:
+        if _here() == self.owner:
+            if self.dataset is not None:
+                return read_window(self.dataset, self.header, window)
             opened, self.opened = self.opened, None
-        with opened or open_raster(self.header.path) as dataset:
+            if opened is not None:
+                with opened:
+                    return read_window(opened, self.header, window)
+        with open_raster(self.header.path) as dataset:
             return read_window(dataset, self.header, window)
+
+
+def _here() -> tuple[int, int]:
+    return os.getpid(), threading.get_ident()
 
 
 @dataclass(eq=False)
