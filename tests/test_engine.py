@@ -294,6 +294,16 @@ def test_fill_values_are_never_counted_as_not_covered(munis, tmp_path):
     assert 0 < declared.loc["05000001", "5g_nodata"] < 1
 
 
+def test_cells_without_data_are_never_covered_whatever_the_threshold(munis, layers):
+    """A threshold of 0 covers every cell with data; the band without data and the area beyond
+    the grid stay out of the numerator as they are out of the denominator (share 100, not
+    more)."""
+    for runner in ({"workers": 1}, {"workers": 1, "tile_size": 7}):
+        every = coverage_share(munis, {"t": GridSource(layers["tif"]["p"], threshold=0)}, **runner)
+        np.testing.assert_allclose(every["t"], 100.0, rtol=0, atol=1e-9)
+        assert every.loc["05000004", "t_nodata"] > 40  # partly beyond the grid
+
+
 def test_count_layers_need_a_threshold_and_weights_must_be_counts(munis, layers):
     counts = Grid(np.full(SHAPE, 300.0), Affine(CELL, 0, X0, 0, -CELL, YTOP), 25832, unit="count")
     with pytest.raises(UnitError, match="holds counts; give `threshold=`"):

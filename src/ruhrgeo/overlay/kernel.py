@@ -4,8 +4,9 @@ For the entries of a tile (cells touched by municipalities, with their exact fra
 and a weight ``w`` per cell (1 for shares of the area), the kernel sums per municipality
 ``total = sum f*w``, and per layer ``with_data = sum f*w`` over the cells with data and
 ``covered = sum f*w*v`` over the cells' values ``v``. Sums of tiles add up, so tiles run in any
-process or on any machine and the whole is their sum. Each layer is read in its own dtype at
-the touched cells only: one gather, one product and one segmented sum per layer and tile.
+process or on any machine and the whole is their sum. Each layer's window is read once in its
+own dtype; its values at the touched cells are gathered, multiplied and summed per
+municipality a chunk of entries at a time (:attr:`TileEntries.chunks`).
 """
 
 from __future__ import annotations
@@ -144,17 +145,16 @@ def _add_layer(
             if missing.all():
                 continue  # neither data nor area with data here
             here[missing] = 0
-            with_data[muni] = entries.segment_sums(
-                np.multiply(part, ~missing, dtype=np.float64), runs
-            )
+            part = np.multiply(part, ~missing, dtype=np.float64)  # weightless in both sums
+            with_data[muni] = entries.segment_sums(part, runs)
         else:
             with_data[muni] = sums.total[muni]
         where = functools.partial(_corner, spec, entries.cells[at], tile.cols)
         sums.seen[name] = sums.seen[name].merge(check_range(here, unit, reader.name, where))
         if layer.threshold is not None:
             here = here >= layer.threshold
-        product_ = np.multiply(part, here, out=product[:k], dtype=np.float64)
-        covered[muni] = entries.segment_sums(product_, runs)
+        weighted = np.multiply(part, here, out=product[:k], dtype=np.float64)
+        covered[muni] = entries.segment_sums(weighted, runs)
 
 
 def _check_as(layer: Layer) -> str | None:
