@@ -139,6 +139,11 @@ class Reader:
         raise NotImplementedError
 
 
+def _here() -> tuple[int, int]:
+    """This process and thread."""
+    return os.getpid(), threading.get_ident()
+
+
 @dataclass(eq=False)
 class RasterReader(Reader):
     """A raster band read window by window. Each read opens the file and closes it again: a
@@ -153,7 +158,7 @@ class RasterReader(Reader):
     header: RasterHeader
     dataset: Any = field(default=None, repr=False)  # the caller's open dataset
     opened: Any = field(default=None, repr=False)  # opened for the header, not read yet
-    owner: tuple[int, int] = field(default_factory=lambda: _here(), repr=False)  # pid, thread
+    owner: tuple[int, int] = field(default_factory=_here, repr=False)  # who opened them
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "dataset": None, "opened": None}
@@ -168,10 +173,6 @@ class RasterReader(Reader):
                     return read_window(opened, self.header, window)
         with open_raster(self.header.path) as dataset:
             return read_window(dataset, self.header, window)
-
-
-def _here() -> tuple[int, int]:
-    return os.getpid(), threading.get_ident()
 
 
 @dataclass(eq=False)

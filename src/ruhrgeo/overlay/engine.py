@@ -38,7 +38,7 @@ from ruhrgeo.overlay.shares import GroupBy, Groups, refuse_overlaps, shares
 from ruhrgeo.overlay.tiles import TILE, Tile, TileEntries, tiles
 from ruhrgeo.units import check_range
 
-__all__ = ["Plan", "coverage_share", "largest_first", "place_weights", "require_coverage_units"]
+__all__ = ["Plan", "coverage_share", "place_weights", "require_coverage_units"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,7 +84,7 @@ class Plan:
         progress: bool | None,
     ) -> Sums:
         """The kernel over ``work`` (tiles, or stored entries), added in the fixed order of
-        :func:`largest_first`."""
+        :func:`_largest_first`."""
         cold = bool(work) and isinstance(work[0], Tile)  # fractions still to compute
         kernel = functools.partial(
             tile_sums,
@@ -98,7 +98,7 @@ class Plan:
         total = Sums.zeros(len(self.munis), list(layers))
         parts = run(
             kernel,
-            largest_first(work),
+            _largest_first(work),
             workers=workers,
             client=client,
             progress=progress,
@@ -110,7 +110,7 @@ class Plan:
         return total
 
 
-def largest_first(work: Sequence[Tile | TileEntries]) -> list[Tile | TileEntries]:
+def _largest_first(work: Sequence[Tile | TileEntries]) -> list[Tile | TileEntries]:
     """The tiles by decreasing size (ties in tile order): workers then finish together. The
     order is fixed, so the sums add up alike on every runner."""
 

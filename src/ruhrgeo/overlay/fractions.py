@@ -19,7 +19,7 @@ from ruhrgeo.errors import OverlayMismatchError
 from ruhrgeo.grid import GridSpec
 from ruhrgeo.io import read_municipalities
 from ruhrgeo.io.sources import SourceLike, as_source, open_layers, open_reader
-from ruhrgeo.overlay.engine import Plan, largest_first, place_weights, require_coverage_units
+from ruhrgeo.overlay.engine import Plan, place_weights, require_coverage_units
 from ruhrgeo.overlay.kernel import read_entries
 from ruhrgeo.overlay.persist import read_overlay, spec_from_json, spec_to_json, write_overlay
 from ruhrgeo.overlay.runners import run
@@ -82,17 +82,16 @@ class Overlay:
         )
         plan = Plan.of(munis, lattice, tile_size)
         compute = functools.partial(_entries, window=plan.window, geometries=plan.geometries)
-        order = largest_first(plan.tiles)
-        computed = run(
-            compute,
-            order,
-            workers=workers,
-            client=client,
-            progress=progress,
-            cells=plan.window.cells,
+        entries = list(
+            run(
+                compute,
+                plan.tiles,
+                workers=workers,
+                client=client,
+                progress=progress,
+                cells=plan.window.cells,
+            )
         )
-        by_tile = dict(zip(map(id, order), computed, strict=True))
-        entries = [by_tile[id(tile)] for tile in plan.tiles]
         self._set(lattice, plan, entries, fingerprint(plan.munis))
 
     def _set(self, lattice: GridSpec, plan: Plan, entries: list[TileEntries], print_: str) -> None:
