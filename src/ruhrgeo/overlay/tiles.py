@@ -103,15 +103,11 @@ class TileEntries:
         with the first run that reaches a multiple of :data:`CHUNK` entries, so it holds under
         ``CHUNK`` entries before its last run. Gathered a chunk at a time, a layer's values stay
         in the CPU's cache."""
-        ends = np.cumsum(self.lengths)
-        cuts = np.unique(np.searchsorted(ends, np.arange(CHUNK, self.cells.size, CHUNK)) + 1)
-        runs = [0, *cuts[cuts < self.muni.size].tolist(), self.muni.size]
-        entries = [0, *ends[np.array(runs[1:]) - 1].tolist()] if self.muni.size else [0, 0]
-        return [
-            (slice(r0, r1), slice(e0, e1))
-            for r0, r1, e0, e1 in zip(runs, runs[1:], entries, entries[1:], strict=False)
-            if r1 > r0
-        ]
+        bounds = np.concatenate(([0], np.cumsum(self.lengths)))  # entries before each run
+        cuts = np.searchsorted(bounds[1:], np.arange(CHUNK, self.cells.size, CHUNK)) + 1
+        runs = np.unique(np.concatenate(([0], cuts, [self.muni.size]))).tolist()
+        edges = bounds.tolist()
+        return [(slice(a, b), slice(edges[a], edges[b])) for a, b in itertools.pairwise(runs)]
 
     def segment_sums(self, values: np.ndarray, runs: slice = slice(None)) -> np.ndarray:
         """The sum of ``values`` (one per entry of ``runs``) per run."""
