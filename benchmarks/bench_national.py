@@ -6,7 +6,9 @@ Builds seeded synthetic national rasters on the BKG UTM lattice (EPSG:25832) ove
 municipalities of ../shared/data/boundaries/germany_municipalities.gpkg (24 layers at 100 m,
 12 binary, 12 percent, tiled deflate GeoTIFFs with their unit in the band metadata) and a
 Breitbandatlas-style GeoPackage of 3.6 million 100 m cells with 30 value columns, kept in
---work between runs. Measures, each in its own spawned process, --runs times (medians):
+--work between runs. Measures each job in its own spawned process, in --runs rounds that run
+every job once (the Ruhr jobs, a fraction of a second each, three times), so that the
+machine's drift falls alike on the jobs compared; medians:
 
 - Germany x 3 and x 24 layers: ``ruhrgeo.coverage_share(munis, layers)`` as a user calls it
   (default arguments: every core this process may use), the same in one process, and
@@ -49,6 +51,7 @@ from rasterio.windows import Window
 SHARED = Path(__file__).resolve().parents[2] / "shared/data"
 GERMANY = SHARED / "boundaries/germany_municipalities.gpkg"
 RUHR = SHARED / "boundaries/ruhr_municipalities.geojson"
+SMALL_REPEATS = 3  # runs per round of the jobs that take a fraction of a second
 SEED = 2025
 CELLS_COLUMNS = 30  # value columns of the cell GeoPackage; 24 of them are read
 
@@ -255,33 +258,33 @@ def _pss(pid: int) -> int:
     return total
 
 
-def measure(name, *args, runs):
-    times, rss, child_rss, pss, values = [], [], [], [], None
-    for _ in range(runs):
-        context = mp.get_context("spawn")
-        queue = context.Queue()
-        proc = context.Process(target=_child, args=(queue, name, args))
-        proc.start()
-        peak = 0
-        while True:  # sampled from here: a thread in the measured process would change it
-            peak = max(peak, _pss(proc.pid))
-            try:
-                (elapsed, values), (own, child_peak) = queue.get(timeout=0.25)
-                break
-            except Empty:
-                continue
-        proc.join()
-        times.append(elapsed)
-        rss.append(own)
-        child_rss.append(child_peak)
-        pss.append(peak)
+def run_once(name, *args) -> dict:
+    """One run of job ``name`` in a fresh spawned process: its time, memory and values."""
+    context = mp.get_context("spawn")
+    queue = context.Queue()
+    proc = context.Process(target=_child, args=(queue, name, args))
+    proc.start()
+    peak = 0
+    while True:  # sampled from here: a thread in the measured process would change it
+        peak = max(peak, _pss(proc.pid))
+        try:
+            (elapsed, values), (own, child_peak) = queue.get(timeout=0.25)
+            break
+        except Empty:
+            continue
+    proc.join()
+    return {"time": elapsed, "rss": own, "child_rss": child_peak, "pss": peak, "values": values}
+
+
+def summarise(runs: list[dict]) -> dict:
+    times = [r["time"] for r in runs]
     return {
         "median_s": statistics.median(times),
         "runs_s": times,
-        "peak_rss_gb": max(rss) / 1e9,
-        "peak_rss_largest_child_gb": max(child_rss) / 1e9,
-        "peak_pss_total_gb": max(pss) / 1e9,
-        "values": values,
+        "peak_rss_gb": max(r["rss"] for r in runs) / 1e9,
+        "peak_rss_largest_child_gb": max(r["child_rss"] for r in runs) / 1e9,
+        "peak_pss_total_gb": max(r["pss"] for r in runs) / 1e9,
+        "values": runs[-1]["values"],
     }
 
 
@@ -327,10 +330,17 @@ def main() -> None:
         plan["ruhrgeo 24 columns read + overlaid, 3.6 M cells"] = ("job_cells_overlay", cells)
     if args.only:
         plan = {label: job for label, job in plan.items() if re.search(args.only, label)}
+    # rounds: every job once per round, so that the machine's drift (+-20 % here over
+    # minutes) falls alike on the jobs compared; the short Ruhr jobs run SMALL_REPEATS times
+    # per round
+    runs: dict[str, list[dict]] = {label: [] for label in plan}
+    for _ in range(args.runs):
+        for label, (job, *job_args) in plan.items():
+            for _ in range(SMALL_REPEATS if "Ruhr" in label else 1):
+                runs[label].append(run_once(job, *job_args))
     results = {}
-    for label, (job, *job_args) in plan.items():
-        results[label] = measure(job, *job_args, runs=args.runs)
-        row = results[label]
+    for label in plan:
+        results[label] = row = summarise(runs[label])
         print(
             f"{label:52s} {row['median_s']:8.2f} s  {row['peak_rss_gb']:.2f} GB "
             f"(largest child {row['peak_rss_largest_child_gb']:.2f} GB, "

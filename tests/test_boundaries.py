@@ -9,6 +9,9 @@ import pandas as pd
 import pytest
 import shapely
 from conftest import munis_frame, square
+from geopandas.testing import assert_geodataframe_equal
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ruhrgeo import read_municipalities
 from ruhrgeo.errors import (
@@ -103,6 +106,37 @@ def test_real_ruhr_file_reads_53_municipalities(ruhr_real):
     assert len(ruhr_real) == 53
     assert ruhr_real.loc["05913000", "name"] == "Dortmund"
     assert (ruhr_real.index.str.len() == 8).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    ags=st.lists(st.integers(1_000_000, 99_999_999), min_size=1, max_size=6, unique=True),
+    names=st.data(),
+    extra=st.sampled_from([None, "population", "Kreis"]),
+)
+def test_a_normalised_frame_reads_as_the_full_normalisation_gives_it(ags, names, extra):
+    """Frames already normalised take a short way (only their geometries are checked); it
+    must give what the full normalisation (forced by naming `id_col`) gives."""
+    texts = names.draw(st.lists(st.text(max_size=5), min_size=len(ags), max_size=len(ags)))
+    columns = {} if extra is None else {extra: list(range(len(ags)))}
+    geoms = [square(i, 0, i + 1, 1) for i in range(len(ags))]
+    once = read_municipalities(munis_frame(geoms, ags=ags, name=texts, **columns))
+    twice = read_municipalities(once)
+    assert_geodataframe_equal(twice, read_municipalities(once, id_col="ags"))
+    assert_geodataframe_equal(twice, once)
+    assert twice is not once
+
+
+def test_a_normalised_frame_is_still_checked(ruhr_real):
+    broken = ruhr_real.copy()
+    broken.loc["05913000", "geometry"] = BOWTIE
+    with pytest.raises(InvalidGeometryError, match="05913000"):
+        read_municipalities(broken)
+    repaired = read_municipalities(broken, make_valid=True)
+    assert repaired.geometry.is_valid.all()
+    assert repaired.loc["05913000", "geometry"].area == pytest.approx(0.5)
+    seven = ruhr_real.set_axis(ruhr_real.index.str.lstrip("0").rename("ags"))
+    assert_geodataframe_equal(read_municipalities(seven), ruhr_real)
 
 
 # --- errors -----------------------------------------------------------------------------

@@ -73,6 +73,8 @@ def read_municipalities(
     (['05913000'], 'Dortmund')
     """
     if isinstance(source, gpd.GeoDataFrame):
+        if (id_col, name_col) == (None, None) and _normalised(source):
+            return source.set_geometry(_checked_geometries(source, make_valid))
         frame = _from_frame(source)
         origin = "`municipalities`"
     elif isinstance(source, str | os.PathLike):
@@ -118,6 +120,28 @@ def read_municipalities(
     )
     ordered = ["name", *(c for c in frame.columns if c not in ("ags", "name"))]
     return frame.set_index("ags")[ordered]
+
+
+def _normalised(frame: gpd.GeoDataFrame) -> bool:
+    """Whether ``frame`` is already what this function returns (only its geometries need
+    checking): a projected CRS, a unique index ``ags`` of 8-digit strings, ``name`` (text, none
+    missing) first, and none of the columns the normalisation renames, filters or dissolves."""
+    index, columns = frame.index, [str(c).lower() for c in frame.columns]
+    if (
+        frame.crs is None
+        or frame.crs.is_geographic
+        or index.name != "ags"
+        or index.dtype != "str"
+        or not columns
+        or frame.columns[0] != "name"
+        or frame["name"].dtype != "str"
+        or {"ags", "gen", "gf", "ewz"} & set(columns)
+        or len(set(columns)) < len(columns)
+    ):
+        return False
+    return bool(
+        index.is_unique and index.str.fullmatch(r"\d{8}").all() and frame["name"].notna().all()
+    )
 
 
 def _from_frame(source: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -256,9 +256,10 @@ def open_layers(layers: Mapping[str, SourceLike]) -> dict[str, Layer]:
         sources[name] = as_source(value, f"layers[{name!r}]")
     tables = _read_tables(sources.values())
     out = {}
-    for name, source in sources.items():
-        reader = open_reader(source, f"layer {name!r}", tables.get(_table_key(source)))
-        out[name] = Layer(name, reader, source.threshold)
+    with rasterio.Env.from_defaults():  # one GDAL environment, not one per raster opened
+        for name, source in sources.items():
+            reader = open_reader(source, f"layer {name!r}", tables.get(_table_key(source)))
+            out[name] = Layer(name, reader, source.threshold)
     return out
 
 
