@@ -137,6 +137,8 @@ def test_a_normalised_frame_is_still_checked(ruhr_real):
     assert repaired.loc["05913000", "geometry"].area == pytest.approx(0.5)
     seven = ruhr_real.set_axis(ruhr_real.index.str.lstrip("0").rename("ags"))
     assert_geodataframe_equal(read_municipalities(seven), ruhr_real)
+    with pytest.raises(EmptyGeometryError, match="no municipality"):
+        read_municipalities(ruhr_real.iloc[:0])
 
 
 # --- errors -----------------------------------------------------------------------------

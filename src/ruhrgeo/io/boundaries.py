@@ -124,11 +124,13 @@ def read_municipalities(
 
 def _normalised(frame: gpd.GeoDataFrame) -> bool:
     """Whether ``frame`` is already what this function returns (only its geometries need
-    checking): a projected CRS, a unique index ``ags`` of 8-digit strings, ``name`` (text, none
-    missing) first, and none of the columns the normalisation renames, filters or dissolves."""
+    checking): rows, a projected CRS, a unique index ``ags`` of 8-digit strings, ``name`` (text,
+    none missing) first, and none of the columns the normalisation renames, filters or
+    dissolves."""
     index, columns = frame.index, [str(c).lower() for c in frame.columns]
     if (
-        frame.crs is None
+        frame.empty
+        or frame.crs is None
         or frame.crs.is_geographic
         or index.name != "ags"
         or index.dtype != "str"
