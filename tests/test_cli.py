@@ -52,11 +52,11 @@ def test_overlay_command_csv_and_gpkg(tmp_path):
             f"c={layer}",
             "--out",
             str(tmp_path / "o.gpkg"),
-            "--quiet",
         ],
     )
     assert result.exit_code == 0, result.output
     assert gpd.read_file(tmp_path / "o.gpkg")["c"].tolist() == [100.0, 0.0]
+    assert "tile" not in result.output  # without --quiet, a bar only on a terminal
 
 
 def test_overlay_command_with_a_mobilfunk_csv_and_weights(tmp_path):

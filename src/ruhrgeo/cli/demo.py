@@ -32,7 +32,7 @@ DEMO_SPILLOVER_KM = 25.0  # radius for spreading the synthetic IT graduates
 SYNTHETIC = "SYNTHETIC grids (ruhrgeo demo data, not a measurement)"
 
 
-def run_demo(out_dir: Path, *, progress: bool = True) -> str:
+def run_demo(out_dir: Path, *, progress: bool | None = None) -> str:
     """Run every step, write the outputs to ``out_dir`` (all or nothing), return a summary."""
     munis = datasets.ruhr_municipalities()
     with _staging(Path(out_dir)) as stage:
@@ -92,7 +92,9 @@ def _staging(out_dir: Path) -> Iterator[Path]:
         shutil.rmtree(stage, ignore_errors=True)
 
 
-def _overlay(munis: gpd.GeoDataFrame, stage: Path, progress: bool) -> dict[str, pd.DataFrame]:
+def _overlay(
+    munis: gpd.GeoDataFrame, stage: Path, progress: bool | None
+) -> dict[str, pd.DataFrame]:
     """Exact shares of the synthetic grids: households (population weights) and area."""
     layers = datasets.demo_coverage()
     population = datasets.demo_population()
@@ -258,9 +260,9 @@ def _readme(said: list[findings.Finding]) -> str:
     required=True,
     help="Folder for the outputs (created if missing).",
 )
-@click.option("--quiet", is_flag=True, help="No progress bars.")
+@click.option("--quiet", is_flag=True, help="No progress bars (shown only on a terminal).")
 @friendly
 def demo(out_dir: Path, quiet: bool) -> None:
     """Run every step on the shipped data: real findings on the real Ruhr, the overlay on
     synthetic grids; write the outputs to OUT."""
-    click.echo(run_demo(out_dir, progress=not quiet))
+    click.echo(run_demo(out_dir, progress=False if quiet else None))

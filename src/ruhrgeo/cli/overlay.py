@@ -48,7 +48,7 @@ from ruhrgeo.overlay import GridSource, coverage_share
     help="Processes on this machine (default: the cores this process may use).",
 )
 @click.option("--scheduler", help="Run the tiles on a Dask cluster (e.g. tcp://scheduler:8786).")
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--quiet", is_flag=True, help="No progress bar (shown only on a terminal).")
 @friendly
 def overlay(
     boundaries: Path,
@@ -105,7 +105,7 @@ def overlay(
             by=by,
             workers=workers,
             client=client,
-            progress=not quiet,
+            progress=False if quiet else None,
         )
     if by is None:
         result = munis[["name", munis.geometry.name]].join(shares)
