@@ -103,7 +103,7 @@ class TileEntries:
         with the first run that reaches a multiple of :data:`CHUNK` entries, so it holds under
         ``CHUNK`` entries before its last run. Gathered a chunk at a time, a layer's values stay
         in the CPU's cache."""
-        bounds = np.concatenate(([0], np.cumsum(self.lengths)))  # entries before each run
+        bounds = np.append(self.starts, self.cells.size)  # entries before each run, and all
         cuts = np.searchsorted(bounds[1:], np.arange(CHUNK, self.cells.size, CHUNK)) + 1
         runs = np.unique(np.concatenate(([0], cuts, [self.muni.size]))).tolist()
         edges = bounds.tolist()
