@@ -6,6 +6,8 @@ import functools
 import multiprocessing
 import threading
 import time
+import warnings
+from dataclasses import replace
 
 import geopandas as gpd
 import numpy as np
@@ -15,8 +17,8 @@ import rasterio
 import shapely
 from affine import Affine
 from conftest import munis_frame, square
+from hypothesis import example, settings
 from hypothesis import given as examples
-from hypothesis import settings
 from hypothesis import strategies as st
 from rasterio.windows import Window
 
@@ -31,8 +33,9 @@ from ruhrgeo.errors import (
     ValueRangeError,
 )
 from ruhrgeo.io import cells
-from ruhrgeo.io.sources import open_reader
+from ruhrgeo.io.sources import open_layers, open_reader
 from ruhrgeo.overlay import runners, tiles
+from ruhrgeo.overlay.kernel import FLOAT32_EXACT_RUN, tile_sums
 
 ATOL = 1e-9
 X0, YTOP, CELL = 350_000.0, 5_704_000.0, 100.0
@@ -432,6 +435,153 @@ def test_gathering_in_small_chunks_changes_nothing(munis, layers, monkeypatch):
         area = shapely.area(shapely.intersection(boxes, geometry))
         expected = (area * np.nan_to_num(p))[valid].sum() / area[valid].sum()
         assert whole.loc[ags, "p"] == pytest.approx(expected, abs=1e-6)
+
+
+# --- whole runs: cells wholly inside a municipality summed run by run --------------------------
+
+
+@st.composite
+def claimed_cells(draw):
+    """A tile and municipalities claiming cells of it (overlapping at times), with fractions
+    that are mostly 1: the entries of tile_entries."""
+    rows, cols = draw(st.integers(1, 6)), draw(st.integers(1, 9))
+    muni, lengths, cells, fractions = [], [], [], []
+    for number in range(draw(st.integers(1, 4))):
+        claimed = sorted(draw(st.sets(st.integers(0, rows * cols - 1), max_size=rows * cols)))
+        if claimed:
+            muni.append(number)
+            lengths.append(len(claimed))
+            cells += claimed
+            fractions += [draw(st.sampled_from([1.0, 1.0, 1.0, 0.5, 0.125])) for _ in claimed]
+    return tiles.TileEntries(
+        tiles.Tile(0, 0, rows, cols),
+        np.array(muni, np.int32),
+        np.array(lengths, np.int64),
+        np.array(cells, np.int32),
+        np.array(fractions, np.float32),
+    )
+
+
+def _entry_rows(entries):
+    muni = np.repeat(entries.muni, entries.lengths).tolist()
+    return sorted(zip(muni, entries.cells.tolist(), entries.fraction.tolist(), strict=True))
+
+
+@settings(max_examples=300, deadline=None)
+@examples(entries=claimed_cells())
+@example(  # municipality 1's whole cells follow on 0's in the same row
+    entries=tiles.TileEntries(
+        tiles.Tile(0, 0, 1, 4),
+        np.array([0, 1], np.int32),
+        np.array([2, 2]),
+        np.array([0, 1, 2, 3], np.int32),
+        np.ones(4, np.float32),
+    ),
+)
+def test_whole_runs_and_the_rest_hold_every_entry_once(entries):
+    runs, rest = entries.split
+    cols = entries.tile.cols
+    owner = dict(zip(entries.muni.tolist(), range(entries.muni.size), strict=True))
+    in_runs = [
+        (int(m), int(c), 1.0)
+        for m, a, b in zip(runs.muni, runs.starts, runs.ends, strict=True)
+        for c in range(a, b)
+    ]
+    assert sorted(in_runs + _entry_rows(rest)) == _entry_rows(entries)
+    assert (runs.ends > runs.starts).all() and (runs.ends[:-1] <= runs.starts[1:]).all()
+    assert ((runs.ends - 1) // cols == runs.starts // cols).all()  # within a row
+    assert sorted(runs.cells().tolist()) == sorted(c for _, c, _ in in_runs)
+    assert [owner[m] for m in rest.muni] == sorted(owner[m] for m in rest.muni)  # in order
+
+
+@settings(max_examples=200, deadline=None)
+@examples(
+    entries=claimed_cells(),
+    seed=st.integers(0, 2**16),
+    dtype=st.sampled_from([np.uint8, np.int16, np.float32]),
+    threshold=st.sampled_from([None, 0, 40]),
+)
+def test_the_kernel_sums_what_the_entries_say(entries, seed, dtype, threshold):
+    """tile_sums against a sum over the entries one by one (np.add.at): whole runs, the rest,
+    nodata, thresholds and overlapping claims."""
+    rng = np.random.default_rng(seed)
+    shape = (entries.tile.rows, entries.tile.cols)
+    values = rng.integers(0, 101, shape).astype(dtype)
+    nodata = rng.random(shape) < 0.2
+    grid = Grid(values, Affine(CELL, 0, X0, 0, -CELL, YTOP), 25832, nodata=nodata)
+    source = GridSource(grid, unit="percent", threshold=threshold)
+    layer = open_layers({"x": source})["x"]
+    n = 4
+    sums = tile_sums(entries, n=n, window=grid.spec, layers={"x": (layer, (0, 0))})
+    muni = np.repeat(entries.muni, entries.lengths)
+    f = entries.fraction.astype(np.float64)
+    flat_values, flat_nodata = values.ravel()[entries.cells], nodata.ravel()[entries.cells]
+    v = flat_values.astype(np.float64) if threshold is None else flat_values >= threshold
+    expected = {"total": np.zeros(n), "with_data": np.zeros(n), "covered": np.zeros(n)}
+    np.add.at(expected["total"], muni, f)
+    np.add.at(expected["with_data"], muni, np.where(flat_nodata, 0, f))
+    np.add.at(expected["covered"], muni, np.where(flat_nodata, 0, f * v))
+    np.testing.assert_allclose(sums.total, expected["total"], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(sums.with_data["x"], expected["with_data"], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(sums.covered["x"], expected["covered"], rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("cols", [FLOAT32_EXACT_RUN, FLOAT32_EXACT_RUN + 1])
+def test_long_runs_of_8_bit_values_are_summed_exactly(cols):
+    """A row of 8-bit values summed in float32 (up to FLOAT32_EXACT_RUN cells) or float64."""
+    values = np.random.default_rng(cols).integers(200, 256, (1, cols)).astype(np.uint8)
+    grid = Grid(values, Affine(CELL, 0, X0, 0, -CELL, YTOP), 25832, unit="count")
+    entries = tiles.TileEntries(
+        tiles.Tile(0, 0, 1, cols),
+        np.array([0], np.int32),
+        np.array([cols]),
+        np.arange(cols, dtype=np.int32),
+        np.ones(cols, np.float32),
+    )
+    layer = open_layers({"x": GridSource(grid, threshold=0)})["x"]
+    raw = replace(layer, threshold=None)  # the counts themselves, summed
+    sums = tile_sums(entries, n=1, window=grid.spec, layers={"x": (raw, (0, 0))})
+    assert sums.covered["x"][0] == values.astype(np.int64).sum()
+
+
+def test_weights_of_one_give_the_shares_of_the_area(munis, layers):
+    """With weights, every entry is gathered; without, whole cells are summed run by run: two
+    ways to the same shares (not the same nodata part: weights are 0 beyond their grid)."""
+    ones = Grid(np.ones(SHAPE), Affine(CELL, 0, X0, 0, -CELL, YTOP), 25832, unit="count")
+    for size in (7, 4096):
+        area = coverage_share(munis, layers["tif"], workers=1, tile_size=size)
+        weighted = coverage_share(munis, layers["tif"], weights=ones, workers=1, tile_size=size)
+        pd.testing.assert_frame_equal(weighted[["p", "b"]], area[["p", "b"]], atol=1e-12, rtol=0)
+
+
+def test_values_outside_the_municipalities_decide_nothing(tmp_path):
+    """The unit is inferred, and values checked, from the cells under the municipalities only:
+    a 7 (percent?) or -9999 in the municipality's hole changes nothing; inside it, it does."""
+    values = np.zeros(SHAPE, np.int16)
+    values[:, :25] = 1  # the western half covered
+    hole = (slice(10, 30), slice(30, 35))
+    outline = square(X0, YTOP - 4000, X0 + 4000, YTOP)
+    munis = munis_frame(
+        [outline.difference(square(X0 + 3000, YTOP - 3000, X0 + 3500, YTOP - 1000))],
+        ags=["05000001"],
+    )
+    for value in (7, -9999):
+        beside = values.copy()
+        beside[hole] = value
+        with pytest.warns(UnitWarning, match="holds only 0 and 1"):
+            result = coverage_share(munis, {"x": write_tif(tmp_path / "beside.tif", beside)})
+        assert result.loc["05000001", "x"] == pytest.approx(100 * 1000 / 1500)
+    inside = values.copy()
+    inside[5, 30] = 7  # a whole cell: lower-left corner x = 353,000, y = 5,703,400
+    path = write_tif(tmp_path / "in.tif", inside)
+    for size in (4, 4096):  # in a tile of its own, or with the rest: percent now
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            result = coverage_share(munis, {"x": path}, tile_size=size)
+        assert result.loc["05000001", "x"] == pytest.approx((1000 + 7) / 1500)
+    inside[5, 30] = -9999
+    with pytest.raises(ValueRangeError, match=r"value -9999 in .*x=353000, y=5703400"):
+        coverage_share(munis, {"x": write_tif(tmp_path / "bad.tif", inside, unit="binary")})
 
 
 # --- the threads runner: this thread works too --------------------------------------------------

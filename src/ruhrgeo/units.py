@@ -98,12 +98,9 @@ def check_range(
     return the values' summary. ``where(i)`` names the place of value ``i`` for the message.
     """
     seen = ValueSummary.of(values)
-    if values.size == 0:
+    if seen.fits(unit):
         return seen
     low, high = RANGES[unit or "percent"]
-    fine = seen.low >= low and seen.high <= high and np.isfinite(seen.high)
-    if fine and (unit != "binary" or seen.only_01):
-        return seen
     with np.errstate(invalid="ignore"):
         bad = (values < low) | (values > high) | ~np.isfinite(values)
         if unit == "binary":
@@ -179,6 +176,14 @@ class ValueSummary:
         if only_01 and values.dtype.kind == "f":
             only_01 = bool(((values == 0) | (values == 1)).all())
         return cls(low, high, only_01)
+
+    def fits(self, unit: str | None) -> bool:
+        """Whether every value summarised lies in ``unit``'s range (0 to 100 when None)."""
+        if self.low > self.high:  # nothing summarised
+            return True
+        low, high = RANGES[unit or "percent"]
+        fine = self.low >= low and self.high <= high and bool(np.isfinite(self.high))
+        return fine and (unit != "binary" or self.only_01)
 
     def merge(self, other: ValueSummary) -> ValueSummary:
         return ValueSummary(

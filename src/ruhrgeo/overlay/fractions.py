@@ -96,7 +96,8 @@ class Overlay:
 
     def _set(self, lattice: GridSpec, plan: Plan, entries: list[TileEntries], print_: str) -> None:
         for item in entries:  # what every share needs, computed once
-            item.areas, item.chunks  # noqa: B018
+            rest = item.split[1]
+            item.areas, item.chunks, rest.areas, rest.chunks  # noqa: B018
         self.spec = lattice
         self.fingerprint = print_
         self._plan = plan

@@ -5,8 +5,10 @@ and a weight ``w`` per cell (1 for shares of the area), the kernel sums per muni
 ``total = sum f*w``, and per layer ``with_data = sum f*w`` over the cells with data and
 ``covered = sum f*w*v`` over the cells' values ``v``. Sums of tiles add up, so tiles run in any
 process or on any machine and the whole is their sum. Each layer's window is read once in its
-own dtype; its values at the touched cells are gathered, multiplied and summed per
-municipality a chunk of entries at a time (:attr:`TileEntries.chunks`).
+own dtype. Without weights, the cells wholly inside a municipality (``f = 1``) are summed run
+by run over the dense window (:class:`~ruhrgeo.overlay.tiles.WholeRuns`); the other entries'
+values are gathered, multiplied and summed per municipality a chunk of entries at a time
+(:attr:`TileEntries.chunks`).
 """
 
 from __future__ import annotations
@@ -21,10 +23,13 @@ import shapely
 
 from ruhrgeo.grid import GridSpec
 from ruhrgeo.io.sources import Layer, Reader
-from ruhrgeo.overlay.tiles import Tile, TileEntries, locate, tile_entries
+from ruhrgeo.overlay.tiles import Tile, TileEntries, WholeRuns, locate, tile_entries
 from ruhrgeo.units import ValueSummary, check_range
 
-__all__ = ["OVERLAP_TOLERANCE", "Placed", "Sums", "read_entries", "tile_sums"]
+__all__ = ["FLOAT32_EXACT_RUN", "OVERLAP_TOLERANCE", "Placed", "Sums", "read_entries", "tile_sums"]
+
+# Sums of this many 8-bit values (at most 255 each) are exact in float32 (2**24 / 256).
+FLOAT32_EXACT_RUN = 1 << 16
 
 # A cell whose municipalities' fractions add up to more than 1 + this is overlapped twice:
 # far above exactextract's single-precision error (about 1e-7), far below a real overlap.
@@ -47,7 +52,8 @@ class Placed:
 @dataclass
 class Sums:
     """Per municipality: the total area (or weight), and per layer the part with data and the
-    part covered; what the layers' values looked like; overlapping municipalities found."""
+    part covered; what the layers' values looked like (a summary that decides the unit as the
+    touched cells' own would: :func:`_run_summary`); overlapping municipalities found."""
 
     total: np.ndarray
     with_data: dict[str, np.ndarray]
@@ -99,39 +105,122 @@ def tile_sums(
     if not entries.cells.size:
         return sums
     if weights is None:
-        base = entries.fraction  # float32: widened chunk by chunk
-        sums.total[entries.muni] = entries.areas
+        base, base_sums = entries.fraction, entries.areas  # fractions widened chunk by chunk
     else:
         w = read_entries(entries, weights, window, "count", "`weights`")[0]
         base = np.multiply(entries.fraction, w, dtype=np.float64)
-        sums.total = entries.per_municipality(base, n)
+        base_sums = entries.segment_sums(base)
+    sums.total[entries.muni] = base_sums
     for name, (layer, offset) in layers.items():
-        _add_layer(sums, name, layer, Placed(layer.reader, offset), entries, base, window)
+        placed = Placed(layer.reader, offset)
+        reader_window, flat, beyond = locate(entries, placed.offset, placed.reader.spec.shape)
+        if reader_window is None:  # the tile lies beyond the layer's grid: no data
+            continue
+        values, nodata = placed.reader.read(reader_window)
+        if nodata is not None and not nodata.any():
+            nodata = None
+        where = _Where(entries.tile.spec(window), entries.tile.cols)
+        read = _Read(name, layer, values, nodata, where)
+        if weights is None and beyond is None:  # whole cells run by run, the rest one by one
+            runs, rest = entries.split
+            _add_runs(sums, read, runs)
+            _gather(sums, read, rest, rest.cells, None, rest.fraction, rest.areas)
+        else:
+            _gather(sums, read, entries, flat, beyond, base, base_sums)
     if find_overlaps:
         sums.overlaps = _overlaps(entries, entries.tile, window)
     return sums
 
 
-def _add_layer(
-    sums: Sums,
-    name: str,
-    layer: Layer,
-    placed: Placed,
-    entries: TileEntries,
-    base: np.ndarray,
-    window: GridSpec,
-) -> None:
-    """Add one layer's sums: its window read once, its values gathered chunk by chunk into
-    buffers that stay in the CPU's cache (gathering a whole tile at once costs twice as long)."""
-    reader_window, flat, beyond = locate(entries, placed.offset, placed.reader.spec.shape)
-    with_data, covered = sums.with_data[name], sums.covered[name]
-    if reader_window is None:  # the tile lies beyond the layer's grid: no data
+@dataclass(frozen=True)
+class _Where:
+    """Where a cell of a tile (row-major cell number) lies, for messages."""
+
+    spec: GridSpec
+    cols: int
+
+    def __call__(self, cell: int) -> str:
+        return self.spec.corner(*divmod(int(cell), self.cols))
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A layer's window as read for one tile: values in the source's dtype, nodata (None:
+    none)."""
+
+    name: str
+    layer: Layer
+    values: np.ndarray
+    nodata: np.ndarray | None
+    where: _Where
+
+    @property
+    def check_as(self) -> str | None:
+        return "count" if self.layer.threshold is not None else self.layer.reader.unit
+
+
+def _add_runs(sums: Sums, read: _Read, runs: WholeRuns) -> None:
+    """Add the sums of the whole runs: the window's values made dense in a float type that
+    sums them exactly, nodata set to 0, then summed run by run and added per municipality."""
+    if not runs.starts.size:
         return
-    values, nodata = placed.reader.read(reader_window)
-    if nodata is not None and not nodata.any():
-        nodata = None
-    unit, reader = _check_as(layer), layer.reader
-    spec, tile = entries.tile.spec(window), entries.tile
+    values, nodata, layer = read.values, read.nodata, read.layer
+    small = values.dtype.itemsize == 1 and values.dtype.kind in "uib"
+    small &= runs.tile.cols <= FLOAT32_EXACT_RUN  # a run lies in one row
+    dense = np.empty(values.size, np.float32 if small else np.float64)
+    np.copyto(dense, values, casting="unsafe")
+    if nodata is not None:
+        np.putmask(dense, nodata, 0)
+    seen = _run_summary(read, dense, runs)
+    sums.seen[read.name] = sums.seen[read.name].merge(seen)
+    if layer.threshold is not None:
+        np.copyto(dense, dense >= layer.threshold)
+        if nodata is not None:
+            np.putmask(dense, nodata, 0)
+    n = sums.total.size
+    with_data = runs.lengths
+    if nodata is not None:
+        with_data = with_data - runs.count(np.flatnonzero(nodata))
+    sums.with_data[read.name] += np.bincount(runs.muni, with_data, minlength=n)
+    covered = runs.sums(dense).astype(np.float64, copy=False)
+    sums.covered[read.name] += np.bincount(runs.muni, covered, minlength=n)
+
+
+def _run_summary(read: _Read, dense: np.ndarray, runs: WholeRuns) -> ValueSummary:
+    """The summary of the values in the runs, checked (:func:`~ruhrgeo.units.check_range`).
+    The whole window's summary stands for it where it decides alike: every value fits the
+    unit, and the unit is declared, or the window holds only 0 and 1 (inferred binary either
+    way). Else the runs' own values are checked."""
+    unit = read.check_as
+    native = read.values if read.nodata is None else dense  # nodata zeroed: no value
+    seen = ValueSummary.of(native)
+    if seen.fits(unit) and (unit is not None or (seen.high <= 1 and seen.only_01)):
+        return seen
+    cells = runs.cells()
+    return check_range(
+        dense.take(cells) if read.nodata is not None else read.values.take(cells),
+        unit,
+        read.layer.reader.name,
+        lambda i: read.where(cells[i]),
+    )
+
+
+def _gather(
+    sums: Sums,
+    read: _Read,
+    entries: TileEntries,
+    flat: np.ndarray,
+    beyond: np.ndarray | None,
+    base: np.ndarray,
+    base_sums: np.ndarray,
+) -> None:
+    """Add the sums of ``entries`` (cells ``flat`` of the window, weights ``base`` summing
+    to ``base_sums`` per run), gathered chunk by chunk into buffers that stay in the CPU's
+    cache (gathering a whole tile at once costs twice as long)."""
+    if not entries.cells.size:
+        return
+    values, nodata, layer = read.values, read.nodata, read.layer
+    with_data, covered = sums.with_data[read.name], sums.covered[read.name]
     size = max(e.stop - e.start for _, e in entries.chunks)
     gathered, product = np.empty(size, values.dtype), np.empty(size)
     index = np.empty(size, np.intp)  # numpy gathers a third faster by native indices
@@ -149,21 +238,22 @@ def _add_layer(
                 continue  # neither data nor area with data here
             here[missing] = 0
             part = np.multiply(part, ~missing, dtype=np.float64)  # weightless in both sums
-            with_data[muni] = entries.segment_sums(part, runs)
+            with_data[muni] += entries.segment_sums(part, runs)
         else:
-            with_data[muni] = sums.total[muni]
-        where = functools.partial(_corner, spec, entries.cells[at], tile.cols)
-        sums.seen[name] = sums.seen[name].merge(check_range(here, unit, reader.name, where))
+            with_data[muni] += base_sums[runs]
+        where = functools.partial(_entry_cell, read.where, entries.cells[at])
+        seen = check_range(here, read.check_as, layer.reader.name, where)
+        sums.seen[read.name] = sums.seen[read.name].merge(seen)
         if layer.threshold is not None:
             here = here >= layer.threshold
         weighted = product[:k]
         np.copyto(weighted, part)  # widened first: numpy multiplies float64 by uint8 faster
         np.multiply(weighted, here, out=weighted)
-        covered[muni] = entries.segment_sums(weighted, runs)
+        covered[muni] += entries.segment_sums(weighted, runs)
 
 
-def _check_as(layer: Layer) -> str | None:
-    return "count" if layer.threshold is not None else layer.reader.unit
+def _entry_cell(where: _Where, cells: np.ndarray, i: int) -> str:
+    return where(cells[i])
 
 
 def read_entries(
@@ -184,16 +274,9 @@ def read_entries(
         if nodata.all():
             return np.zeros(flat.shape, np.uint8), nodata, ValueSummary()
         values = np.where(nodata, 0, values)
-    tile = entries.tile
-    spec = tile.spec(window)
-    where = functools.partial(_corner, spec, entries.cells, tile.cols)
-    seen = check_range(values, unit, name, where)
+    where = _Where(entries.tile.spec(window), entries.tile.cols)
+    seen = check_range(values, unit, name, functools.partial(_entry_cell, where, entries.cells))
     return values, nodata, seen
-
-
-def _corner(spec: GridSpec, cells: np.ndarray, cols: int, i: int) -> str:
-    """Where entry ``i`` of ``cells`` (cell numbers of a tile ``cols`` wide) lies, for messages."""
-    return spec.corner(*divmod(int(cells[i]), cols))
 
 
 def _overlaps(entries: TileEntries, tile: Tile, window: GridSpec) -> dict[tuple[int, int], float]:

@@ -20,7 +20,16 @@ from rasterio.windows import Window
 from ruhrgeo.grid import GridSpec
 from ruhrgeo.overlay.exact import cell_fractions
 
-__all__ = ["CHUNK", "TILE", "Tile", "TileEntries", "locate", "tile_entries", "tiles"]
+__all__ = [
+    "CHUNK",
+    "TILE",
+    "Tile",
+    "TileEntries",
+    "WholeRuns",
+    "locate",
+    "tile_entries",
+    "tiles",
+]
 
 TILE = 2048  # cells per side: 4 M cells, a few tens of MB per layer and tile
 CHUNK = 1 << 16  # entries gathered at a time (TileEntries.chunks)
@@ -116,11 +125,94 @@ class TileEntries:
         starts = self.starts[runs]
         return np.add.reduceat(values, starts - starts[0])
 
-    def per_municipality(self, values: np.ndarray, n: int) -> np.ndarray:
-        """Sum ``values`` (one per entry) per municipality, as float64 of length ``n``."""
-        out = np.zeros(n)
-        out[self.muni] = self.segment_sums(values)
-        return out
+    @functools.cached_property
+    def split(self) -> tuple[WholeRuns, TileEntries]:
+        """The entries as runs of whole cells (:class:`WholeRuns`) and the rest: the cells a
+        boundary cuts, and whole cells that two overlapping municipalities both claim."""
+        cols, cells = self.tile.cols, self.cells
+        whole = self.fraction == 1
+        follows = np.zeros(cells.size, bool)  # continues a run: whole, as is the cell before
+        follows[1:] = whole[1:] & whole[:-1] & (cells[1:] == cells[:-1] + 1)
+        follows[self.starts] = False  # a municipality's first entry
+        first = np.flatnonzero(whole & ~follows)
+        last = np.flatnonzero(whole & ~np.append(follows[1:], False))
+        starts = cells[first].astype(np.intp)
+        ends = starts + (last - first + 1)
+        owner = np.searchsorted(self.starts, first, side="right") - 1  # its run of entries
+        # cut at the ends of rows: piece j of a run lies in row ``starts // cols + j``
+        pieces = (ends - 1) // cols - starts // cols + 1
+        run = np.repeat(np.arange(starts.size), pieces)
+        piece = np.arange(run.size) - np.repeat(np.cumsum(pieces) - pieces, pieces)
+        row = starts[run] // cols + piece
+        starts, ends = np.maximum(starts[run], row * cols), np.minimum(ends[run], (row + 1) * cols)
+        order = np.argsort(starts, kind="stable")
+        starts, ends, run = starts[order], ends[order], run[order]
+        clash = np.zeros(starts.size, bool)  # overlapping runs: their cells stay in the rest
+        if starts.size > 1:
+            clash[:-1] = ends[:-1] > starts[1:]
+            clash[1:] |= starts[1:] < np.maximum.accumulate(ends)[:-1]
+        rest = ~whole
+        if clash.any():  # whole runs of a clash, cut or not, go to the rest
+            lost = np.zeros(first.size, bool)
+            lost[run[clash]] = True
+            for a, b in zip(first[lost], last[lost] + 1, strict=True):
+                rest[a:b] = True
+            clash = lost[run]
+        keep = ~clash
+        runs = WholeRuns(starts[keep], ends[keep], self.muni[owner[run[keep]]], self.tile)
+        at = np.flatnonzero(rest)
+        counts = np.diff(np.searchsorted(at, np.append(self.starts, cells.size)))
+        some = counts > 0
+        left = TileEntries(
+            self.tile, self.muni[some], counts[some], cells.take(at), self.fraction.take(at)
+        )
+        return runs, left
+
+
+@dataclass(frozen=True, eq=False)
+class WholeRuns:
+    """The cells of a tile that lie wholly inside one municipality (fraction 1), as runs of
+    consecutive cells of one row, ordered by position and not overlapping.
+
+    A layer's values over them are summed run by run on the layer's dense window (one
+    ``np.add.reduceat``, about 1 ns per cell) instead of gathered cell by cell; at 100 m nine
+    in ten entries of a national overlay lie in such runs.
+    """
+
+    starts: np.ndarray  # first cell of each run (row-major in the tile), increasing
+    ends: np.ndarray  # one past its last cell
+    muni: np.ndarray  # the municipality of each run
+    tile: Tile
+
+    @functools.cached_property
+    def bounds(self) -> np.ndarray:
+        """Starts and ends interleaved, as ``np.add.reduceat`` takes them; an end at the
+        tile's last cell is left out (reduceat then sums to the end)."""
+        bounds = np.empty(2 * self.starts.size, np.intp)
+        bounds[0::2], bounds[1::2] = self.starts, self.ends
+        if bounds.size and bounds[-1] == self.tile.rows * self.tile.cols:
+            bounds = bounds[:-1]
+        return bounds
+
+    @functools.cached_property
+    def lengths(self) -> np.ndarray:
+        return (self.ends - self.starts).astype(np.float64)
+
+    def sums(self, dense: np.ndarray) -> np.ndarray:
+        """The sum of ``dense`` (one value per cell of the tile) over each run."""
+        if not self.starts.size:
+            return np.zeros(0, dense.dtype)
+        return np.add.reduceat(dense, self.bounds)[::2]
+
+    def count(self, positions: np.ndarray) -> np.ndarray:
+        """How many of ``positions`` (sorted cell numbers) lie in each run."""
+        return np.searchsorted(positions, self.ends) - np.searchsorted(positions, self.starts)
+
+    def cells(self) -> np.ndarray:
+        """The cell numbers of every run, run after run."""
+        lengths = self.ends - self.starts
+        offsets = np.repeat(self.starts - (np.cumsum(lengths) - lengths), lengths)
+        return offsets + np.arange(int(lengths.sum()), dtype=np.intp)
 
 
 def tile_entries(
