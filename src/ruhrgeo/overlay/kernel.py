@@ -52,8 +52,9 @@ class Placed:
 @dataclass
 class Sums:
     """Per municipality: the total area (or weight), and per layer the part with data and the
-    part covered; what the layers' values looked like (a summary that decides the unit as the
-    touched cells' own would: :func:`_run_summary`); overlapping municipalities found."""
+    part covered; what the layers' values looked like (for a unit still to be inferred, the
+    summary of the values under the municipalities; for a declared one, of values that all
+    fit it: :func:`_run_summary`); overlapping municipalities found."""
 
     total: np.ndarray
     with_data: dict[str, np.ndarray]
@@ -169,33 +170,46 @@ def _add_runs(sums: Sums, read: _Read, runs: WholeRuns) -> None:
     small &= runs.tile.cols <= FLOAT32_EXACT_RUN  # a run lies in one row
     dense = np.empty(values.size, np.float32 if small else np.float64)
     np.copyto(dense, values, casting="unsafe")
+    valid = runs.lengths
     if nodata is not None:
         np.putmask(dense, nodata, 0)
-    seen = _run_summary(read, dense, runs)
-    sums.seen[read.name] = sums.seen[read.name].merge(seen)
-    if layer.threshold is not None:
-        np.copyto(dense, dense >= layer.threshold)
+        valid = valid - runs.count(np.flatnonzero(nodata))
+    if layer.threshold is None:
+        summed = runs.sums(dense).astype(np.float64, copy=False)
+        seen = _run_summary(read, dense, runs, summed, valid)
+    else:  # counts, checked as such, then covered where they reach the threshold
+        seen = _run_summary(read, dense, runs, None, valid)
+        np.copyto(dense, values >= layer.threshold)  # as the gather compares: natively
         if nodata is not None:
             np.putmask(dense, nodata, 0)
+        summed = runs.sums(dense).astype(np.float64, copy=False)
+    sums.seen[read.name] = sums.seen[read.name].merge(seen)
     n = sums.total.size
-    with_data = runs.lengths
-    if nodata is not None:
-        with_data = with_data - runs.count(np.flatnonzero(nodata))
-    sums.with_data[read.name] += np.bincount(runs.muni, with_data, minlength=n)
-    covered = runs.sums(dense).astype(np.float64, copy=False)
-    sums.covered[read.name] += np.bincount(runs.muni, covered, minlength=n)
+    sums.with_data[read.name] += np.bincount(runs.muni, valid, minlength=n)
+    sums.covered[read.name] += np.bincount(runs.muni, summed, minlength=n)
 
 
-def _run_summary(read: _Read, dense: np.ndarray, runs: WholeRuns) -> ValueSummary:
-    """The summary of the values in the runs, checked (:func:`~ruhrgeo.units.check_range`).
-    The whole window's summary stands for it where it decides alike: every value fits the
-    unit, and the unit is declared, or the window holds only 0 and 1 (inferred binary either
-    way). Else the runs' own values are checked."""
+def _run_summary(
+    read: _Read,
+    dense: np.ndarray,
+    runs: WholeRuns,
+    summed: np.ndarray | None,
+    valid: np.ndarray,
+) -> ValueSummary:
+    """The values in the runs summarised and checked (:func:`~ruhrgeo.units.check_range`),
+    from the whole window where that is enough: for a declared unit, every value of the
+    window fits it; for a unit still to be inferred, the window holds only 0 and 1, and the
+    runs' sums of their ``valid`` cells (``summed``) tell whether a 1 lies in them. Else from
+    the runs' own values."""
     unit = read.check_as
-    native = read.values if read.nodata is None else dense  # nodata zeroed: no value
-    seen = ValueSummary.of(native)
-    if seen.fits(unit) and (unit is not None or (seen.high <= 1 and seen.only_01)):
-        return seen
+    window = ValueSummary.of(read.values if read.nodata is None else dense)  # nodata zeroed
+    if window.fits(unit):
+        if unit is not None:
+            return window  # only whether the values fit counts
+        if window.high <= 1 and window.only_01 and summed is not None:
+            if not valid.any():
+                return ValueSummary()
+            return ValueSummary(0.0, 1.0 if summed.any() else 0.0, True)
     cells = runs.cells()
     return check_range(
         dense.take(cells) if read.nodata is not None else read.values.take(cells),
