@@ -96,8 +96,9 @@ class Overlay:
 
     def _set(self, lattice: GridSpec, plan: Plan, entries: list[TileEntries], print_: str) -> None:
         for item in entries:  # what every share needs, computed once
-            rest = item.split[1]
+            runs, rest = item.split
             item.areas, item.chunks, rest.areas, rest.chunks  # noqa: B018
+            runs.bounds, runs.lengths  # noqa: B018
         self.spec = lattice
         self.fingerprint = print_
         self._plan = plan

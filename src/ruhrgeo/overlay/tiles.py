@@ -175,8 +175,8 @@ class WholeRuns:
     consecutive cells of one row, ordered by position and not overlapping.
 
     A layer's values over them are summed run by run on the layer's dense window (one
-    ``np.add.reduceat``, about 1 ns per cell) instead of gathered cell by cell; at 100 m nine
-    in ten entries of a national overlay lie in such runs.
+    ``np.add.reduceat``, about 1.6 ns per cell of the window) instead of gathered cell by
+    cell (3.7 ns per cell); at 100 m nine in ten entries of a national overlay lie in runs.
     """
 
     starts: np.ndarray  # first cell of each run (row-major in the tile), increasing
