@@ -161,28 +161,27 @@ class _Read:
 
 
 def _add_runs(sums: Sums, read: _Read, runs: WholeRuns) -> None:
-    """Add the sums of the whole runs: the window's values made dense in a float type that
-    sums them exactly, nodata set to 0, then summed run by run and added per municipality."""
+    """Add the sums of the whole runs: the window's values (nodata set to 0) summed run by run
+    in a float type that sums them exactly, and added per municipality."""
     if not runs.starts.size:
         return
     values, nodata, layer = read.values, read.nodata, read.layer
     small = values.dtype.itemsize == 1 and values.dtype.kind in "uib"
     small &= runs.tile.cols <= FLOAT32_EXACT_RUN  # a run lies in one row
-    dense = np.empty(values.size, np.float32 if small else np.float64)
-    np.copyto(dense, values, casting="unsafe")
+    exact = np.float32 if small else np.float64
     valid = runs.lengths
     if nodata is not None:
-        np.putmask(dense, nodata, 0)
+        values = np.where(nodata, values.dtype.type(0), values)
         valid = valid - runs.count(np.flatnonzero(nodata))
     if layer.threshold is None:
-        summed = runs.sums(dense).astype(np.float64, copy=False)
-        seen = _run_summary(read, dense, runs, summed, valid)
+        summed = runs.sums(values, exact)
+        seen = _run_summary(read, values, runs, summed, valid)
     else:  # counts, checked as such, then covered where they reach the threshold
-        seen = _run_summary(read, dense, runs, None, valid)
-        np.copyto(dense, values >= layer.threshold)  # as the gather compares: natively
+        seen = _run_summary(read, values, runs, None, valid)
+        covered = values >= layer.threshold
         if nodata is not None:
-            np.putmask(dense, nodata, 0)
-        summed = runs.sums(dense).astype(np.float64, copy=False)
+            covered &= ~nodata
+        summed = runs.sums(covered, exact)
     sums.seen[read.name] = sums.seen[read.name].merge(seen)
     n = sums.total.size
     sums.with_data[read.name] += np.bincount(runs.muni, valid, minlength=n)
@@ -191,18 +190,18 @@ def _add_runs(sums: Sums, read: _Read, runs: WholeRuns) -> None:
 
 def _run_summary(
     read: _Read,
-    dense: np.ndarray,
+    values: np.ndarray,
     runs: WholeRuns,
     summed: np.ndarray | None,
     valid: np.ndarray,
 ) -> ValueSummary:
-    """The values in the runs summarised and checked (:func:`~ruhrgeo.units.check_range`),
-    from the whole window where that is enough: for a declared unit, every value of the
-    window fits it; for a unit still to be inferred, the window holds only 0 and 1, and the
-    runs' sums of their ``valid`` cells (``summed``) tell whether a 1 lies in them. Else from
-    the runs' own values."""
+    """The values in the runs (``values``: the window's, nodata set to 0) summarised and
+    checked (:func:`~ruhrgeo.units.check_range`), from the whole window where that is
+    enough: for a declared unit, every value of the window fits it; for a unit still to be
+    inferred, the window holds only 0 and 1, and the runs' sums of their ``valid`` cells
+    (``summed``) tell whether a 1 lies in them. Else from the runs' own values."""
     unit = read.check_as
-    window = ValueSummary.of(read.values if read.nodata is None else dense)  # nodata zeroed
+    window = ValueSummary.of(values)
     if window.fits(unit):
         if unit is not None:
             return window  # only whether the values fit counts
@@ -212,10 +211,7 @@ def _run_summary(
             return ValueSummary(0.0, 1.0 if summed.any() else 0.0, True)
     cells = runs.cells()
     return check_range(
-        dense.take(cells) if read.nodata is not None else read.values.take(cells),
-        unit,
-        read.layer.reader.name,
-        lambda i: read.where(cells[i]),
+        values.take(cells), unit, read.layer.reader.name, lambda i: read.where(cells[i])
     )
 
 
