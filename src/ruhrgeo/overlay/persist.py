@@ -51,7 +51,8 @@ def read_overlay(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str
     raises :class:`~ruhrgeo.errors.FileFormatError`."""
     source = existing_path(path, "path")
     try:
-        with np.load(source, allow_pickle=False) as data:
+        # opened here: np.load leaves its own file open when the archive is truncated
+        with source.open("rb") as file, np.load(file, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))
             arrays = {name: data[name] for name in _ARRAYS}
     except (
