@@ -6,8 +6,8 @@ and a weight ``w`` per cell (1 for shares of the area), the kernel sums per muni
 ``covered = sum f*w*v`` over the cells' values ``v``. Sums of tiles add up, so tiles run in any
 process or on any machine and the whole is their sum. Each layer's window is read once in its
 own dtype. Without weights, the cells wholly inside a municipality (``f = 1``) are summed run
-by run over the dense window (:class:`~ruhrgeo.overlay.tiles.WholeRuns`); the other entries'
-values are gathered, multiplied and summed per municipality a chunk of entries at a time
+by run over the window (:class:`~ruhrgeo.overlay.tiles.WholeRuns`); the other entries' values
+are gathered, multiplied and summed per municipality a chunk of entries at a time
 (:attr:`TileEntries.chunks`).
 """
 
@@ -112,15 +112,14 @@ def tile_sums(
         base = np.multiply(entries.fraction, w, dtype=np.float64)
         base_sums = entries.segment_sums(base)
     sums.total[entries.muni] = base_sums
+    where = _Where(entries.tile.spec(window), entries.tile.cols)
     for name, (layer, offset) in layers.items():
-        placed = Placed(layer.reader, offset)
-        reader_window, flat, beyond = locate(entries, placed.offset, placed.reader.spec.shape)
+        reader_window, flat, beyond = locate(entries, offset, layer.reader.spec.shape)
         if reader_window is None:  # the tile lies beyond the layer's grid: no data
             continue
-        values, nodata = placed.reader.read(reader_window)
+        values, nodata = layer.reader.read(reader_window)
         if nodata is not None and not nodata.any():
             nodata = None
-        where = _Where(entries.tile.spec(window), entries.tile.cols)
         read = _Read(name, layer, values, nodata, where)
         if weights is None and beyond is None:  # whole cells run by run, the rest one by one
             runs, rest = entries.split
