@@ -104,10 +104,8 @@ class TileEntries:
     @functools.cached_property
     def areas(self) -> np.ndarray:
         """The sum of each run's fractions: the municipalities' areas in the tile, in cells
-        (added in float64; reduceat widens in its buffer, no float64 copy of the tile)."""
-        if not self.fraction.size:
-            return np.zeros(self.muni.size)
-        return np.add.reduceat(self.fraction, self.starts, dtype=np.float64)
+        (added in float64 without a float64 copy of the tile)."""
+        return self.segment_sums(self.fraction, dtype=np.float64)
 
     @functools.cached_property
     def chunks(self) -> list[tuple[slice, slice]]:
@@ -121,12 +119,15 @@ class TileEntries:
         edges = bounds.tolist()
         return [(slice(a, b), slice(edges[a], edges[b])) for a, b in itertools.pairwise(runs)]
 
-    def segment_sums(self, values: np.ndarray, runs: slice = slice(None)) -> np.ndarray:
-        """The sum of ``values`` (one per entry of ``runs``) per run."""
+    def segment_sums(
+        self, values: np.ndarray, runs: slice = slice(None), dtype: type | None = None
+    ) -> np.ndarray:
+        """The sum of ``values`` (one per entry of ``runs``) per run, added in ``dtype`` (default
+        their own; reduceat widens in its buffer, without a copy of ``values``)."""
         if not values.size:
             return np.zeros(self.muni[runs].size)
         starts = self.starts[runs]
-        return np.add.reduceat(values, starts - starts[0])
+        return np.add.reduceat(values, starts - starts[0], dtype=dtype)
 
     @functools.cached_property
     def split(self) -> tuple[WholeRuns, TileEntries]:
