@@ -8,6 +8,7 @@ import threading
 import time
 import warnings
 from dataclasses import replace
+from unittest.mock import patch
 
 import geopandas as gpd
 import numpy as np
@@ -35,7 +36,7 @@ from ruhrgeo.errors import (
 from ruhrgeo.io import cells
 from ruhrgeo.io.sources import open_layers, open_reader
 from ruhrgeo.overlay import runners, tiles
-from ruhrgeo.overlay.kernel import FLOAT32_EXACT_RUN, tile_sums
+from ruhrgeo.overlay.kernel import tile_sums
 
 ATOL = 1e-9
 X0, YTOP, CELL = 350_000.0, 5_704_000.0, 100.0
@@ -468,7 +469,7 @@ def _entry_rows(entries):
 
 
 @settings(max_examples=300, deadline=None)
-@examples(entries=claimed_cells())
+@examples(entries=claimed_cells(), run_cells=st.sampled_from([1, 2, 3, tiles.RUN_CELLS]))
 @example(  # municipality 1's whole cells follow on 0's in the same row
     entries=tiles.TileEntries(
         tiles.Tile(0, 0, 1, 4),
@@ -477,9 +478,11 @@ def _entry_rows(entries):
         np.array([0, 1, 2, 3], np.int32),
         np.ones(4, np.float32),
     ),
+    run_cells=3,
 )
-def test_whole_runs_and_the_rest_hold_every_entry_once(entries):
-    runs, rest = entries.split
+def test_whole_runs_and_the_rest_hold_every_entry_once(entries, run_cells):
+    with patch.object(tiles, "RUN_CELLS", run_cells):  # runs cut into pieces at times
+        runs, rest = entries.split
     cols = entries.tile.cols
     owner = dict(zip(entries.muni.tolist(), range(entries.muni.size), strict=True))
     in_runs = [
@@ -490,6 +493,7 @@ def test_whole_runs_and_the_rest_hold_every_entry_once(entries):
     assert sorted(in_runs + _entry_rows(rest)) == _entry_rows(entries)
     assert (runs.ends > runs.starts).all() and (runs.ends[:-1] <= runs.starts[1:]).all()
     assert ((runs.ends - 1) // cols == runs.starts // cols).all()  # within a row
+    assert (runs.ends - runs.starts <= run_cells).all()
     assert sorted(runs.cells().tolist()) == sorted(c for _, c, _ in in_runs)
     assert [owner[m] for m in rest.muni] == sorted(owner[m] for m in rest.muni)  # in order
 
@@ -500,10 +504,11 @@ def test_whole_runs_and_the_rest_hold_every_entry_once(entries):
     seed=st.integers(0, 2**16),
     dtype=st.sampled_from([np.uint8, np.int16, np.float32]),
     threshold=st.sampled_from([None, 0, 40, 40.000001]),  # float32(40.000001) == 40
+    run_cells=st.sampled_from([2, tiles.RUN_CELLS]),
 )
-def test_the_kernel_sums_what_the_entries_say(entries, seed, dtype, threshold):
-    """tile_sums against a sum over the entries one by one (np.add.at): whole runs, the rest,
-    nodata, thresholds and overlapping claims."""
+def test_the_kernel_sums_what_the_entries_say(entries, seed, dtype, threshold, run_cells):
+    """tile_sums against a sum over the entries one by one (np.add.at): whole runs (cut into
+    pieces at times), the rest, nodata, thresholds and overlapping claims."""
     rng = np.random.default_rng(seed)
     shape = (entries.tile.rows, entries.tile.cols)
     values = rng.choice([0, 1, 39, 40, 41, 100], shape).astype(dtype)  # at the thresholds
@@ -512,7 +517,8 @@ def test_the_kernel_sums_what_the_entries_say(entries, seed, dtype, threshold):
     source = GridSource(grid, unit="percent", threshold=threshold)
     layer = open_layers({"x": source})["x"]
     n = 4
-    sums = tile_sums(entries, n=n, window=grid.spec, layers={"x": (layer, (0, 0))})
+    with patch.object(tiles, "RUN_CELLS", run_cells):
+        sums = tile_sums(entries, n=n, window=grid.spec, layers={"x": (layer, (0, 0))})
     muni = np.repeat(entries.muni, entries.lengths)
     f = entries.fraction.astype(np.float64)
     flat_values, flat_nodata = values.ravel()[entries.cells], nodata.ravel()[entries.cells]
@@ -526,11 +532,14 @@ def test_the_kernel_sums_what_the_entries_say(entries, seed, dtype, threshold):
     np.testing.assert_allclose(sums.covered["x"], expected["covered"], rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("cols", [FLOAT32_EXACT_RUN, 200_000])
-def test_long_runs_of_8_bit_values_are_summed_exactly(cols):
-    """A row of 8-bit values summed in float32 (up to FLOAT32_EXACT_RUN cells) or float64
-    (float32 would miss 200,000 values of 200-255 by a few units)."""
-    values = np.random.default_rng(cols).integers(200, 256, (1, cols)).astype(np.uint8)
+@pytest.mark.parametrize(
+    ("cols", "dtype", "high"),
+    [(300, np.uint8, 255), (200_000, np.uint8, 255), (70_000, np.uint16, 65535)],
+)
+def test_long_runs_are_summed_exactly(cols, dtype, high):
+    """A row of one municipality's whole cells, summed piece by piece in integers twice as
+    wide as the values: a run of more than RUN_CELLS would overflow them."""
+    values = np.random.default_rng(cols).integers(high - 55, high + 1, (1, cols)).astype(dtype)
     grid = Grid(values, Affine(CELL, 0, X0, 0, -CELL, YTOP), 25832, unit="count")
     entries = tiles.TileEntries(
         tiles.Tile(0, 0, 1, cols),

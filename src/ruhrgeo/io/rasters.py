@@ -8,6 +8,7 @@ NaN.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +35,7 @@ class RasterHeader:
     unit: str | None
     masked: bool  # a mask band or alpha marks nodata
     nodata: float | None  # the nodata value (None: none, or NaN)
+    blocks: tuple[int, int]  # the band's blocks (rows, cols): what GDAL decodes at once
 
 
 def open_raster(source: str | os.PathLike[str]) -> rasterio.DatasetReader:
@@ -87,27 +89,60 @@ def _header(ds: rasterio.DatasetReader, band: int) -> RasterHeader:
     # WKT2 parses in under a millisecond; the WKT1 GDAL gives by default takes ~20 ms
     crs = CRS.from_wkt(ds.crs.to_wkt(version="WKT2_2019"))
     spec = GridSpec(ds.transform, (ds.height, ds.width), crs)
-    return RasterHeader(ds.name, band, spec, unit_of_name(ds.units[band - 1]), masked, nodata)
+    unit = unit_of_name(ds.units[band - 1])
+    return RasterHeader(ds.name, band, spec, unit, masked, nodata, ds.block_shapes[band - 1])
 
 
 def read_window(
-    ds: rasterio.DatasetReader, header: RasterHeader, window: Window
+    ds: rasterio.DatasetReader,
+    header: RasterHeader,
+    window: Window,
+    parts: Sequence[Window] | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """The values of ``window`` (row-major) in the band's dtype, and their nodata mask (None:
-    all valid)."""
+    all valid). With ``parts`` (windows inside ``window``) only they are read; every other
+    cell reads as 0 (with data, unless 0 is the band's nodata value)."""
     try:
-        values = ds.read(header.band, window=window).ravel()
-        mask = ds.read_masks(header.band, window=window).ravel() if header.masked else None
+        if parts is None:
+            values = ds.read(header.band, window=window)
+            mask = ds.read_masks(header.band, window=window) if header.masked else None
+        else:
+            values, mask = _read_parts(ds, header, window, parts)
     except rasterio.errors.RasterioIOError as exc:
         raise FileFormatError(
             f"raster {header.path!r} cannot be read at rows {window.row_off}-"
             f"{window.row_off + window.height}, cols {window.col_off}-"
             f"{window.col_off + window.width} ({exc}); the file may be truncated or corrupt"
         ) from None
+    values = values.ravel()
+    mask = None if mask is None else mask.ravel()
     nodata = None if mask is None else mask == 0
-    if header.nodata is not None and not header.masked:
+    if header.nodata is not None and not header.masked and _may_hold(values, header.nodata):
         nodata = values == header.nodata
     if values.dtype.kind == "f":
         nan = np.isnan(values)
         nodata = nan if nodata is None else nodata | nan
     return values, nodata
+
+
+def _read_parts(
+    ds: rasterio.DatasetReader, header: RasterHeader, window: Window, parts: Sequence[Window]
+) -> tuple[np.ndarray, np.ndarray | None]:
+    shape = (int(window.height), int(window.width))
+    values = np.zeros(shape, ds.dtypes[header.band - 1])
+    mask = np.full(shape, 255, np.uint8) if header.masked else None
+    for part in parts:
+        top, left = int(part.row_off - window.row_off), int(part.col_off - window.col_off)
+        at = (slice(top, top + int(part.height)), slice(left, left + int(part.width)))
+        ds.read(header.band, window=part, out=values[at])
+        if mask is not None:  # read_masks ignores an `out` that is a view
+            mask[at] = ds.read_masks(header.band, window=part)
+    return values, mask
+
+
+def _may_hold(values: np.ndarray, value: float) -> bool:
+    """Whether ``value`` may lie among ``values``: integers outside their range do not (two
+    passes without a mask the size of the window, which most windows would not need)."""
+    if values.dtype.kind not in "ui" or not values.size:
+        return True
+    return bool(values.min() <= value <= values.max())

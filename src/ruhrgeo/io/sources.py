@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeAlias
 
@@ -121,12 +121,22 @@ class Reader:
     name: str
     fill: float | None
 
+    @property
+    def blocks(self) -> tuple[int, int] | None:
+        """The shape of the blocks the source is decoded in (None: in memory, no blocks)."""
+        return None
+
     def read(
-        self, window: Window, flat: np.ndarray | None = None
+        self,
+        window: Window,
+        flat: np.ndarray | None = None,
+        parts: Sequence[Window] | None = None,
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """Values of ``window`` (on this reader's grid), row-major, in the source's dtype, and
-        their nodata (None: all valid); at cell numbers ``flat`` of the window only, if given."""
-        values, nodata = self._read(window)
+        their nodata (None: all valid); at cell numbers ``flat`` of the window only, if given.
+        With ``parts`` (windows inside ``window``) only those need be read: the other cells
+        may read as 0."""
+        values, nodata = self._read(window, parts)
         if self.fill is not None:
             filled = values == self.fill
             nodata = filled if nodata is None else nodata | filled
@@ -135,7 +145,9 @@ class Reader:
             nodata = None if nodata is None else nodata.take(flat)
         return values, nodata
 
-    def _read(self, window: Window) -> tuple[np.ndarray, np.ndarray | None]:
+    def _read(
+        self, window: Window, parts: Sequence[Window] | None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         raise NotImplementedError
 
 
@@ -163,16 +175,22 @@ class RasterReader(Reader):
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "dataset": None, "opened": None}
 
-    def _read(self, window: Window) -> tuple[np.ndarray, np.ndarray | None]:
+    @property
+    def blocks(self) -> tuple[int, int]:
+        return self.header.blocks
+
+    def _read(
+        self, window: Window, parts: Sequence[Window] | None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         if _here() == self.owner:
             if self.dataset is not None:
-                return read_window(self.dataset, self.header, window)
+                return read_window(self.dataset, self.header, window, parts)
             opened, self.opened = self.opened, None
             if opened is not None:
                 with opened:
-                    return read_window(opened, self.header, window)
+                    return read_window(opened, self.header, window, parts)
         with open_raster(self.header.path) as dataset:
-            return read_window(dataset, self.header, window)
+            return read_window(dataset, self.header, window, parts)
 
 
 @dataclass(eq=False)
@@ -181,7 +199,9 @@ class GridReader(Reader):
 
     grid: Grid
 
-    def _read(self, window: Window) -> tuple[np.ndarray, np.ndarray | None]:
+    def _read(
+        self, window: Window, parts: Sequence[Window] | None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         rows, cols = window.toslices()
         return self.grid.values[rows, cols].ravel(), self.grid.nodata[rows, cols].ravel()
 
@@ -193,7 +213,9 @@ class CellReader(Reader):
     table: CellTable
     column: str
 
-    def _read(self, window: Window) -> tuple[np.ndarray, np.ndarray | None]:
+    def _read(
+        self, window: Window, parts: Sequence[Window] | None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         rows, cols = (int(v) for v in (window.row_off, window.col_off))
         height, width = (int(v) for v in (window.height, window.width))
         positions = self.table.positions().reshape(self.spec.shape)

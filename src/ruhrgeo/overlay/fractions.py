@@ -97,7 +97,7 @@ class Overlay:
     def _set(self, lattice: GridSpec, plan: Plan, entries: list[TileEntries], print_: str) -> None:
         for item in entries:  # what every share needs, computed once
             runs, rest = item.split
-            item.areas, item.chunks, rest.areas, rest.chunks  # noqa: B018
+            item.areas, item.chunks, item.occupied, rest.areas, rest.chunks  # noqa: B018
             runs.bounds, runs.lengths  # noqa: B018
         self.spec = lattice
         self.fingerprint = print_

@@ -23,13 +23,11 @@ import shapely
 
 from ruhrgeo.grid import GridSpec
 from ruhrgeo.io.sources import Layer, Reader
+from ruhrgeo.overlay.blocks import needed_parts
 from ruhrgeo.overlay.tiles import Tile, TileEntries, WholeRuns, locate, tile_entries
 from ruhrgeo.units import ValueSummary, check_range
 
-__all__ = ["FLOAT32_EXACT_RUN", "OVERLAP_TOLERANCE", "Placed", "Sums", "read_entries", "tile_sums"]
-
-# Sums of this many 8-bit values (at most 255 each) are exact in float32 (2**24 / 256).
-FLOAT32_EXACT_RUN = 1 << 16
+__all__ = ["OVERLAP_TOLERANCE", "Placed", "Sums", "read_entries", "tile_sums"]
 
 # A cell whose municipalities' fractions add up to more than 1 + this is overlapped twice:
 # far above exactextract's single-precision error (about 1e-7), far below a real overlap.
@@ -117,11 +115,15 @@ def tile_sums(
         reader_window, flat, beyond = locate(entries, offset, layer.reader.spec.shape)
         if reader_window is None:  # the tile lies beyond the layer's grid: no data
             continue
-        values, nodata = layer.reader.read(reader_window)
+        whole = weights is None and beyond is None  # whole cells run by run, the rest one by one
+        parts = None
+        if whole and layer.reader.blocks is not None:  # blocks without entries are not read
+            parts = needed_parts(entries.occupied, reader_window, layer.reader.blocks)
+        values, nodata = layer.reader.read(reader_window, parts=parts)
         if nodata is not None and not nodata.any():
             nodata = None
         read = _Read(name, layer, values, nodata, where)
-        if weights is None and beyond is None:  # whole cells run by run, the rest one by one
+        if whole:
             runs, rest = entries.split
             _add_runs(sums, read, runs)
             _gather(sums, read, rest, rest.cells, None, rest.fraction, rest.areas)
@@ -161,26 +163,23 @@ class _Read:
 
 def _add_runs(sums: Sums, read: _Read, runs: WholeRuns) -> None:
     """Add the sums of the whole runs: the window's values (nodata set to 0) summed run by run
-    in a float type that sums them exactly, and added per municipality."""
+    (:meth:`WholeRuns.sums`), and added per municipality."""
     if not runs.starts.size:
         return
     values, nodata, layer = read.values, read.nodata, read.layer
-    small = values.dtype.itemsize == 1 and values.dtype.kind in "uib"
-    small &= runs.tile.cols <= FLOAT32_EXACT_RUN  # a run lies in one row
-    exact = np.float32 if small else np.float64
     valid = runs.lengths
     if nodata is not None:
         values = np.where(nodata, values.dtype.type(0), values)
         valid = valid - runs.count(np.flatnonzero(nodata))
     if layer.threshold is None:
-        summed = runs.sums(values, exact)
+        summed = runs.sums(values)
         seen = _run_summary(read, values, runs, summed, valid)
     else:  # counts, checked as such, then covered where they reach the threshold
         seen = _run_summary(read, values, runs, None, valid)
         covered = values >= layer.threshold
         if nodata is not None:
             covered &= ~nodata
-        summed = runs.sums(covered, exact)
+        summed = runs.sums(covered)
     sums.seen[read.name] = sums.seen[read.name].merge(seen)
     n = sums.total.size
     sums.with_data[read.name] += np.bincount(runs.muni, valid, minlength=n)

@@ -10,6 +10,7 @@ the whole target or only that part is computed.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,7 +93,9 @@ class RegriddedReader(Reader):
         n = subdivisions or max(4, math.ceil(4 * src / tgt))
         return cls(target, "count", name or "`weights`", None, source, n)
 
-    def _read(self, window: Window) -> tuple[np.ndarray, np.ndarray | None]:
+    def _read(
+        self, window: Window, parts: Sequence[Window] | None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         return self.region(window), None
 
     def region(self, window: Window) -> np.ndarray:
