@@ -8,6 +8,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pytest
+import rasterio
 import shapely
 from affine import Affine
 from hypothesis import settings
@@ -59,6 +60,30 @@ def make_grid(values, *, x0=0.0, ytop=None, cell=1.0, crs=UTM, unit="binary", no
     values = np.asarray(values, dtype=float)
     ytop = values.shape[0] * cell if ytop is None else ytop
     return Grid(values, Affine(cell, 0, x0, 0, -cell, ytop), crs, nodata=nodata, unit=unit)
+
+
+def write_tif(path, values, *, nodata=None, mask=None, unit=None, transform=None, **options):
+    """A one-band GeoTIFF in EPSG:25832 (100 m cells from 350,000 / 5,704,000 unless
+    ``transform``), ``mask`` True where a mask band marks nodata; ``options`` such as
+    ``tiled=True, blockxsize=16`` go to GDAL."""
+    profile = dict(
+        driver="GTiff",
+        height=values.shape[0],
+        width=values.shape[1],
+        count=1,
+        dtype=values.dtype.name,
+        crs="EPSG:25832",
+        transform=transform or Affine(100, 0, 350_000, 0, -100, 5_704_000),
+        nodata=nodata,
+        **options,
+    )
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(values, 1)
+        if mask is not None:
+            dst.write_mask(np.where(mask, 0, 255).astype(np.uint8))
+        if unit:
+            dst.units = (unit,)
+    return str(path)
 
 
 def munis_frame(geoms, ags=None, crs=UTM, **columns) -> gpd.GeoDataFrame:

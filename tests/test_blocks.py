@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import rasterio
 from affine import Affine
-from conftest import munis_frame, square
+from conftest import munis_frame, square, write_tif
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rasterio.windows import Window
@@ -90,28 +90,12 @@ def test_the_parts_are_the_blocks_next_to_entries(tile, offset, blocks):
         np.testing.assert_array_equal(read == 1, wanted)
 
 
-def _tiled(path, values, **profile):
-    with rasterio.open(
-        path,
-        "w",
-        driver="GTiff",
-        height=values.shape[0],
-        width=values.shape[1],
-        count=1,
-        dtype=values.dtype.name,
-        crs="EPSG:25832",
-        transform=Affine(CELL, 0, X0, 0, -CELL, YTOP),
-        tiled=True,
-        blockxsize=16,
-        blockysize=16,
-        compress="deflate",
-        **profile,
-    ) as dst:
-        dst.write(values, 1)
-        if "nodata" not in profile:
-            dst.write_mask(np.where(values == 7, 0, 255).astype(np.uint8))
-        dst.units = ("percent",)
-    return str(path)
+def _tiled(path, values, nodata):
+    """A tiled, compressed GeoTIFF of 16 x 16 blocks; without a nodata value, a mask band
+    marks the 7s."""
+    mask = values == 7 if nodata is None else None
+    blocks = {"tiled": True, "blockxsize": 16, "blockysize": 16, "compress": "deflate"}
+    return write_tif(path, values, nodata=nodata, mask=mask, unit="percent", **blocks)
 
 
 @pytest.mark.parametrize("nodata", [None, 0, 255])
@@ -121,8 +105,7 @@ def test_a_window_read_in_parts(tmp_path, nodata):
     values = np.random.default_rng(1).integers(0, 101, (50, 70)).astype(np.uint8)
     values[::5, ::3] = 7
     values[1::6, ::4] = 0 if nodata is None else nodata
-    extra = {} if nodata is None else {"nodata": nodata}
-    path = _tiled(tmp_path / "t.tif", values, **extra)
+    path = _tiled(tmp_path / "t.tif", values, nodata)
     window = Window(3, 5, 60, 40)
     parts = [Window(16, 5, 32, 11), Window(3, 32, 13, 13), Window(48, 32, 15, 13)]
     with rasterio.open(path) as ds:
@@ -148,7 +131,7 @@ def test_shares_do_not_change_when_empty_blocks_are_skipped(tmp_path, monkeypatc
     rng = np.random.default_rng(5)
     values = rng.integers(0, 101, (96, 128)).astype(np.uint8)
     values[rng.random(values.shape) < 0.1] = 255
-    path = _tiled(tmp_path / "c.tif", values, nodata=255)
+    path = _tiled(tmp_path / "c.tif", values, 255)
     munis = munis_frame(
         [
             square(X0 + 200, YTOP - 2_300, X0 + 2_000, YTOP - 500),  # top left, whole cells

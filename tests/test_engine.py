@@ -17,7 +17,7 @@ import pytest
 import rasterio
 import shapely
 from affine import Affine
-from conftest import munis_frame, square
+from conftest import munis_frame, square, write_tif
 from hypothesis import example, settings
 from hypothesis import given as examples
 from hypothesis import strategies as st
@@ -41,26 +41,6 @@ from ruhrgeo.overlay.kernel import tile_sums
 ATOL = 1e-9
 X0, YTOP, CELL = 350_000.0, 5_704_000.0, 100.0
 SHAPE = (40, 50)  # 5 x 4 km
-
-
-def write_tif(path, values, *, nodata=None, mask=None, unit=None, transform=None):
-    profile = dict(
-        driver="GTiff",
-        height=values.shape[0],
-        width=values.shape[1],
-        count=1,
-        dtype=values.dtype.name,
-        crs="EPSG:25832",
-        transform=transform or Affine(CELL, 0, X0, 0, -CELL, YTOP),
-        nodata=nodata,
-    )
-    with rasterio.open(path, "w", **profile) as dst:
-        dst.write(values, 1)
-        if mask is not None:
-            dst.write_mask(np.where(mask, 0, 255).astype(np.uint8))
-        if unit:
-            dst.units = (unit,)
-    return str(path)
 
 
 def write_cells(path, columns: dict[str, np.ndarray], *, x0=X0, ytop=YTOP):
