@@ -62,17 +62,27 @@ def make_grid(values, *, x0=0.0, ytop=None, cell=1.0, crs=UTM, unit="binary", no
     return Grid(values, Affine(cell, 0, x0, 0, -cell, ytop), crs, nodata=nodata, unit=unit)
 
 
-def write_tif(path, values, *, nodata=None, mask=None, unit=None, transform=None, **options):
-    """A one-band GeoTIFF in EPSG:25832 (100 m cells from 350,000 / 5,704,000 unless
-    ``transform``), ``mask`` True where a mask band marks nodata; ``options`` such as
-    ``tiled=True, blockxsize=16`` go to GDAL."""
+def write_tif(
+    path,
+    values,
+    *,
+    nodata=None,
+    mask=None,
+    unit=None,
+    transform=None,
+    crs="EPSG:25832",
+    **options,
+):
+    """A one-band GeoTIFF (100 m cells from 350,000 / 5,704,000 unless ``transform``),
+    ``mask`` True where a mask band marks nodata; ``options`` such as ``tiled=True,
+    blockxsize=16`` go to GDAL."""
     profile = dict(
         driver="GTiff",
         height=values.shape[0],
         width=values.shape[1],
         count=1,
         dtype=values.dtype.name,
-        crs="EPSG:25832",
+        crs=crs,
         transform=transform or Affine(100, 0, 350_000, 0, -100, 5_704_000),
         nodata=nodata,
         **options,

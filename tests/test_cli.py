@@ -10,9 +10,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from affine import Affine
 from click.testing import CliRunner
-from conftest import munis_frame, square
-from test_coverage import write_tif
+from conftest import munis_frame, square, write_tif
 
 from ruhrgeo import datasets, read_coverage, read_municipalities, spatial
 from ruhrgeo.cli import main
@@ -22,7 +22,9 @@ from ruhrgeo.io.write import write_atomic
 
 def test_overlay_command_csv_and_gpkg(tmp_path):
     array = np.array([[1, 1, 0, 0]] * 4, dtype=np.uint8)
-    layer = write_tif(tmp_path / "c.tif", array, transform=[100, 0, 0, 0, -100, 400])
+    layer = write_tif(
+        tmp_path / "c.tif", array, nodata=255, transform=Affine(100, 0, 0, 0, -100, 400)
+    )
     bounds = tmp_path / "m.gpkg"
     munis_frame([square(0, 0, 200, 400), square(200, 0, 400, 400)]).to_file(bounds)
     runner = CliRunner()
@@ -118,9 +120,17 @@ def test_overlay_command_with_a_mobilfunk_csv_and_weights(tmp_path):
 def test_bad_input_exits_2_with_one_line_and_no_traceback(tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
     munis_frame([square(0, 0, 200, 400)]).to_file(tmp_path / "m.gpkg")
-    write_tif(tmp_path / "c.tif", np.ones((4, 4), np.uint8), transform=[100, 0, 0, 0, -100, 400])
     write_tif(
-        tmp_path / "far.tif", np.ones((4, 4), np.uint8), transform=[100, 0, 9e5, 0, -100, 400]
+        tmp_path / "c.tif",
+        np.ones((4, 4), np.uint8),
+        nodata=255,
+        transform=Affine(100, 0, 0, 0, -100, 400),
+    )
+    write_tif(
+        tmp_path / "far.tif",
+        np.ones((4, 4), np.uint8),
+        nodata=255,
+        transform=Affine(100, 0, 9e5, 0, -100, 400),
     )
     filled = [a.format(bounds="m.gpkg", layer="c.tif", far="far.tif") for a in args]
     result = subprocess.run(

@@ -8,9 +8,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-import rasterio
 from affine import Affine
-from conftest import make_grid, munis_frame, square
+from conftest import make_grid, munis_frame, square, write_tif
 
 from ruhrgeo import Grid, Overlay, coverage_share, read_coverage
 from ruhrgeo.errors import (
@@ -27,28 +26,10 @@ from ruhrgeo.errors import (
 )
 
 
-def write_tif(path, array, *, crs="EPSG:25832", nodata=255, transform=None):
-    transform = (
-        Affine(*transform) if transform is not None else Affine(100, 0, 350000, 0, -100, 5700000)
-    )
-    with rasterio.open(
-        path,
-        "w",
-        driver="GTiff",
-        height=array.shape[0],
-        width=array.shape[1],
-        count=1,
-        dtype=array.dtype,
-        crs=crs,
-        transform=transform,
-        nodata=nodata,
-    ) as dst:
-        dst.write(array, 1)
-    return path
-
-
 def test_geotiff_with_nodata(tmp_path):
-    path = write_tif(tmp_path / "f.tif", np.array([[0, 50, 255], [100, 20, 30]], dtype=np.uint8))
+    values = np.array([[0, 50, 255], [100, 20, 30]], dtype=np.uint8)
+    origin = Affine(100, 0, 350000, 0, -100, 5700000)
+    path = write_tif(tmp_path / "f.tif", values, nodata=255, transform=origin)
     grid = read_coverage(path)
     assert grid.unit is None  # undeclared: left to the one rule when the grid is used
     assert grid.nodata.tolist() == [[False, False, True], [False, False, False]]
@@ -185,7 +166,7 @@ def test_unknown_unit():
 
 
 def test_raster_without_crs(tmp_path):
-    path = write_tif(tmp_path / "nocrs.tif", np.zeros((2, 2), np.uint8), crs=None)
+    path = write_tif(tmp_path / "nocrs.tif", np.zeros((2, 2), np.uint8), nodata=255, crs=None)
     with pytest.raises(CRSMissingError, match="has no CRS; assign one"):
         read_coverage(path)
 
@@ -276,7 +257,7 @@ def test_more_reader_errors(tmp_path):
         Grid(np.ones((1, 1)), Affine(1, 0, 0, 0, -1, 1), None)
     with pytest.raises(UnitError, match="`unit` must be one of"):
         Grid(np.ones((1, 1)), Affine(1, 0, 0, 0, -1, 1), 25832, unit="ratio")
-    tif = write_tif(tmp_path / "one.tif", np.zeros((2, 2), np.uint8))
+    tif = write_tif(tmp_path / "one.tif", np.zeros((2, 2), np.uint8), nodata=255)
     with pytest.raises(
         FileFormatError, match=r"`band` 2 does not exist in .*one\.tif', which has 1 band"
     ):
