@@ -4,7 +4,7 @@
 
 Reads ../shared/data/boundaries/germany_municipalities.gpkg (layer `municipalities`,
 10,997 features, VG5000 2021), builds one queen graph (islands joined to their nearest
-neighbour), and times `ruhrgeo.spatial.local_moran` and `esda.Moran_Local` on the same graph,
+neighbor), and times `ruhrgeo.spatial.local_moran` and `esda.Moran_Local` on the same graph,
 variable, permutations, seed, n_jobs=1 and keep_simulations=False, interleaved; reports
 medians and the ratio. Above ruhrgeo's NumPy size (units x permutations > 20 million) ruhrgeo
 runs esda's compiled kernels, compiled here before the timings as the first call of a

@@ -280,7 +280,7 @@ def run_once(name, *args) -> dict:
     return {"time": elapsed, "rss": own, "child_rss": child_peak, "pss": peak, "values": values}
 
 
-def summarise(runs: list[dict]) -> dict:
+def summarize(runs: list[dict]) -> dict:
     times = [r["time"] for r in runs]
     return {
         "median_s": statistics.median(times),
@@ -350,7 +350,7 @@ def main() -> None:
                 runs[label].append(run_once(job, *job_args))
     results = {}
     for label in plan:
-        results[label] = row = summarise(runs[label])
+        results[label] = row = summarize(runs[label])
         print(
             f"{label:52s} {row['median_s']:8.2f} s  {row['peak_rss_gb']:.2f} GB "
             f"(largest child {row['peak_rss_largest_child_gb']:.2f} GB, "

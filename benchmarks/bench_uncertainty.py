@@ -5,12 +5,12 @@ one composite() call per run, in one run.
 
 The table: the demo's 53 municipalities, its eight synthetic indicators and four seeded ones
 (the twelve of the default spec), with 5 % of the values removed (seeded) so that all five
-choices are factors: normaliser (4), aggregator (2), imputation (3), treatment (2), weights
+choices are factors: normalizer (4), aggregator (2), imputation (3), treatment (2), weights
 (+-25 %). ruhrgeo evaluates the Saltelli design in groups of runs that share their choices;
 the peer regenerates the whole index once per run with composite(), as COINr's
 get_sensitivity does, on the same design (its ranks are checked equal to ruhrgeo's). The
 peer's time leaves out the sampling, the SALib analysis and the removal runs that ruhrgeo's
-includes (milliseconds), which favours the peer. Reports ruhrgeo's median over --runs, the
+includes (milliseconds), which favors the peer. Reports ruhrgeo's median over --runs, the
 peer's single run (it takes minutes), and the ratio.
 """
 
@@ -31,10 +31,10 @@ from ruhrgeo import datasets
 from ruhrgeo.errors import IndexWarning
 from ruhrgeo.index import composite, load_spec, uncertainty
 from ruhrgeo.index._choices import alternatives
-from ruhrgeo.index.uncertainty import DEFAULT_NORMALISATIONS
+from ruhrgeo.index.uncertainty import DEFAULT_NormalizATIONS
 
 SETS = {
-    "normalisation": DEFAULT_NORMALISATIONS,
+    "normalization": DEFAULT_NormalizATIONS,
     "aggregation": ("amean", "gmean"),
     "imputation": ("skip", "median", "mean"),
     "treatment": (None, "log"),
@@ -63,7 +63,7 @@ def peer(df: pd.DataFrame, samples: pd.DataFrame) -> np.ndarray:
         warnings.simplefilter("ignore", IndexWarning)
         for i, row in enumerate(samples.itertuples(index=False)):
             run = row._asdict()
-            norm = by_label["normalisation"][run["normalisation"]]
+            norm = by_label["normalization"][run["normalization"]]
             agg = by_label["aggregation"][run["aggregation"]]
             weights = {
                 name: base * samples.iat[i, samples.columns.get_loc(f"weight of {name}")]

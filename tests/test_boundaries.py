@@ -1,4 +1,4 @@
-"""read_municipalities: VG250 and simple schemas, AGS normalisation, validation errors."""
+"""read_municipalities: VG250 and simple schemas, AGS normalization, validation errors."""
 
 from __future__ import annotations
 
@@ -114,9 +114,9 @@ def test_real_ruhr_file_reads_53_municipalities(ruhr_real):
     names=st.data(),
     extra=st.sampled_from([None, "population", "Kreis"]),
 )
-def test_a_normalised_frame_reads_as_the_full_normalisation_gives_it(ags, names, extra):
-    """Frames already normalised take a short way (only their geometries are checked); it
-    must give what the full normalisation (forced by naming `id_col`) gives."""
+def test_a_normalized_frame_reads_as_the_full_normalization_gives_it(ags, names, extra):
+    """Frames already normalized take a short way (only their geometries are checked); it
+    must give what the full normalization (forced by naming `id_col`) gives."""
     texts = names.draw(st.lists(st.text(max_size=5), min_size=len(ags), max_size=len(ags)))
     columns = {} if extra is None else {extra: list(range(len(ags)))}
     geoms = [square(i, 0, i + 1, 1) for i in range(len(ags))]
@@ -127,7 +127,7 @@ def test_a_normalised_frame_reads_as_the_full_normalisation_gives_it(ags, names,
     assert twice is not once
 
 
-def test_a_normalised_frame_is_still_checked(ruhr_real):
+def test_a_normalized_frame_is_still_checked(ruhr_real):
     broken = ruhr_real.copy()
     broken.loc["05913000", "geometry"] = BOWTIE
     with pytest.raises(InvalidGeometryError, match="05913000"):

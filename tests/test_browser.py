@@ -177,7 +177,7 @@ def test_tooltip_shows_labels_and_units_per_column(report, ruhr):
     assert "Dortmund" in dortmund and "no data" in dortmund
 
 
-def test_coloured_layers_one_at_a_time_and_overlays_as_checkboxes(report):
+def test_colored_layers_one_at_a_time_and_overlays_as_checkboxes(report):
     page = report.page
     radios = page.locator(".leaflet-control-layers-base input[type=radio]")
     boxes = page.locator(".leaflet-control-layers-overlays input[type=checkbox]")

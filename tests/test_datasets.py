@@ -112,7 +112,7 @@ def test_ruhr_municipalities_are_the_shared_boundaries(shared_data):
     for column in ["name", "kreis", "kreis_ags", "population", "area_km2"]:
         assert munis[column].tolist() == source[column].tolist(), column
     assert int(munis["population"].sum()) == 5_112_050
-    # the same vertices, rounded to centimetres
+    # the same vertices, rounded to centimeters
     ours = shapely.get_coordinates(munis.geometry.values)
     theirs = shapely.get_coordinates(source.geometry.values)
     assert ours.shape == theirs.shape == (14286, 2)

@@ -41,7 +41,7 @@ def _munis(**columns):
 # --- boundaries --------------------------------------------------------------------------------
 
 
-def _metres_as_degrees():
+def _meters_as_degrees():
     return (
         _munis()
         .set_crs(4326, allow_override=True)
@@ -54,7 +54,7 @@ BOUNDARIES = [
     (lambda: 42, InputTypeError, "GeoDataFrame or the path of a vector file, got int"),
     (lambda: "absent.gpkg", DataFileNotFoundError, "no file at 'absent.gpkg'"),
     (lambda: _munis().set_crs(None, allow_override=True), CRSMissingError, r"set_crs\(25832\)"),
-    (_metres_as_degrees, UnusableCRSError, r"degrees\) but its coordinates reach .* metres"),
+    (_meters_as_degrees, UnusableCRSError, r"degrees\) but its coordinates reach .* meters"),
     (
         lambda: _munis().set_index("ags", drop=False).assign(ags=["05000001", "05000002"]),
         DuplicateIdError,

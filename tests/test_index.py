@@ -1,4 +1,4 @@
-"""The index: hand-computed normalisations and composites, readers, policies, real data."""
+"""The index: hand-computed normalizations and composites, readers, policies, real data."""
 
 from __future__ import annotations
 
@@ -51,10 +51,10 @@ def toy_table() -> pd.DataFrame:
     )
 
 
-# --- normalisation ------------------------------------------------------------------------
+# --- normalization ------------------------------------------------------------------------
 
 
-def test_normalisations_by_hand():
+def test_normalizations_by_hand():
     """The methods that were here before the full set (the rest: test_index_methods.py)."""
     df = toy_table()
     lower = {"cost": "lower"}
@@ -79,7 +79,7 @@ def test_normalisations_by_hand():
     np.testing.assert_allclose(group["a"], [0, 200 / 3, 400 / 3, 800 / 3])
 
 
-def test_normalisation_errors():
+def test_normalization_errors():
     with pytest.raises(MethodError, match="`method` must be one of"):
         index.normalize(toy_table(), "minmax_zero")
     with pytest.raises(StatisticsError, match="`a` is constant"):
@@ -109,9 +109,9 @@ def test_ranks_share_ties():
     assert index.composite(df, spec)["rank"].tolist() == [3, 1, 1, 4]
 
 
-def test_weight_overrides_are_normalised_with_a_warning():
+def test_weight_overrides_are_normalized_with_a_warning():
     base = index.composite(toy_table(), toy_spec())
-    with pytest.warns(IndexWarning, match="weights of area 'x' sum to 4; normalised to 1"):
+    with pytest.warns(IndexWarning, match="weights of area 'x' sum to 4; normalized to 1"):
         same = index.composite(toy_table(), toy_spec(), weights={"a": 1.0, "b": 3.0})
     pd.testing.assert_frame_equal(base, same)
     even = index.composite(toy_table(), toy_spec(), weights={"a": 0.5, "b": 0.5})
@@ -127,7 +127,7 @@ def test_missing_value_policies():
     df.loc["05000002", "b"] = np.nan
     with pytest.raises(MissingValuesError, match=r"1 indicator values are missing .*b: 05000002"):
         index.composite(df, toy_spec())
-    with pytest.warns(IndexWarning, match="skipped, weights renormalised"):
+    with pytest.warns(IndexWarning, match="skipped, weights renormalized"):
         skipped = index.composite(df, toy_spec(), missing="skip")
     # b_mm over the three present values [5, 15, 25] -> [0, 50, 100]; 05000002 keeps a only
     assert skipped.loc["05000002", "x"] == pytest.approx(25.0)
@@ -193,8 +193,8 @@ def test_spec_errors(tmp_path):
     with pytest.raises(ParameterError, match="names \\['a'\\] more than once"):
         IndicatorSpec("s", (Indicator("a", "x"), Indicator("a", "y")))
     bad = tmp_path / "bad.toml"
-    bad.write_text("[[indicators]]\nname = 'a'\narea = 'x'\ncolour = 'red'\n")
-    with pytest.raises(FileFormatError, match=r"entry 'a' has the unknown key\(s\) \['colour'\]"):
+    bad.write_text("[[indicators]]\nname = 'a'\narea = 'x'\ncolor = 'red'\n")
+    with pytest.raises(FileFormatError, match=r"entry 'a' has the unknown key\(s\) \['color'\]"):
         load_spec(bad)
     bad.write_text("name = ")
     with pytest.raises(FileFormatError, match="not valid TOML"):
@@ -321,12 +321,12 @@ def test_real_ruhr_audit_and_uncertainty(ruhr_infra):
     result = index.uncertainty(infra, sub, n=1024, seed=0)
     assert len(result.samples) == 6144
     table = result.sensitivity.round(2)
-    assert table.index.tolist() == ["treatment", "normalisation", "aggregation", "weights"]
-    assert table.loc["normalisation"].tolist() == [0.84, 0.78, 0.90, 0.91, 0.87, 0.98]
+    assert table.index.tolist() == ["treatment", "normalization", "aggregation", "weights"]
+    assert table.loc["normalization"].tolist() == [0.84, 0.78, 0.90, 0.91, 0.87, 0.98]
     assert table.loc["aggregation"].tolist() == [0.07, 0.05, 0.10, 0.14, 0.13, 0.16]
     assert table.loc["weights"].tolist() == [0.01, 0.0, 0.02, 0.02, 0.02, 0.03]
     assert table.loc["treatment"].tolist() == [0.0] * 6
-    shift = result.samples.groupby("normalisation")["mean_rank_shift"].mean().round(1)
+    shift = result.samples.groupby("normalization")["mean_rank_shift"].mean().round(1)
     assert (shift["fracmax"], shift["zscore(mean_sd=(10, 2))"]) == (8.3, 1.9)
     removal = result.removal.abs()
     assert removal.mean().round(1).tolist() == [8.5, 4.3, 3.7]

@@ -136,10 +136,10 @@ COMPOSITE = [
     ("text weight", dict(weights={"a": "2"}), WeightError, r"must be a number, got '2'"),
     ("boolean weight", dict(weights={"a": True}), WeightError, "must be a number, got True"),
     ("unknown weight", dict(weights={"z": 1.0}), WeightError, r"not in the spec: \['z'\]"),
-    ("unknown weight scheme", dict(weights="optimised"), WeightError, "optimise_weights"),
+    ("unknown weight scheme", dict(weights="optimized"), WeightError, "optimize_weights"),
     ("weights as a list", dict(weights=[1, 2, 3]), WeightError, "must be a mapping"),
     (
-        "unknown normaliser",
+        "unknown normalizer",
         dict(method="minmax_zero"),
         MethodError,
         r"`method` must be one of \('minmax'",
@@ -223,7 +223,7 @@ COMPOSITE += [
         AggregationError,
         "genmean with p = 400.0 overflows",
     ),
-    ("normaliser as a list", dict(method=["minmax"]), MethodError, "`method` must be one of"),
+    ("normalizer as a list", dict(method=["minmax"]), MethodError, "`method` must be one of"),
     ("aggregation as a list", dict(aggregation=["amean"]), MethodError, "`aggregation` must"),
     ("missing as a list", dict(missing=["skip"]), MethodError, "`missing` must be one of"),
     ("treatment as a dict", dict(treatment={}), MethodError, "`treatment` must be one of"),
@@ -282,7 +282,7 @@ OTHERS = [
         "normalize: text",
         lambda: index.normalize(good().assign(b="x")),
         IndicatorValueError,
-        r"the table to normalise: indicator columns must be numeric; not numeric: \['b'\]",
+        r"the table to normalize: indicator columns must be numeric; not numeric: \['b'\]",
     ),
     (
         "treat: doubled column",
@@ -381,26 +381,26 @@ OTHERS = [
         "need more than 2 complete rows",
     ),
     (
-        "optimise: level",
-        lambda: index.optimise_weights(good(), SPEC, level="index"),
+        "optimize: level",
+        lambda: index.optimize_weights(good(), SPEC, level="index"),
         MethodError,
         "`level`",
     ),
     (
-        "optimise: importance",
-        lambda: index.optimise_weights(good(), SPEC, importance={"x": 1}),
+        "optimize: importance",
+        lambda: index.optimize_weights(good(), SPEC, importance={"x": 1}),
         WeightError,
         r"missing: \['y'\]",
     ),
     (
-        "optimise: zero importance",
-        lambda: index.optimise_weights(good(), SPEC, importance={"x": 0, "y": 1}),
+        "optimize: zero importance",
+        lambda: index.optimize_weights(good(), SPEC, importance={"x": 0, "y": 1}),
         WeightError,
         "`importance` of 'x'",
     ),
     (
-        "optimise: one area",
-        lambda: index.optimise_weights(good(), ONE),
+        "optimize: one area",
+        lambda: index.optimize_weights(good(), ONE),
         StatisticsError,
         "needs two areas or more",
     ),
@@ -470,15 +470,15 @@ UNCERTAINTY = [
     ("noise NaN", unc(weight_noise=math.nan), "`weight_noise`"),
     ("bootstrap", unc(bootstrap=1), "`bootstrap`"),
     ("level", unc(level=1.5), "`level`"),
-    ("a string", unc(normalisations="minmax"), "non-empty list of names"),
+    ("a string", unc(normalizations="minmax"), "non-empty list of names"),
     ("empty", unc(aggregations=[]), "aggregation alternatives must be a non-empty list"),
     ("unknown", unc(treatments=[None, "trim"]), r"unknown treatment alternative 'trim'"),
-    ("repeated", unc(normalisations=["rank", "rank"]), r"name \['rank'\] more than once"),
+    ("repeated", unc(normalizations=["rank", "rank"]), r"name \['rank'\] more than once"),
     ("bad parameter", unc(aggregations=[("gmean", {"q": 1})]), r"takes only `p`"),
     ("by on median", unc(imputations=[("median", {"by": {}})]), "no parameters"),
     (
         "nothing uncertain",
-        unc(normalisations=["minmax"], aggregations=["amean"], treatments=[None], weight_noise=0.0),
+        unc(normalizations=["minmax"], aggregations=["amean"], treatments=[None], weight_noise=0.0),
         "nothing is uncertain",
     ),
 ]
@@ -491,11 +491,11 @@ def test_uncertainty_refuses(case, call, match):
 
 
 def test_uncertainty_names_the_alternative_that_fails():
-    with pytest.raises(AggregationError, match=r"normalisation zscore gives negative scores"):
-        index.uncertainty(good(), SPEC, n=8, normalisations=["minmax", "zscore"])
+    with pytest.raises(AggregationError, match=r"normalization zscore gives negative scores"):
+        index.uncertainty(good(), SPEC, n=8, normalizations=["minmax", "zscore"])
     with pytest.raises(
         StatisticsError,
-        match=r"uncertainty, normalisation minmax\(bounds=\(1, 100\)\) .*`c` is constant",
+        match=r"uncertainty, normalization minmax\(bounds=\(1, 100\)\) .*`c` is constant",
     ):
         index.uncertainty(good().assign(c=1.0), SPEC, n=8)
 

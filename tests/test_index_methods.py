@@ -1,4 +1,4 @@
-"""Every normaliser, aggregator, treatment, imputation and weighting against a hand
+"""Every normalizer, aggregator, treatment, imputation and weighting against a hand
 computation on a small table, directions respected by all; the audit's statistics against
 numpy's own linear algebra."""
 
@@ -25,7 +25,7 @@ def norm(method, params=None, lower=False, frame=X):
     return index.normalize(frame, method, directions=directions, params=params)["x"].to_numpy()
 
 
-# --- normalisers: x = [2, 4, 4, 10] (a tie), by hand -----------------------------------------
+# --- normalizers: x = [2, 4, 4, 10] (a tie), by hand -----------------------------------------
 
 SD = np.sqrt((9 + 1 + 1 + 25) / 3)  # the sample sd of x (mean 5)
 HAND = [
@@ -59,7 +59,7 @@ HAND = [
 
 
 @pytest.mark.parametrize(("method", "params", "higher", "lower"), HAND)
-def test_every_normaliser_by_hand(method, params, higher, lower):
+def test_every_normalizer_by_hand(method, params, higher, lower):
     if higher is not None:
         np.testing.assert_allclose(norm(method, params), higher, atol=ATOL)
     if lower is not None:
@@ -110,7 +110,7 @@ SCALES = {
     method=st.sampled_from(index.METHODS),
     lower=st.booleans(),
 )
-def test_every_normaliser_respects_the_direction(values, method, lower):
+def test_every_normalizer_respects_the_direction(values, method, lower):
     """Sorted by value, scores never fall (higher is better) or never rise (lower)."""
     df = pd.DataFrame({"x": np.sort(values)}, index=range(6))
     params = SCALES.get(method)
@@ -151,7 +151,7 @@ def test_every_aggregator_is_covered_by_hand():
 
 def outranking_copeland(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     """COINr's outrankMatrix + a_copeland, loop for loop (NaN comparisons drop out); the
-    weights are not normalised: the sign of a margin does not depend on it, and integer
+    weights are not normalized: the sign of a margin does not depend on it, and integer
     weights keep exact ties exact."""
     n = len(x)
     orm = np.zeros((n, n))
@@ -213,18 +213,18 @@ def e1071(x: np.ndarray) -> tuple[float, float]:
     )
 
 
-def test_treatment_winsorises_by_the_rule():
+def test_treatment_winsorizes_by_the_rule():
     x = np.array([1.0, 2, 2, 3, 3, 3, 4, 4, 5, 60])
     values, report = index.treat(pd.DataFrame({"v": x}, index=list("abcdefghij")))
     row = report.loc["v"]
     assert (row["skew"], row["kurtosis"]) == pytest.approx(e1071(x))
     assert row["skew"] > 2 and row["kurtosis"] > 3.5
     np.testing.assert_array_equal(values["v"], [1, 2, 2, 3, 3, 3, 4, 4, 5, 5])
-    assert (row["action"], row["changed"], row["changed_ags"]) == ("winsorised", 1, "j")
+    assert (row["action"], row["changed"], row["changed_ags"]) == ("winsorized", 1, "j")
     assert (row["skew_after"], row["kurtosis_after"]) == pytest.approx(
         e1071(values["v"].to_numpy())
     )
-    assert row["passes"] and "winsorised 1 value(s) (j)" in row["reason"]
+    assert row["passes"] and "winsorized 1 value(s) (j)" in row["reason"]
 
 
 def test_treatment_falls_back_to_log_and_box_cox():
@@ -235,7 +235,7 @@ def test_treatment_falls_back_to_log_and_box_cox():
     np.testing.assert_allclose(values["v"], np.log(x - lo + 0.01 * (hi - lo)))
     assert (
         report.loc["v", "action"] == "log"
-        and "1 winsorised value(s) were not" in (report.loc["v", "reason"])
+        and "1 winsorized value(s) were not" in (report.loc["v", "reason"])
     )
     boxed, report = index.treat(df, transform="boxcox", winmax=1)
     lam = float(report.loc["v", "reason"].rsplit("lambda ", 1)[1])
@@ -304,12 +304,12 @@ def test_pca_weights_are_the_squared_first_singular_vector():
     np.testing.assert_allclose(via_composite["u"], scores.to_numpy() @ v**2, atol=1e-9)
 
 
-def test_optimised_weights_balance_the_correlations():
+def test_optimized_weights_balance_the_correlations():
     rng = np.random.default_rng(5)
     df = pd.DataFrame(rng.normal(size=(40, 3)) * [1, 3, 1], columns=["a", "b", "c"])
     df["b"] += df["a"]
     spec = IndicatorSpec("s", (Indicator("a", "x"), Indicator("b", "y"), Indicator("c", "z")))
-    result = index.optimise_weights(df, spec, importance={"x": 2, "y": 1, "z": 1})
+    result = index.optimize_weights(df, spec, importance={"x": 2, "y": 1, "z": 1})
     np.testing.assert_allclose(result["target"], [0.5, 0.25, 0.25])
     np.testing.assert_allclose(result["achieved"], result["target"], atol=1e-4)
     got = index.composite(df, spec, weights=result["weight"])
@@ -372,8 +372,8 @@ def test_audit_statistics_against_numpy():
     assert "c: correlates -" in result.summary() and "d: carries" in result.summary()
 
 
-def test_winsorising_never_leaves_a_constant():
-    x = np.array([1.0] + [0.001] * 9)  # winsorising the 1 would leave one value
+def test_winsorizing_never_leaves_a_constant():
+    x = np.array([1.0] + [0.001] * 9)  # winsorizing the 1 would leave one value
     values, report = index.treat(pd.DataFrame({"v": x}))
     assert report.loc["v", "action"] == "log" and values["v"].nunique() == 2
     np.testing.assert_allclose(values["v"], np.log(x - 0.001 + 0.01 * 0.999))

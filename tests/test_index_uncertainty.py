@@ -46,7 +46,7 @@ def test_sobol_indices_of_a_linear_additive_model():
     choices = {
         "imputation": alternatives(["skip"], "imputation"),
         "treatment": alternatives([None], "treatment"),
-        "normalisation": alternatives(["minmax", "zscore", "rank", "fracmax"], "normalisation"),
+        "normalization": alternatives(["minmax", "zscore", "rank", "fracmax"], "normalization"),
         "aggregation": alternatives(["amean", "gmean"], "aggregation"),
     }
     weighted, noise = ["a", "b", "c"], 0.5
@@ -57,7 +57,7 @@ def test_sobol_indices_of_a_linear_additive_model():
     variances = np.array([1 * 15 / 12, 4 * 3 / 12, 3 * noise**2 / 3])  # 1.25, 1.0, 0.25
     expected = variances / variances.sum()  # 0.5, 0.4, 0.1
     got = unc_module._sobol(problem, y, 200, seed=3, level=0.9)
-    assert got.index.tolist() == ["normalisation", "aggregation", "weights"]
+    assert got.index.tolist() == ["normalization", "aggregation", "weights"]
     np.testing.assert_allclose(got["S1"], expected, atol=0.03)
     np.testing.assert_allclose(got["ST"], expected, atol=0.03)
     assert (got["ST_low"] <= got["ST"]).all() and (got["ST"] <= got["ST_high"]).all()
@@ -70,7 +70,7 @@ def test_sobol_indices_of_an_interaction():
     choices = {
         "imputation": alternatives(["skip"], "imputation"),
         "treatment": alternatives([None, "log"], "treatment"),
-        "normalisation": alternatives(["minmax", "rank"], "normalisation"),
+        "normalization": alternatives(["minmax", "rank"], "normalization"),
         "aggregation": alternatives(["amean"], "aggregation"),
     }
     problem = unc_module._problem(choices, [])
@@ -84,9 +84,9 @@ def test_sobol_indices_of_an_interaction():
 # --- the analysis on an index ------------------------------------------------------------------
 
 CHOICES = {
-    "normalisations": ["minmax", "rank"],
+    "normalizations": ["minmax", "rank"],
     "aggregations": ["amean", "gmean"],
-    "treatments": [None, "winsorise"],
+    "treatments": [None, "winsorize"],
 }
 
 
@@ -97,7 +97,7 @@ def result():
 
 def test_design_size_and_nominal(result):
     assert result.n == 32  # rounded up to a power of two
-    groups = ["treatment", "normalisation", "aggregation", "weights"]
+    groups = ["treatment", "normalization", "aggregation", "weights"]
     assert result.sensitivity.index.tolist() == groups
     assert len(result.samples) == 32 * (len(groups) + 2)
     assert result.ranks.shape == (12, 64)
@@ -113,11 +113,11 @@ def test_every_run_equals_composite_with_its_choices(result):
         weights |= {"x": row["weight of x"], "y": 2 * row["weight of y"]}
         treatment = None if row["treatment"] == "none" else row["treatment"]
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", IndexWarning)  # relative weights, normalised
+            warnings.simplefilter("ignore", IndexWarning)  # relative weights, normalized
             expected = index.composite(
                 df,
                 SPEC,
-                method=row["normalisation"],
+                method=row["normalization"],
                 aggregation=row["aggregation"],
                 treatment=treatment,
                 weights=weights,
@@ -150,7 +150,7 @@ def test_removal_equals_leaving_each_indicator_out(result):
 
 def test_a_choice_without_effect_has_zero_indices():
     """Uniform values pass the skew/kurtosis rule: the treatment changes no run, so its
-    indices are exactly 0, and the normaliser, the only factor left, explains everything."""
+    indices are exactly 0, and the normalizer, the only factor left, explains everything."""
     df = pd.DataFrame(
         np.random.default_rng(2).uniform(0, 100, (12, 4)), columns=list("abcd"), index=table().index
     )
@@ -158,14 +158,14 @@ def test_a_choice_without_effect_has_zero_indices():
         df,
         SPEC,
         n=64,
-        normalisations=["minmax", "rank"],
+        normalizations=["minmax", "rank"],
         aggregations=["amean"],
         treatments=[None, "log"],
         weight_noise=0.0,
     ).sensitivity
     assert got.loc["treatment"].tolist() == [0.0] * 6
-    assert got.loc["normalisation", "ST"] == pytest.approx(1.0, abs=0.1)
-    assert got.loc["normalisation", "S1"] == pytest.approx(1.0, abs=0.1)
+    assert got.loc["normalization", "ST"] == pytest.approx(1.0, abs=0.1)
+    assert got.loc["normalization", "S1"] == pytest.approx(1.0, abs=0.1)
 
 
 def test_missing_values_make_imputation_a_choice():
@@ -175,7 +175,7 @@ def test_missing_values_make_imputation_a_choice():
         df,
         SPEC,
         n=16,
-        normalisations=["minmax"],
+        normalizations=["minmax"],
         aggregations=["amean"],
         treatments=[None],
         imputations=["skip", "median"],

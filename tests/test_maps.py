@@ -188,7 +188,7 @@ def test_layers_one_at_a_time_overlays_as_checkboxes(demo):
     control = re.search(r"base_layers : \{(.*?)\},\s*overlays :  \{(.*?)\}", page, re.S)
     assert control.group(1).count(": layer_") == 3
     assert "Place names" in control.group(2) and "km rings" in control.group(2)
-    assert page.count("ruhrgeo.unpack(") == 1  # one geometry for three coloured layers
+    assert page.count("ruhrgeo.unpack(") == 1  # one geometry for three colored layers
     assert len(re.findall(r"layer_\d+\.addTo\(map_\d+\)", page)) == 2  # first base + names
 
 
@@ -242,7 +242,7 @@ def test_ruhr_real_page_small_deterministic_and_gap_free(ruhr_real, tmp_path):
     assert union_after == pytest.approx(union_before, rel=1e-3)
     overlaps = shapely.area(shapely.intersection(*np.meshgrid(simple.geometry, simple.geometry)))
     np.fill_diagonal(overlaps, 0)
-    assert overlaps.sum() / simple.area.sum() < 1e-3  # no slivers between neighbours
+    assert overlaps.sum() / simple.area.sum() < 1e-3  # no slivers between neighbors
 
 
 TEXT = st.text(max_size=60)

@@ -87,7 +87,7 @@ CHOROPLETH = [
         ParameterError,
         r"`bins` must be numbers",
     ),
-    (lambda d: {"gdf": d, "column": "population", "cmap": "nope"}, ParameterError, "colour map"),
+    (lambda d: {"gdf": d, "column": "population", "cmap": "nope"}, ParameterError, "color map"),
     (
         lambda d: {"gdf": d, "column": "population", "tooltip": ["nope"]},
         MissingColumnError,
@@ -398,7 +398,7 @@ CLI = [
     ([BOUNDS, "--table", "t.csv", "--column", "v", "--k", "0"], "from 1 to 20"),
     ([BOUNDS, "--table", "t.csv", "--column", "v", "--bins", "1,x"], "--bins takes a number"),
     ([BOUNDS, "--table", "t.csv", "--column", "v", "--bins", "1,2"], "give `bins`"),
-    ([BOUNDS, "--table", "t.csv", "--column", "v", "--cmap", "nope"], "colour map"),
+    ([BOUNDS, "--table", "t.csv", "--column", "v", "--cmap", "nope"], "color map"),
     ([BOUNDS, "--table", "t.csv", "--column", "v", "--place-names", "x"], "--place-names"),
     ([BOUNDS, "--table", "t.csv", "--column", "v", "--unit", "=%"], "--unit takes NAME=VALUE"),
     (

@@ -31,12 +31,12 @@ def test_square_offset_by_half_a_cell_gives_quarter_half_and_full_fractions():
     expected = [0.25, 0.5, 0.25, 0.5, 1.0, 0.5, 0.25, 0.5, 0.25]
     np.testing.assert_allclose(np.sort(cells["weight"]), np.sort(expected), atol=ATOL)
     assert cells["weight"].sum() == pytest.approx(4.0)  # the square's area in cells
-    centre = cells.loc[cells["weight"].idxmax()]
-    assert (centre["x"], centre["y"]) == (1.5, 1.5)
+    center = cells.loc[cells["weight"].idxmax()]
+    assert (center["x"], center["y"]) == (1.5, 1.5)
 
 
 def test_binary_share_counts_partial_cells_by_their_fraction():
-    # covered: top row and the centre; the square holds 0.25+0.5+0.25 (top) + 1 (centre)
+    # covered: top row and the center; the square holds 0.25+0.5+0.25 (top) + 1 (center)
     grid = make_grid([[1, 1, 1], [0, 1, 0], [0, 0, 0]])
     share = coverage_share(munis_frame([square(0.5, 0.5, 2.5, 2.5)]), {"c": grid})
     assert share["c"].item() == pytest.approx(100 * 2.0 / 4.0, abs=ATOL)

@@ -70,7 +70,7 @@ def test_weighted_means_by_hand_with_shared_and_partial_districts():
     np.testing.assert_allclose(plain["v"], [50 / 3, 30.0, 70.0], atol=ATOL)
 
 
-def test_the_regions_index_normalises_across_regions():
+def test_the_regions_index_normalizes_across_regions():
     result = compare_regions(municipalities(), membership(), SPEC)
     assert result.index.tolist() == ["Mitte", "Rheinland", "Ruhr"]  # best first
     # min-max across the three regions' means 15, 42.5, 59.23
@@ -79,7 +79,7 @@ def test_the_regions_index_normalises_across_regions():
     assert result["rank"].tolist() == [1, 2, 3] and result.index.name == "region"
     assert result["v"].tolist() == pytest.approx([7700 / 130, 42.5, 15.0])
     assert result.attrs["shared"]["05112"] == ["Rheinland", "Ruhr"]
-    with pytest.raises(StatisticsError):  # one region cannot be min-max normalised
+    with pytest.raises(StatisticsError):  # one region cannot be min-max normalized
         compare_regions(municipalities(), {"05112": "Ruhr"}, SPEC)
 
 
@@ -93,8 +93,8 @@ def test_mappings_and_columns_as_membership():
     ]
     by_ags = region_means(df, {"05112000": "A", "05315000": "A", "14713000": "B"}, columns=["v"])
     assert by_ags["v"].tolist() == pytest.approx([(1000 + 14000) / 300, 50.0])
-    labelled = df.assign(region=["A", "A", None, "B", "B", None, "B"])
-    by_column = region_means(labelled, "region", columns=["v"])
+    labeled = df.assign(region=["A", "A", None, "B", "B", None, "B"])
+    by_column = region_means(labeled, "region", columns=["v"])
     assert by_column["municipalities"].tolist() == [2, 3]
     assert by_column.loc["A", "v"] == pytest.approx(3000 / 150)
 

@@ -116,7 +116,7 @@ def test_join_counts_by_hand_and_equal_esda():
     assert as_bool.bb == 10 and as_bool.p_sim_bb < 0.01  # 9,999 permutations, fast
 
 
-def test_results_carry_esda_names_and_objects_and_serialise():
+def test_results_carry_esda_names_and_objects_and_serialize():
     gdf = lattice(5, 5, np.arange(25.0))
     result = spatial.moran(gdf, "v", permutations=99)
     assert isinstance(result.esda, esda.Moran) and result.esda.permutations == 99
@@ -333,7 +333,7 @@ def test_correlogram_equals_esda_per_band_and_finds_the_range():
         band = Graph.build_distance_band(points, threshold=row.distance_km * 1000)
         assert row.I == pytest.approx(esda.Moran(gdf["v"].to_numpy(), band, permutations=0).I)
     assert result.table["I"].is_monotonic_decreasing
-    assert result.first_insignificant == 7.5  # every pair is a neighbour: I = E[I]
+    assert result.first_insignificant == 7.5  # every pair is a neighbor: I = E[I]
     default = spatial.correlogram(gdf, "v", permutations=99)
     assert len(default.table) == 10 and default.table["distance_km"].iloc[0] >= 1.0
 
@@ -345,7 +345,7 @@ def test_correlogram_by_orders_of_any_graph():
     for row in result.table.itertuples():
         exact = rook if row.order == 1 else rook.higher_order(row.order, lower_order=False)
         assert row.I == pytest.approx(esda.Moran(gdf["v"].to_numpy(), exact, permutations=0).I)
-    assert result.step == "order" and "order of neighbours" in result.summary()
+    assert result.step == "order" and "order of neighbors" in result.summary()
     default = spatial.correlogram(gdf, "v", graph=spatial.GraphSpec("knn", k=4), permutations=0)
     assert default.table["order"].tolist() == list(range(1, len(default.table) + 1))
 

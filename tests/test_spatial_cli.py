@@ -1,5 +1,5 @@
 """``ruhrgeo stats``: every weights kind, FDR and alpha, German tables, outputs that hold
-the analysed values, and bad input: exit 2, one line on stderr, no traceback, no file."""
+the analyzed values, and bad input: exit 2, one line on stderr, no traceback, no file."""
 
 from __future__ import annotations
 

@@ -193,7 +193,7 @@ GRAPH_CASES = {
         lambda: spatial.moran(BASE, "v", graph=GraphSpec("distance", threshold_km=0.1)),
         StatisticsError,
         r"distance\(threshold_km=0.1\) leaves every one of the 16 municipalities without a "
-        r"neighbour; the nearest centroids are 1 to 1 km apart",
+        r"neighbor; the nearest centroids are 1 to 1 km apart",
     ),
     "same centroid twice": (
         lambda: spatial.moran(
@@ -308,7 +308,7 @@ STATISTIC_CASES = {
     "divide as text": (
         lambda: spatial.theil_divide(BASE, "v", divide="north"),
         ParameterError,
-        "`divide` must be a latitude, a northing in metres or a shapely LineString",
+        "`divide` must be a latitude, a northing in meters or a shapely LineString",
     ),
     "regimes without covariates": (
         lambda: spatial.divide_regimes(BASE, "v", []),
@@ -358,7 +358,7 @@ STATISTIC_CASES = {
     "band too short": (
         lambda: spatial.correlogram(BASE, "v", distances_km=[0.5]),
         StatisticsError,
-        r"at distance 0.5, 16 municipalities have no neighbour",
+        r"at distance 0.5, 16 municipalities have no neighbor",
     ),
     "orders without a graph": (
         lambda: spatial.correlogram(BASE, "v", orders=[1, 2]),
@@ -378,7 +378,7 @@ STATISTIC_CASES = {
     "order beyond the data": (
         lambda: spatial.correlogram(BASE, "v", graph="rook", orders=[9], permutations=0),
         StatisticsError,
-        r"at order 9, 16 municipalities have no neighbour \(e.g. .*\); use fewer `orders`",
+        r"at order 9, 16 municipalities have no neighbor \(e.g. .*\); use fewer `orders`",
     ),
     "scatterplot of a table": (
         lambda: spatial.moran_scatterplot(BASE),
@@ -434,7 +434,7 @@ def test_scaled_columns_are_not_constant_and_give_the_same_statistics():
 
 def test_islands_are_warned_about_not_silently_joined():
     far = BASE.set_geometry([shapely.box(1e6, 0, 1e6 + 1, 1), *BASE.geometry.iloc[1:]])
-    with pytest.warns(IslandWarning, match=r"1 municipalities have no neighbour.*05000000 ->"):
+    with pytest.warns(IslandWarning, match=r"1 municipalities have no neighbor.*05000000 ->"):
         spatial.moran(far, "v", permutations=0)
 
 
@@ -471,7 +471,7 @@ def test_any_column_gives_a_result_or_a_ruhrgeo_error(values, function):
     pd.testing.assert_frame_equal(gdf, before)
     if result is not None:
         y = pd.to_numeric(gdf["v"], errors="coerce").astype(float)
-        assert np.isfinite(y).all() and np.ptp(y) > 0  # accepted only what is analysable
+        assert np.isfinite(y).all() and np.ptp(y) > 0  # accepted only what is analyzable
         numbers = result[["p_sim"]].to_numpy() if isinstance(result, pd.DataFrame) else None
         if numbers is not None:
             assert ((numbers > 0) & (numbers <= 1)).all()

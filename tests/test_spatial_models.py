@@ -133,7 +133,7 @@ def test_divide_regimes_and_the_comparison(data):
     ns = spatial.north_south(gdf, "v", permutations=0)
     assert table.loc["gradient", "estimate"] == ns.slope_per_10km
     assert table.loc["gradient", "estimate"] == pytest.approx(0.8 * 2, abs=0.5)  # 0.8 per 5 km
-    # the regimes row: north minus south at the covariate's mean, from the uncentred model
+    # the regimes row: north minus south at the covariate's mean, from the uncentered model
     raw = spatial.spatial_error(
         gdf, "v", ["x"], regimes=pd.Series(np.where(ns_north(gdf), "north", "south"), gdf.index)
     )
@@ -167,12 +167,12 @@ def test_moran_scatterplots(data, tmp_path):
         lisa["cluster"].loc[lisa.graph.unique_ids]
     )
     local_ax = spatial.moran_scatterplot(lisa)
-    colours = local_ax.collections[0].get_facecolors()
-    assert len(colours) == 49
+    colors = local_ax.collections[0].get_facecolors()
+    assert len(colors) == 49
     labels = [t.get_text() for t in local_ax.get_legend().get_texts()]
     assert set(labels) == set(lisa["cluster"])
     bv = spatial.moran_scatterplot(spatial.moran_bv(gdf, "v", "x", permutations=0))
-    assert bv.get_ylabel() == "neighbours' x"
+    assert bv.get_ylabel() == "neighbors' x"
     fig = Figure()
     own = fig.subplots()
     assert spatial.moran_scatterplot(result, ax=own) is own

@@ -133,7 +133,7 @@ def test_gal_and_gwt_files_keyed_by_ags(tmp_path, suffix):
     )
 
 
-def test_islands_are_joined_to_their_nearest_neighbour_and_named():
+def test_islands_are_joined_to_their_nearest_neighbor_and_named():
     squares = [shapely.box(i, 0, i + 1, 1) for i in range(4)] + [shapely.box(10, 0, 11, 1)]
     gdf = gpd.GeoDataFrame(
         {"v": [1.0, 2, 3, 4, 5]},
@@ -141,7 +141,7 @@ def test_islands_are_joined_to_their_nearest_neighbour_and_named():
         crs=25832,
         index=pd.Index(["01", "02", "03", "04", "09"], name="ags"),
     )
-    with pytest.warns(IslandWarning, match=r"1 municipalities have no neighbour.*09 -> 04"):
+    with pytest.warns(IslandWarning, match=r"1 municipalities have no neighbor.*09 -> 04"):
         g = spatial.build_graph(gdf, "queen")
     assert list(g.unique_ids) == ["01", "02", "03", "04", "09"]
     assert list(g["09"].index) == ["04"] and "09" in set(g["04"].index)

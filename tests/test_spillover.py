@@ -107,7 +107,7 @@ def test_population_weighted_distance():
     source = campuses([(-1000, 500)])
     by_people = spillover.distances_km(munis, source, to="population", population=people)
     by_centroid = spillover.distances_km(munis, source)
-    assert by_people.iloc[0, 0] == pytest.approx(2.5)  # to the centre of the eastern cell
+    assert by_people.iloc[0, 0] == pytest.approx(2.5)  # to the center of the eastern cell
     assert by_centroid.iloc[0, 0] == pytest.approx(2.0)
 
 

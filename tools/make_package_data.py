@@ -37,7 +37,7 @@ from ruhrgeo.io.breitbandatlas import read_breitbandatlas
 ROOT = Path(__file__).resolve().parents[1]
 UTM = 25832
 DVG2_DATE = "2022-03-08T00:00:00Z"  # GeoPackage timestamps: DVG2's date, not the run's
-COORDINATE_DECIMALS = 2  # centimetres: stable across PROJ versions, far below DVG2's accuracy
+COORDINATE_DECIMALS = 2  # centimeters: stable across PROJ versions, far below DVG2's accuracy
 
 MUNICIPALITY_COLUMNS = ["ags", "name", "kreis", "kreis_ags", "population", "area_km2"]
 # the columns the index, the docs and the demo use (names as in read_breitbandatlas)
@@ -74,7 +74,7 @@ GERMANY_COLUMNS = [
 
 
 def ruhr_municipalities(shared: Path, out: Path) -> list[str]:
-    """The 53 Ruhr municipalities in EPSG:25832, coordinates rounded to centimetres."""
+    """The 53 Ruhr municipalities in EPSG:25832, coordinates rounded to centimeters."""
     source = gpd.read_file(shared / "boundaries" / "ruhr_municipalities.geojson")
     assert len(source) == 53, len(source)
     munis = source[[*MUNICIPALITY_COLUMNS, "geometry"]].to_crs(UTM)

@@ -1,4 +1,4 @@
-"""Geometry shared by the steps: centroids in metres, which side of a divide a unit lies on."""
+"""Geometry shared by the steps: centroids in meters, which side of a divide a unit lies on."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def centroids(gdf: gpd.GeoDataFrame) -> gpd.GeoSeries:
     projected = gdf if gdf.crs.is_projected else gdf.to_crs(metric_crs(gdf))
     unit = projected.crs.axis_info[0].unit_name
     if unit not in ("metre", "meter"):
-        raise UnusableCRSError(f"distances need a CRS in metres, got {unit!r}; reproject first")
+        raise UnusableCRSError(f"distances need a CRS in meters, got {unit!r}; reproject first")
     return projected.geometry.centroid
 
 

@@ -43,7 +43,7 @@ def as_crs(value: Any, name: str) -> pyproj.CRS:
 
 
 def require_projected(crs: pyproj.CRS, name: str) -> None:
-    """Areas need metres: refuse geographic CRSs."""
+    """Areas need meters: refuse geographic CRSs."""
     if not crs.is_projected:
         raise UnusableCRSError(
             f"`{name}` is in {crs.to_string()}, a geographic CRS whose cells are not of equal "

@@ -83,8 +83,8 @@ def data_dir() -> Path:
 def ruhr_municipalities() -> gpd.GeoDataFrame:
     """The 53 municipalities of the Ruhr (Metropole Ruhr, RVR) with their real boundaries.
 
-    DVG2 NRW (Geobasis NRW, status 2022-03-08; already generalised, not simplified further),
-    in EPSG:25832 with coordinates rounded to centimetres; population 31.12.2019 (Destatis),
+    DVG2 NRW (Geobasis NRW, status 2022-03-08; already generalized, not simplified further),
+    in EPSG:25832 with coordinates rounded to centimeters; population 31.12.2019 (Destatis),
     ``area_km2`` the planar area of the DVG2 polygon. Attribution in ``attrs["source"]``.
 
     Returns
@@ -324,7 +324,7 @@ def fetch_vg250(
     Never called by the tests or the demo. The BKG replaces the file at ``url`` every
     year, so no fixed hash is recorded: pass ``known_hash`` ("sha256:...") to pin a
     release; pooch then refuses a file with another hash. Read the result with
-    ``read_municipalities(path, layer="vg250_gem")``. Licence dl-de/by-2-0,
+    ``read_municipalities(path, layer="vg250_gem")``. License dl-de/by-2-0,
     "© GeoBasis-DE / BKG (year)".
 
     Parameters

@@ -138,7 +138,7 @@ class UnitWarning(RuhrgeoWarning):
 
 
 class StatisticsError(RuhrgeoError, ValueError):
-    """The data cannot support the statistic (constant values, no neighbours, ...)."""
+    """The data cannot support the statistic (constant values, no neighbors, ...)."""
 
 
 class TooFewObservationsError(StatisticsError):
@@ -178,7 +178,7 @@ class WeightError(ParameterError):
 
 
 class MethodError(ParameterError):
-    """An unknown normaliser, aggregator, treatment or imputation, or a bad parameter of one."""
+    """An unknown normalizer, aggregator, treatment or imputation, or a bad parameter of one."""
 
 
 class IndicatorValueError(ParameterError):
@@ -213,7 +213,7 @@ class NoDataWarning(RuhrgeoWarning):
 
 
 class IslandWarning(RuhrgeoWarning):
-    """Units without neighbours were joined to their nearest neighbour."""
+    """Units without neighbors were joined to their nearest neighbor."""
 
 
 class MissingValuesWarning(RuhrgeoWarning):
@@ -221,7 +221,7 @@ class MissingValuesWarning(RuhrgeoWarning):
 
 
 class IndexWarning(RuhrgeoWarning):
-    """Weights were normalised, or missing values skipped or imputed."""
+    """Weights were normalized, or missing values skipped or imputed."""
 
 
 class SpilloverWarning(RuhrgeoWarning):

@@ -178,8 +178,8 @@ class ValueSummary:
         return cls(low, high, only_01)
 
     def fits(self, unit: str | None) -> bool:
-        """Whether every value summarised lies in ``unit``'s range (0 to 100 when None)."""
-        if self.low > self.high:  # nothing summarised
+        """Whether every value summarized lies in ``unit``'s range (0 to 100 when None)."""
+        if self.low > self.high:  # nothing summarized
             return True
         low, high = RANGES[unit or "percent"]
         fine = self.low >= low and self.high <= high and bool(np.isfinite(self.high))

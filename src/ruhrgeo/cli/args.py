@@ -53,7 +53,7 @@ def table_path(_ctx: click.Context, _param: click.Parameter, value: Path) -> Pat
 
 def read_table(path: Path, id_col: str, columns: list[str]) -> pd.DataFrame:
     """The given columns of a table (CSV or XLSX, as :func:`ruhrgeo.read_indicators` reads
-    it: ``;`` or ``,``, decimal commas), indexed by the normalised AGS."""
+    it: ``;`` or ``,``, decimal commas), indexed by the normalized AGS."""
     table = read_indicators(path, id_col=id_col)
     absent = [c for c in columns if c not in table.columns]
     if absent:

@@ -1,6 +1,6 @@
 """The demo: every step of ruhrgeo on the shipped data. Real findings from the real
 Breitbandatlas values on the real Ruhr boundaries; the overlay step on SYNTHETIC grids laid
-over those boundaries; every output labelled with what is real and what is synthetic."""
+over those boundaries; every output labeled with what is real and what is synthetic."""
 
 from __future__ import annotations
 

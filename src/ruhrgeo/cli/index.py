@@ -25,7 +25,7 @@ from ruhrgeo.index import (
 from ruhrgeo.io import read_indicators
 from ruhrgeo.io.write import write_table
 
-TREATMENTS = {"none": None, "winsorise": "winsorise", "log": "log", "boxcox": "boxcox"}
+TREATMENTS = {"none": None, "winsorize": "winsorize", "log": "log", "boxcox": "boxcox"}
 
 
 @click.command(name="index")
@@ -41,7 +41,7 @@ TREATMENTS = {"none": None, "winsorise": "winsorise", "log": "log", "boxcox": "b
     default="minmax",
     show_default=True,
     type=click.Choice(METHODS),
-    help="Normaliser (docs/index-method.md).",
+    help="Normalizer (docs/index-method.md).",
 )
 @click.option("--reference", help="AGS of the reference municipality (dist2ref, reference).")
 @click.option("--aggregation", default="amean", show_default=True, type=click.Choice(AGGREGATIONS))

@@ -43,9 +43,9 @@ SUFFIXES = (".html", ".htm", ".png")
 @click.option("--scheme", default="quantiles", show_default=True, help="mapclassify scheme.")
 @click.option("--k", default=5, show_default=True, help="Number of classes.")
 @click.option("--bins", help="Upper class bounds, e.g. 50,90,100 (with --scheme user_defined).")
-@click.option("--cmap", default="viridis", show_default=True, help="matplotlib colour map.")
+@click.option("--cmap", default="viridis", show_default=True, help="matplotlib color map.")
 @click.option("--place-names", default="none", show_default=True, help="all, none or a count N.")
-@click.option("--attribution", help="Credit line of the data (licence text).")
+@click.option("--attribution", help="Credit line of the data (license text).")
 @click.option(
     "--out",
     "out_paths",

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from ruhrgeo import spatial
-from ruhrgeo.spatial.weights import GraphLike
+from ruhrgeo.spatial.graphs import GraphLike
 from ruhrgeo.spillover import RadiusEstimate
 
 

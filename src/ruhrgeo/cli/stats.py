@@ -13,7 +13,7 @@ from ruhrgeo.cli.args import InputError, friendly, number, out_option, table_opt
 from ruhrgeo.cli.report import global_stats
 from ruhrgeo.io import read_municipalities
 from ruhrgeo.io.write import write_table
-from ruhrgeo.spatial.weights import GraphLike, describe
+from ruhrgeo.spatial.graphs import GraphLike, describe
 
 # the option each weights kind needs, as the CLI spells it
 NEEDS = {"knn": "--k", "distance": "--threshold-km", "kernel": "--bandwidth-km"}
@@ -22,14 +22,14 @@ NEEDS = {"knn": "--k", "distance": "--threshold-km", "kernel": "--bandwidth-km"}
 @click.command()
 @click.argument("boundaries", type=click.Path(path_type=Path))
 @table_options("CSV or XLSX with an AGS column and the values (',' or ';', decimal commas).")
-@click.option("--column", required=True, help="The column to analyse.")
+@click.option("--column", required=True, help="The column to analyze.")
 @click.option(
     "--graph",
     "kind",
     default=None,
     help=f"Spatial weights: {', '.join(spatial.GRAPH_KINDS)} [default: queen].",
 )
-@click.option("--k", "k_text", help="Neighbours of --graph knn.")
+@click.option("--k", "k_text", help="Neighbors of --graph knn.")
 @click.option("--threshold-km", "threshold_text", help="Distance band of --graph distance (km).")
 @click.option("--bandwidth-km", "bandwidth_text", help="Bandwidth of --graph kernel (km).")
 @click.option("--kernel", help=f"Kernel of --graph kernel: {', '.join(spatial.KERNELS)}.")
@@ -72,7 +72,7 @@ def stats(
 ) -> None:
     """Moran's I, LISA clusters, Getis-Ord hot spots and the north/south test of COLUMN.
 
-    Writes the local results with the analysed values per municipality to --out (only
+    Writes the local results with the analyzed values per municipality to --out (only
     when every statistic succeeded) and prints the global ones.
     """
     graph = _graph(kind, k_text, threshold_text, bandwidth_text, kernel, weights_file)

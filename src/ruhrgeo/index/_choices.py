@@ -1,5 +1,5 @@
 """The alternatives an uncertainty analysis samples from, parsed and checked once, and the
-scores of every combination of imputation, treatment and normalisation, computed once."""
+scores of every combination of imputation, treatment and normalization, computed once."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ import numpy as np
 import pandas as pd
 
 from ruhrgeo.errors import AggregationError, MethodError, RuhrgeoError
-from ruhrgeo.index._pipeline import normalised
+from ruhrgeo.index._pipeline import normalized
 from ruhrgeo.index.aggregate import AGGREGATIONS, check_method
 from ruhrgeo.index.impute import IMPUTATIONS, impute
-from ruhrgeo.index.normalise import METHODS
+from ruhrgeo.index.normalize import METHODS
 from ruhrgeo.index.spec import IndicatorSpec
 from ruhrgeo.index.treat import treat
 
-TREATMENT_NAMES = (None, "winsorise", "log", "boxcox")
+TREATMENT_NAMES = (None, "winsorize", "log", "boxcox")
 TREATMENT_PARAMS = ("winmax", "skew", "kurtosis")
 NON_NEGATIVE = ("gmean", "hmean", "genmean")
 
@@ -34,7 +34,7 @@ class Alternative(NamedTuple):
 def alternatives(given: object, choice: str) -> list[Alternative]:
     """Parse a list of alternatives: each a name, or (name, {parameter: value})."""
     allowed: tuple[Any, ...] = {
-        "normalisation": METHODS,
+        "normalization": METHODS,
         "aggregation": AGGREGATIONS,
         "imputation": ("skip", *IMPUTATIONS),
         "treatment": TREATMENT_NAMES,
@@ -85,10 +85,10 @@ def _check_params(choice: str, name: Any, params: dict[str, Any]) -> None:
             )
     elif choice == "treatment" and set(params) - set(TREATMENT_PARAMS):
         raise MethodError(f"treatment {name!r} takes {TREATMENT_PARAMS}, got {sorted(params)}")
-    # normaliser parameters are checked by normalize() when the scores are computed
+    # normalizer parameters are checked by normalize() when the scores are computed
 
 
-Scores = dict[tuple[int, int, int], np.ndarray]  # (imputation, treatment, normaliser) -> n x k
+Scores = dict[tuple[int, int, int], np.ndarray]  # (imputation, treatment, normalizer) -> n x k
 
 
 def all_scores(
@@ -96,35 +96,35 @@ def all_scores(
     spec: IndicatorSpec,
     imputations: list[Alternative],
     treatments: list[Alternative],
-    normalisations: list[Alternative],
+    normalizations: list[Alternative],
 ) -> Scores:
-    """The scores of every (imputation, treatment, normaliser) triple, computed once."""
+    """The scores of every (imputation, treatment, normalizer) triple, computed once."""
     table = {}
     for (i, imp), (t, tr) in itertools.product(enumerate(imputations), enumerate(treatments)):
         with _context(f"imputation {imp.label}, treatment {tr.label}"):
             filled = values if imp.name == "skip" else impute(values, imp.name, **imp.params).values
             if tr.name is not None:
-                transform = None if tr.name == "winsorise" else tr.name
+                transform = None if tr.name == "winsorize" else tr.name
                 filled = treat(filled, transform=transform, **tr.params).values
-        for m, norm in enumerate(normalisations):
+        for m, norm in enumerate(normalizations):
             with _context(
-                f"normalisation {norm.label} (imputation {imp.label}, treatment {tr.label})"
+                f"normalization {norm.label} (imputation {imp.label}, treatment {tr.label})"
             ):
-                table[(i, t, m)] = normalised(filled, spec, norm.name, norm.params).to_numpy()
+                table[(i, t, m)] = normalized(filled, spec, norm.name, norm.params).to_numpy()
     return table
 
 
 def check_compatible(
-    scores: Scores, normalisations: list[Alternative], aggregations: list[Alternative]
+    scores: Scores, normalizations: list[Alternative], aggregations: list[Alternative]
 ) -> None:
-    """Refuse a normaliser giving negative scores with an aggregator that needs scores >= 0."""
+    """Refuse a normalizer giving negative scores with an aggregator that needs scores >= 0."""
     for agg in aggregations:
         if agg.name not in NON_NEGATIVE:
             continue
         for (_, _, m), table in scores.items():
             if np.nanmin(table) < 0:
                 raise AggregationError(
-                    f"normalisation {normalisations[m].label} gives negative scores, which "
+                    f"normalization {normalizations[m].label} gives negative scores, which "
                     f"aggregation {agg.label} cannot take; drop one of them or shift the "
                     "scores, e.g. ('zscore', {'mean_sd': (10, 2)}) or ('minmax', {'bounds': "
                     "(1, 100)}) as COINr does"

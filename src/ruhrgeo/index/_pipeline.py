@@ -1,5 +1,5 @@
 """The steps shared by composite, weights, audit and uncertainty: checked values, missing
-values, normalisation with the spec's parameters, weights, and the two-level aggregation."""
+values, normalization with the spec's parameters, weights, and the two-level aggregation."""
 
 from __future__ import annotations
 
@@ -22,12 +22,12 @@ from ruhrgeo.errors import (
 from ruhrgeo.index._frames import numeric_table
 from ruhrgeo.index.aggregate import check_method, check_weight, scores
 from ruhrgeo.index.impute import impute
-from ruhrgeo.index.normalise import PARAMETERS, normalize
+from ruhrgeo.index.normalize import PARAMETERS, normalize
 from ruhrgeo.index.spec import IndicatorSpec
 from ruhrgeo.index.treat import treat
 
 MISSING = ("error", "skip", "mean", "median")
-TREATMENTS = (None, "winsorise", "log", "boxcox")
+TREATMENTS = (None, "winsorize", "log", "boxcox")
 LEVELS = ("areas", "index")
 
 
@@ -75,7 +75,7 @@ def handle_missing(values: pd.DataFrame, policy: str, *, stacklevel: int = 4) ->
         if empty:
             raise MissingValuesError(f"municipalities {empty} have no indicator value at all")
         warnings.warn(
-            f"missing values skipped, weights renormalised: {listing}",
+            f"missing values skipped, weights renormalized: {listing}",
             IndexWarning,
             stacklevel=stacklevel,
         )
@@ -93,11 +93,11 @@ def apply_treatment(values: pd.DataFrame, treatment: str | None) -> pd.DataFrame
         raise MethodError(f"`treatment` must be one of {TREATMENTS}, got {treatment!r}")
     if treatment is None:
         return values
-    return treat(values, transform=None if treatment == "winsorise" else treatment).values
+    return treat(values, transform=None if treatment == "winsorize" else treatment).values
 
 
 def spec_params(spec: IndicatorSpec, method: str, params: Mapping[str, Any] | None) -> dict:
-    """The normaliser's parameters: the spec's targets and goalposts unless given."""
+    """The normalizer's parameters: the spec's targets and goalposts unless given."""
     out = dict(params or {})
     if not isinstance(method, str) or method not in PARAMETERS:
         return out  # normalize names the allowed methods
@@ -108,7 +108,7 @@ def spec_params(spec: IndicatorSpec, method: str, params: Mapping[str, Any] | No
     return out
 
 
-def normalised(
+def normalized(
     values: pd.DataFrame, spec: IndicatorSpec, method: str, params: Mapping[str, Any] | None
 ) -> pd.DataFrame:
     return normalize(
@@ -148,7 +148,7 @@ def base_weights(
         if weights != "equal":
             raise WeightError(
                 f"`weights` must be a mapping, 'equal' or 'pca', got {weights!r}; "
-                "optimised weights come from optimise_weights()"
+                "optimized weights come from optimize_weights()"
             )
         return dict.fromkeys(ind, 1.0), dict.fromkeys(areas, 1.0)
     if not isinstance(weights, Mapping | pd.Series):
@@ -170,7 +170,7 @@ def base_weights(
             total = sum(ind[n] for n in names)
             if abs(total - 1) > 1e-9:
                 warnings.warn(
-                    f"weights of area {area!r} sum to {total:g}; normalised to 1",
+                    f"weights of area {area!r} sum to {total:g}; normalized to 1",
                     IndexWarning,
                     stacklevel=4,
                 )
@@ -178,7 +178,7 @@ def base_weights(
 
 
 def pca_loadings(scores_: pd.DataFrame, spec: IndicatorSpec) -> dict[str, float]:
-    """Squared loadings of the first principal component of each area's standardised scores
+    """Squared loadings of the first principal component of each area's standardized scores
     (complete rows): non-negative, summing to 1 per area."""
     out = {}
     for area in spec.area_names():
@@ -216,7 +216,7 @@ def assemble(
     aggregation: tuple[str, str],
     p: float | None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Areas (r x n x a) and index (r x n) of the normalised ``scores_`` (n x k, spec order)
+    """Areas (r x n x a) and index (r x n) of the normalized ``scores_`` (n x k, spec order)
     under r weight rows (``ind_w`` r x k, ``area_w`` r x a)."""
     names = spec.names()
     areas = np.stack(
@@ -270,10 +270,10 @@ def run(
     missing: str,
     treatment: str | None,
 ) -> Run:
-    """values -> missing -> treatment -> normalisation -> weights -> areas -> index."""
+    """values -> missing -> treatment -> normalization -> weights -> areas -> index."""
     pair = levels(aggregation, p)
     values = apply_treatment(handle_missing(indicator_values(df, spec), missing), treatment)
-    scores_ = normalised(values, spec, method, params)
+    scores_ = normalized(values, spec, method, params)
     if isinstance(weights, str) and weights == "pca":
         ind, areas = base_weights(spec, pca_loadings(scores_, spec))
     else:
@@ -290,7 +290,7 @@ def run(
                 "zero score, which makes their "
                 f"{' and '.join(dict.fromkeys(agg for agg in pair if _absorbs_zeros(agg, p)))}"
                 f" zero (it cannot be compensated): "
-                f"{', '.join(map(str, zero.index[zero][:5]))}; normalise with "
+                f"{', '.join(map(str, zero.index[zero][:5]))}; normalize with "
                 "params={'bounds': (1, 100)} if that is not meant",
                 IndexWarning,
                 stacklevel=4,

@@ -1,7 +1,7 @@
 """Aggregators: weighted means and Copeland's pairwise majority (COINr's ``a_*``).
 
-With weights w_j (normalised to sum 1 over the scores a municipality has; missing scores
-are skipped and the weights renormalised, as COINr does):
+With weights w_j (normalized to sum 1 over the scores a municipality has; missing scores
+are skipped and the weights renormalized, as COINr does):
 
 - ``amean``: sum w_j x_j
 - ``gmean``: exp(sum w_j log x_j)
@@ -14,7 +14,7 @@ are skipped and the weights renormalised, as COINr does):
   order.
 
 **Zeros and negatives.** ``gmean``, ``hmean`` and ``genmean`` need scores >= 0 (negative
-scores raise :class:`AggregationError`: use a normaliser with non-negative scores, e.g.
+scores raise :class:`AggregationError`: use a normalizer with non-negative scores, e.g.
 ``minmax`` with ``bounds=(1, 100)`` or ``zscore`` with ``mean_sd=(10, 2)``, COINr's choice).
 A zero score makes ``gmean`` and ``hmean`` (and ``genmean`` with p < 0) zero, their limit as
 the score goes to zero: a zero cannot be compensated. ``amean`` and ``copeland`` take any
@@ -127,7 +127,7 @@ def scores(x: np.ndarray, w: np.ndarray, method: str, p: float | None = None) ->
             if (x0 < 0).any():
                 rows = np.flatnonzero((x0 < 0).any(axis=(0, 2)))[:5].tolist()
                 raise AggregationError(
-                    f"{method} needs scores >= 0; negative scores in rows {rows}: normalise "
+                    f"{method} needs scores >= 0; negative scores in rows {rows}: normalize "
                     "with non-negative scores (e.g. minmax, or zscore with mean_sd=(10, 2))"
                 )
             zero = ((present & (x0 == 0)) * weight).sum(axis=2) > 0
@@ -146,7 +146,7 @@ def scores(x: np.ndarray, w: np.ndarray, method: str, p: float | None = None) ->
     if not np.isfinite(out[have > 0]).all():
         raise AggregationError(
             f"{method}{f' with p = {p}' if p is not None else ''} overflows on these scores; "
-            "use a smaller exponent or a normaliser with smaller scores"
+            "use a smaller exponent or a normalizer with smaller scores"
         )
     return out
 

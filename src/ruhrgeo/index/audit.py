@@ -63,10 +63,10 @@ def audit(
     Returns
     -------
     AuditResult
-        ``correlations``: the normalised indicators (direction applied, so a negative
+        ``correlations``: the normalized indicators (direction applied, so a negative
         correlation means pulling the other way), the area scores and ``index``, each with
         each (``correlation``: pearson, spearman or kendall; pairwise complete rows).
-        ``cronbach``: Cronbach's alpha of each area's normalised indicators (NaN for an area
+        ``cronbach``: Cronbach's alpha of each area's normalized indicators (NaN for an area
         of one) and, as ``index``, of the area scores. ``pca``: per area the number of
         indicators, the share of variance the first principal component of their correlation
         matrix explains (``pc1_explained``) and how many components have an eigenvalue

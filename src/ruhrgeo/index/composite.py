@@ -1,22 +1,22 @@
-"""The composite index: values -> missing values -> treatment -> normalisation -> weighted
+"""The composite index: values -> missing values -> treatment -> normalization -> weighted
 aggregation into area sub-indices -> aggregation into the index -> ranks.
 
 Documented choices (the Digital-Index Ruhr does not publish its own):
 
 - **Missing values** (``missing``): ``error`` (default) names them; ``skip`` leaves them out
-  and renormalises the weights over what a municipality has (within its area, and over areas
+  and renormalizes the weights over what a municipality has (within its area, and over areas
   if an area is empty), with an :class:`IndexWarning`; ``mean``/``median`` impute the
-  indicator's mean or median before normalising, with a warning (group imputation:
+  indicator's mean or median before normalizing, with a warning (group imputation:
   :func:`ruhrgeo.index.impute` first).
-- **Treatment** (``treatment``): None (default), ``winsorise``, ``log`` or ``boxcox``
+- **Treatment** (``treatment``): None (default), ``winsorize``, ``log`` or ``boxcox``
   (:func:`ruhrgeo.index.treat`, the skew/kurtosis rule).
-- **Normalisation** (``method``, ``params``): :func:`ruhrgeo.index.normalize`; the spec's
+- **Normalization** (``method``, ``params``): :func:`ruhrgeo.index.normalize`; the spec's
   per-indicator ``target`` and ``goalposts`` are used unless ``params`` gives them.
 - **Weights**: indicator weights are relative within their area, area weights within the
   total; ``weights`` overrides them by name (indicators and/or areas), ``"equal"`` sets all
-  to 1, ``"pca"`` uses the squared first-component loadings of each area's normalised
-  indicators (:func:`ruhrgeo.index.pca_weights`); optimised weights come from
-  :func:`ruhrgeo.index.optimise_weights`. Every weight must be finite and > 0.
+  to 1, ``"pca"`` uses the squared first-component loadings of each area's normalized
+  indicators (:func:`ruhrgeo.index.pca_weights`); optimized weights come from
+  :func:`ruhrgeo.index.optimize_weights`. Every weight must be finite and > 0.
 - **Aggregation** (``aggregation``): one aggregator for both levels or ``{"areas": ...,
   "index": ...}`` (:mod:`ruhrgeo.index.aggregate`: amean, gmean, hmean, genmean with ``p``,
   copeland).
@@ -34,7 +34,7 @@ import pandas as pd
 
 from ruhrgeo.errors import MethodError, SpecError
 from ruhrgeo.index._pipeline import frame, indicator_values, run
-from ruhrgeo.index.normalise import Method
+from ruhrgeo.index.normalize import Method
 from ruhrgeo.index.spec import IndicatorSpec, load_spec
 
 __all__ = ["composite", "indicator_values", "need_ranking"]
@@ -61,12 +61,12 @@ def composite(
     spec
         The indicator spec; default the Digital-Index Ruhr spec (:func:`load_spec`).
     method, params
-        The normaliser and its parameters (:func:`ruhrgeo.index.normalize`).
+        The normalizer and its parameters (:func:`ruhrgeo.index.normalize`).
     aggregation, p
         The aggregator of both levels, or ``{"areas": ..., "index": ...}``; ``p`` for genmean.
     weights
         None (the spec's), ``"equal"``, ``"pca"``, or name -> weight for indicators and/or
-        areas; an area whose overriding indicator weights do not sum to 1 is normalised with
+        areas; an area whose overriding indicator weights do not sum to 1 is normalized with
         an :class:`IndexWarning`.
     missing, treatment
         See the module docstring.

@@ -83,8 +83,8 @@ def plot_correlations(audit_result: AuditResult, *, title: str | None = None) ->
     if len(corr) <= 25:
         for (i, j), value in np.ndenumerate(corr.to_numpy()):
             if np.isfinite(value):
-                colour = "white" if abs(value) > 0.6 else "black"
-                ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=6, color=colour)
+                color = "white" if abs(value) > 0.6 else "black"
+                ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=6, color=color)
     fig.colorbar(image, ax=ax, shrink=0.8, label="correlation")
     default = f"{audit_result.correlation.capitalize()} correlations: indicators, areas, index"
     ax.set_title(_plain(title) if title else default)

@@ -319,10 +319,10 @@ def compare_regions(
     weight: str | pd.Series | None = "population",
     method: str = "minmax",
 ) -> pd.DataFrame:
-    """The index of regions: indicators averaged per region, then normalised across regions.
+    """The index of regions: indicators averaged per region, then normalized across regions.
 
     Each indicator of ``spec`` is the ``weight``-weighted mean over a region's
-    municipalities (:func:`region_means`); the regions' values are then normalised and
+    municipalities (:func:`region_means`); the regions' values are then normalized and
     combined with :func:`~ruhrgeo.index.composite`, so regions are compared with each other,
     not with municipalities.
 
@@ -338,7 +338,7 @@ def compare_regions(
     weight
         Population or households per municipality (column name or Series), or None.
     method
-        The normalisation across regions (see :func:`~ruhrgeo.index.normalize`).
+        The normalization across regions (see :func:`~ruhrgeo.index.normalize`).
 
     Returns
     -------

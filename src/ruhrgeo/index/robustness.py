@@ -1,4 +1,4 @@
-"""How much the ranking depends on fixed alternatives: a grid of scenarios (normalisers x
+"""How much the ranking depends on fixed alternatives: a grid of scenarios (normalizers x
 aggregators x weight sets) and the removal of each indicator in turn. The Monte Carlo
 version with variance-based sensitivity is :func:`ruhrgeo.index.uncertainty`."""
 
@@ -15,12 +15,12 @@ from scipy import stats
 
 from ruhrgeo.errors import IndexWarning, MethodError, SpecError, WeightError
 from ruhrgeo.index.composite import _spec, composite
-from ruhrgeo.index.normalise import METHODS
+from ruhrgeo.index.normalize import METHODS
 from ruhrgeo.index.spec import IndicatorSpec
 
 __all__ = ["SCENARIO_METHODS", "SensitivityResult", "remove_indicators", "sensitivity"]
 
-# the normalisers that need no parameter and give different rankings under a mean
+# the normalizers that need no parameter and give different rankings under a mean
 SCENARIO_METHODS: tuple[str, ...] = ("minmax", "fracmax", "zscore", "reference")
 
 
@@ -57,10 +57,10 @@ def sensitivity(
     weight_sets: Mapping[str, Mapping[str, float]] | None = None,
     missing: str = "error",
 ) -> SensitivityResult:
-    """Recompute the index under every normaliser x aggregator x weight set, compare ranks.
+    """Recompute the index under every normalizer x aggregator x weight set, compare ranks.
 
     The baseline is the first scenario (first method, first aggregator, the spec's
-    weights). ``ranks`` has one column per scenario, labelled ``"method / aggregation /
+    weights). ``ranks`` has one column per scenario, labeled ``"method / aggregation /
     weights"``; ``correlations`` Spearman's rho and Kendall's tau of every other scenario's
     ranks against the baseline; ``rank_range`` each municipality's best and worst rank and
     their difference.
@@ -120,7 +120,7 @@ def remove_indicators(
     """What if each indicator were left out? The rank shift of every municipality.
 
     Column ``c`` holds the nominal rank minus the rank without indicator ``c`` (its area's
-    other weights renormalised; an area left empty drops out of the index): positive means
+    other weights renormalized; an area left empty drops out of the index): positive means
     the municipality moves up without ``c``. ``choices`` are :func:`composite`'s keyword
     arguments (method, params, aggregation, p, weights, missing, treatment).
 

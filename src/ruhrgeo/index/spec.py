@@ -1,5 +1,5 @@
 """Indicator specs (TOML): the hierarchy indicators -> areas -> index, directions, weights and
-the per-indicator parameters some normalisers need (a target, goalposts)."""
+the per-indicator parameters some normalizers need (a target, goalposts)."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ class IndicatorSpec:
     """Which indicators make the index, grouped into weighted areas.
 
     Indicator weights are relative within their area, area weights relative in the total;
-    both are normalised to sum 1 when the index is computed. Every weight must be a finite
+    both are normalized to sum 1 when the index is computed. Every weight must be a finite
     number > 0; names must be unique across indicators and areas, and no area may be called
     ``index``, ``rank`` or ``above_average`` (the result's other columns).
 
@@ -184,7 +184,7 @@ def load_spec(path: str | os.PathLike[str] | None = None) -> IndicatorSpec:
     The file holds ``name``, ``version``, an ``[areas]`` table (area = weight) and one
     ``[[indicators]]`` table per indicator with the keys ``name``, ``area``, ``direction``
     (``"higher"``/``"lower"`` is better), ``unit``, ``source``, ``weight`` and, optionally,
-    ``target`` (a number, for the ``dist2targ`` normaliser) and ``goalposts`` (``[lower,
+    ``target`` (a number, for the ``dist2targ`` normalizer) and ``goalposts`` (``[lower,
     upper]``, for ``goalposts``).
 
     Examples

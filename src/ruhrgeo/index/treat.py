@@ -2,12 +2,12 @@
 
 An indicator fails when |skew| > ``skew`` and kurtosis > ``kurtosis`` (sample-adjusted
 skewness G1 and excess kurtosis G2, as COINr and e1071 type 2; defaults 2 and 3.5). A failing
-indicator is winsorised one extreme at a time, on the side of its skew (the largest value(s)
+indicator is winsorized one extreme at a time, on the side of its skew (the largest value(s)
 set to the next largest, or the smallest to the next smallest), until it passes or ``winmax``
-values have been changed. If it still fails, the winsorisation is undone and the original
+values have been changed. If it still fails, the winsorization is undone and the original
 values are transformed: ``log`` is COINr's ``log_CT_plus`` (positive skew: log(x - min + a),
 negative skew: -log(max + a - x), a = 0.01 (max - min)); ``boxcox`` is scipy's Box-Cox of
-x - min + 1 with the maximum-likelihood lambda; ``None`` keeps the winsorised values. Both
+x - min + 1 with the maximum-likelihood lambda; ``None`` keeps the winsorized values. Both
 transforms keep the order of the values, so directions hold.
 """
 
@@ -49,7 +49,7 @@ def treat(
     -------
     Treated
         ``values`` (a new DataFrame) and ``report`` indexed by indicator: ``skew``,
-        ``kurtosis``, ``action`` (``none``, ``winsorised``, ``log``, ``boxcox``, ``untested``),
+        ``kurtosis``, ``action`` (``none``, ``winsorized``, ``log``, ``boxcox``, ``untested``),
         ``changed`` (number of values changed), ``changed_ags``, ``skew_after``,
         ``kurtosis_after``, ``passes`` (after treatment) and ``reason``.
 
@@ -59,7 +59,7 @@ def treat(
     >>> df = pd.DataFrame({"v": [1.0, 2, 2, 3, 3, 3, 4, 4, 5, 60]})
     >>> values, report = treat(df)
     >>> report.loc["v", "action"], int(report.loc["v", "changed"]), float(values["v"].max())
-    ('winsorised', 1, 5.0)
+    ('winsorized', 1, 5.0)
     """
     if transform not in TRANSFORMS:
         raise MethodError(f"`transform` must be one of {TRANSFORMS}, got {transform!r}")
@@ -121,7 +121,7 @@ def _treat_column(
         finite = y[~np.isnan(y)]
         extreme = finite.max() if s >= 0 else finite.min()
         rest = finite[finite != extreme]
-        if len(np.unique(rest)) < 2:  # winsorising further would leave a constant
+        if len(np.unique(rest)) < 2:  # winsorizing further would leave a constant
             break
         hit = y == extreme
         y[hit] = rest.max() if s >= 0 else rest.min()
@@ -132,24 +132,24 @@ def _treat_column(
         ags = ", ".join(map(str, index[changed]))
         return y, {
             **row,
-            "action": "winsorised",
+            "action": "winsorized",
             "changed": int(changed.sum()),
             "changed_ags": ags,
             "skew_after": s,
             "kurtosis_after": k,
-            "reason": f"{failing}: winsorised {int(changed.sum())} value(s) ({ags}) to pass",
+            "reason": f"{failing}: winsorized {int(changed.sum())} value(s) ({ags}) to pass",
         }
     if transform is None:
         ags = ", ".join(map(str, index[changed]))
         return y, {
             **row,
-            "action": "winsorised",
+            "action": "winsorized",
             "changed": int(changed.sum()),
             "changed_ags": ags,
             "skew_after": s,
             "kurtosis_after": k,
             "passes": False,
-            "reason": f"{failing}: winsorised {winmax} value(s), still fails (no transform)",
+            "reason": f"{failing}: winsorized {winmax} value(s), still fails (no transform)",
         }
     with np.errstate(all="ignore"):
         z, detail = _transform(x, transform, s0)
@@ -165,7 +165,7 @@ def _treat_column(
         "skew_after": s2,
         "kurtosis_after": k2,
         "passes": not fails(s2, k2),
-        "reason": f"{failing}; {winmax} winsorised value(s) were not enough: {detail}",
+        "reason": f"{failing}; {winmax} winsorized value(s) were not enough: {detail}",
     }
 
 

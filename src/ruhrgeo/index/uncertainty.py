@@ -1,7 +1,7 @@
 """Uncertainty and sensitivity analysis of the ranking (OECD/JRC Handbook step 7; COINr's
 get_sensitivity), with SALib's Saltelli design and estimators.
 
-Each uncertain choice is an input factor: the normaliser, the aggregator (both levels), the
+Each uncertain choice is an input factor: the normalizer, the aggregator (both levels), the
 imputation (only when values are missing), the treatment, and the weights, each weight
 multiplied by 1 + u, u uniform in [-``weight_noise``, +``weight_noise``] (COINr's noise; all
 weights one group). A discrete choice takes each alternative with equal probability (COINr's
@@ -36,7 +36,7 @@ from ruhrgeo.index.spec import IndicatorSpec
 
 __all__ = ["UncertaintyResult", "uncertainty"]
 
-DEFAULT_NORMALISATIONS: tuple[Any, ...] = (
+DEFAULT_NormalizATIONS: tuple[Any, ...] = (
     ("minmax", {"bounds": (1, 100)}),
     ("zscore", {"mean_sd": (10, 2)}),
     "rank",
@@ -99,7 +99,7 @@ def uncertainty(
     *,
     n: int = 1024,
     seed: int = 0,
-    normalisations: Sequence[Any] = DEFAULT_NORMALISATIONS,
+    normalizations: Sequence[Any] = DEFAULT_NormalizATIONS,
     aggregations: Sequence[Any] = ("amean", "gmean"),
     weight_noise: float = 0.25,
     imputations: Sequence[Any] = ("skip", "median", "mean"),
@@ -116,10 +116,10 @@ def uncertainty(
         Base sample size N (rounded up to a power of two; at most 65,536).
     seed
         The seed of the Sobol' sequence and of the bootstrap: same seed, same result.
-    normalisations, aggregations, imputations, treatments
+    normalizations, aggregations, imputations, treatments
         The alternatives of each choice: names, or (name, {parameter: value}) pairs, e.g.
         ``("genmean", {"p": 0.5})`` or ``("group_median", {"by": kreis})``. The first is
-        the nominal one. Default normalisations follow COINr's example, so that the
+        the nominal one. Default normalizations follow COINr's example, so that the
         geometric mean can take them: ``minmax`` on [1, 100], ``zscore`` with mean 10 and
         sd 2, ``rank``, ``fracmax``.
     weight_noise
@@ -136,10 +136,10 @@ def uncertainty(
     >>> spec = IndicatorSpec("toy", (Indicator("a", "x"), Indicator("b", "x"), Indicator("c", "y")))
     >>> df = pd.DataFrame({"a": [1.0, 5, 3, 4, 2, 8], "b": [2.0, 1, 7, 3, 9, 4],
     ...                    "c": [5.0, 6, 1, 2, 8, 3]}, index=list("pqrstu"))
-    >>> result = uncertainty(df, spec, n=64, seed=1, normalisations=["minmax", "rank"],
+    >>> result = uncertainty(df, spec, n=64, seed=1, normalizations=["minmax", "rank"],
     ...                      aggregations=["amean"], treatments=[None])
     >>> result.sensitivity.index.tolist(), len(result.samples)
-    (['normalisation', 'weights'], 256)
+    (['normalization', 'weights'], 256)
     """
     spec = _spec(spec)
     n_base, seed = _check_numbers(n, seed, weight_noise, bootstrap, level)
@@ -149,7 +149,7 @@ def uncertainty(
         empty = list(values.index[gaps.all(axis=1)][:5])
         raise MissingValuesError(f"municipalities {empty} have no indicator value at all")
     choices = {
-        "normalisation": alternatives(normalisations, "normalisation"),
+        "normalization": alternatives(normalizations, "normalization"),
         "aggregation": alternatives(aggregations, "aggregation"),
         "imputation": alternatives(imputations, "imputation"),
         "treatment": alternatives(treatments, "treatment"),
@@ -157,9 +157,9 @@ def uncertainty(
     if not gaps.any():  # without missing values the imputation changes nothing: no factor
         choices["imputation"] = alternatives(["skip"], "imputation")
     table = all_scores(
-        values, spec, choices["imputation"], choices["treatment"], choices["normalisation"]
+        values, spec, choices["imputation"], choices["treatment"], choices["normalization"]
     )
-    check_compatible(table, choices["normalisation"], choices["aggregation"])
+    check_compatible(table, choices["normalization"], choices["aggregation"])
     ind0, area0 = weight_arrays(spec, *base_weights(spec, None))
     weighted = spec.names() + (spec.area_names() if len(spec.areas) > 1 else [])
     weighted = weighted if weight_noise > 0 else []
@@ -201,7 +201,7 @@ def uncertainty(
     )
 
 
-CHOICES = ("imputation", "treatment", "normalisation", "aggregation")
+CHOICES = ("imputation", "treatment", "normalization", "aggregation")
 
 
 def _check_numbers(
@@ -312,7 +312,7 @@ def _sobol(problem: dict, y: np.ndarray, bootstrap: int, seed: int, level: float
 
 def _removal(nominal_run: tuple, nominal: np.ndarray, ags: pd.Index) -> pd.DataFrame:
     """Nominal rank minus the rank with each indicator's weight set to zero (the same as
-    leaving it out: its area's other weights are renormalised, an empty area drops out)."""
+    leaving it out: its area's other weights are renormalized, an empty area drops out)."""
     scores_, spec, ind0, area0, pair, p = nominal_run
     k = ind0.shape[1]
     ind_w = np.repeat(ind0, k, axis=0)

@@ -1,4 +1,4 @@
-"""Weights from the data: PCA and optimisation towards intended importance."""
+"""Weights from the data: PCA and optimization towards intended importance."""
 
 from __future__ import annotations
 
@@ -16,14 +16,14 @@ from ruhrgeo.index._pipeline import (
     handle_missing,
     indicator_values,
     levels,
-    normalised,
+    normalized,
     pca_loadings,
     weight_arrays,
 )
 from ruhrgeo.index.aggregate import check_weight
 from ruhrgeo.index.spec import IndicatorSpec
 
-__all__ = ["optimise_weights", "pca_weights"]
+__all__ = ["optimize_weights", "pca_weights"]
 
 
 def pca_weights(
@@ -36,7 +36,7 @@ def pca_weights(
 ) -> dict[str, float]:
     """Indicator weights from principal components, per area.
 
-    The squared loadings of the first principal component of each area's normalised
+    The squared loadings of the first principal component of each area's normalized
     indicators (their correlation matrix; complete rows): non-negative and summing to 1
     per area, so the area score carries as much of its indicators' common variance as one
     weighted mean can. Unlike COINr's raw loadings they cannot be negative; an indicator
@@ -52,10 +52,10 @@ def pca_weights(
     {'a': 0.5, 'b': 0.433, 'c': 0.067}
     """
     values = handle_missing(indicator_values(df, spec), missing, stacklevel=3)
-    return pca_loadings(normalised(values, spec, method, params), spec)
+    return pca_loadings(normalized(values, spec, method, params), spec)
 
 
-def optimise_weights(
+def optimize_weights(
     df: pd.DataFrame,
     spec: IndicatorSpec,
     *,
@@ -72,7 +72,7 @@ def optimise_weights(
 
     The Pearson correlation of each element (indicator or area) with the index, divided by
     the sum of them, should equal its importance divided by the sum of importances; the
-    weights (positive, through their logarithms) minimise the sum of squared differences
+    weights (positive, through their logarithms) minimize the sum of squared differences
     (scipy's Nelder-Mead, started from the importances). The other level keeps the spec's
     weights.
 
@@ -95,7 +95,7 @@ def optimise_weights(
     >>> from ruhrgeo.index import Indicator, IndicatorSpec
     >>> spec = IndicatorSpec("s", (Indicator("a", "x"), Indicator("b", "y")))
     >>> df = pd.DataFrame({"a": [1.0, 2, 3, 4, 5, 6], "b": [2.0, 1, 4, 3, 6, 9]})
-    >>> result = optimise_weights(df, spec)
+    >>> result = optimize_weights(df, spec)
     >>> bool((result["achieved"] - result["target"]).abs().max() < 1e-3)
     True
     """
@@ -103,11 +103,11 @@ def optimise_weights(
         raise MethodError(f"`level` must be 'areas' or 'indicators', got {level!r}")
     elements = spec.area_names() if level == "areas" else spec.names()
     if len(elements) < 2:
-        raise StatisticsError(f"optimising weights needs two {level} or more, got {elements}")
+        raise StatisticsError(f"optimizing weights needs two {level} or more, got {elements}")
     target = _importance(importance, elements, level)
     pair = levels(aggregation, p)
     values = handle_missing(indicator_values(df, spec), missing, stacklevel=3)
-    scores = normalised(values, spec, method, params)
+    scores = normalized(values, spec, method, params)
     ind, areas = base_weights(spec, None)
     x = scores.to_numpy()
 

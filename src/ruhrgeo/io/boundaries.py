@@ -1,4 +1,4 @@
-"""Municipal boundaries: read any OGR source (VG250 too), normalise the AGS, validate."""
+"""Municipal boundaries: read any OGR source (VG250 too), normalize the AGS, validate."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ def read_municipalities(
     (['05913000'], 'Dortmund')
     """
     if isinstance(source, gpd.GeoDataFrame):
-        if (id_col, name_col) == (None, None) and _normalised(source):
+        if (id_col, name_col) == (None, None) and _normalized(source):
             return source.set_geometry(_checked_geometries(source, make_valid))
         frame = _from_frame(source)
         origin = "`municipalities`"
@@ -122,10 +122,10 @@ def read_municipalities(
     return frame.set_index("ags")[ordered]
 
 
-def _normalised(frame: gpd.GeoDataFrame) -> bool:
+def _normalized(frame: gpd.GeoDataFrame) -> bool:
     """Whether ``frame`` is already what this function returns (only its geometries need
     checking): rows, a projected CRS, a unique index ``ags`` of 8-digit strings, ``name`` (text,
-    none missing) first, and none of the columns the normalisation renames, filters or
+    none missing) first, and none of the columns the normalization renames, filters or
     dissolves."""
     index, columns = frame.index, [str(c).lower() for c in frame.columns]
     if (
@@ -178,8 +178,8 @@ def _columns(frame: gpd.GeoDataFrame, origin: str) -> dict[str, str]:
 
 
 def _require_plausible_coordinates(frame: gpd.GeoDataFrame, origin: str) -> None:
-    """Refuse metres labelled as degrees (they would turn into NaN when reprojected). Degrees
-    labelled as metres need no check here: they lie near the origin, on no German grid."""
+    """Refuse meters labeled as degrees (they would turn into NaN when reprojected). Degrees
+    labeled as meters need no check here: they lie near the origin, on no German grid."""
     crs = frame.crs
     if not crs.is_geographic:
         return
@@ -190,7 +190,7 @@ def _require_plausible_coordinates(frame: gpd.GeoDataFrame, origin: str) -> None
     if x0 < -180 or x1 > 360 or y0 < -90 or y1 > 90:
         raise UnusableCRSError(
             f"{origin} is declared as {crs.to_string()} (degrees) but its coordinates reach "
-            f"({x0:.0f}, {y0:.0f}, {x1:.0f}, {y1:.0f}), metres rather; set its real CRS, e.g. "
+            f"({x0:.0f}, {y0:.0f}, {x1:.0f}, {y1:.0f}), meters rather; set its real CRS, e.g. "
             "`gdf.set_crs(25832, allow_override=True)`"
         )
 

@@ -18,7 +18,7 @@ from ruhrgeo.io.cell_lattice import CellTable, choose_columns, lattice_table
 
 __all__ = ["read_grid_csv"]
 
-# BKG UTM ids carry hectometres/kilometres (`100mN56789E3512`); INSPIRE ids metres
+# BKG UTM ids carry hectometers/kilometers (`100mN56789E3512`); INSPIRE ids meters
 # (`CRS3035RES100mN2689100E4337000`).
 _CELL_ID = r"^(?:CRS(?P<crs>\d+)RES)?(?P<size>\d+)(?P<unit>k?m)N(?P<n>\d+)E(?P<e>\d+)$"
 _BKG_CRS = 25832
@@ -83,7 +83,7 @@ def read_grid_csv(path: Path, columns: Sequence[str] | None, crs: Any) -> CellTa
             f"grid CSV {str(path)!r}: a cell id holds a coordinate too large for any grid; "
             "check the ids"
         ) from None
-    if crs_code:  # INSPIRE: metres
+    if crs_code:  # INSPIRE: meters
         grid_crs = as_crs(crs or int(crs_code), "crs")
     else:  # BKG UTM: multiples of the cell size
         north, east = north * size, east * size

@@ -1,6 +1,6 @@
 """Leaflet's JavaScript and CSS for self-contained pages, from the installed folium-offline.
 
-folium-offline's documented behaviour is that its elements embed the resources they need
+folium-offline's documented behavior is that its elements embed the resources they need
 when rendered, instead of linking a CDN. ruhrgeo renders one such element of that package
 (its public ``JSCSSMixin``) for each resource and takes what it embedded, so nothing
 third-party is copied into ruhrgeo. Leaflet, which every page needs, is checked against the

@@ -1,4 +1,4 @@
-"""Several maps on one page: their coloured layers one at a time, their overlays on top."""
+"""Several maps on one page: their colored layers one at a time, their overlays on top."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ __all__ = ["atlas"]
 
 
 def atlas(*maps: Map, title: str | None = None) -> Map:
-    """One page with the layers of ``maps``: the coloured layers as radio buttons (the first
+    """One page with the layers of ``maps``: the colored layers as radio buttons (the first
     shown), each with its legend; the overlays (rings, place names) as checkboxes, those of
     the first map ticked. An overlay that several maps share is listed once.
 

@@ -169,10 +169,10 @@ def scheme(name: object, k: object, bins: object) -> tuple[str, int, list[float]
 
 
 def colormap(name: object) -> Colormap:
-    """A matplotlib colour map by name."""
+    """A matplotlib color map by name."""
     if not isinstance(name, str) or name not in colormaps:
         raise ParameterError(
-            f"`cmap` {name!r} is not a matplotlib colour map; e.g. 'viridis', 'YlGnBu', "
+            f"`cmap` {name!r} is not a matplotlib color map; e.g. 'viridis', 'YlGnBu', "
             "'magma_r' (see matplotlib.colormaps)"
         )
     return colormaps[name]

@@ -54,7 +54,7 @@ def choropleth(
         ``scheme="user_defined"`` with ``bins``, the upper bounds of the classes (the same
         classes for several maps).
     cmap
-        A matplotlib colour map.
+        A matplotlib color map.
     title
         Title of the page, the layer and its legend; default: the column's alias or name.
     tooltip
@@ -68,7 +68,7 @@ def choropleth(
         else the largest by area), ``False`` none. They are an overlay that can be hidden.
     attribution
         The data's credit line; default ``gdf.attrs["source"]``, which ruhrgeo's shipped
-        datasets set to their licence text.
+        datasets set to their license text.
 
     Examples
     --------
@@ -108,7 +108,7 @@ def cluster_map(
     place_names: bool | int = False,
     attribution: str | None = None,
 ) -> Map:
-    """LISA clusters in the fixed colours of :data:`LISA_COLORS`.
+    """LISA clusters in the fixed colors of :data:`LISA_COLORS`.
 
     ``clusters`` is a Series of labels indexed by AGS, or the DataFrame of
     :func:`ruhrgeo.spatial.local_moran` (its ``cluster`` column). A municipality without a

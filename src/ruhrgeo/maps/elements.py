@@ -54,7 +54,7 @@ class Decorations(MacroElement):
 
 
 class ShapesElement(MacroElement):
-    """Packed polygons, unpacked once for every layer that colours them."""
+    """Packed polygons, unpacked once for every layer that colors them."""
 
     _template = Template(
         "{% macro script(this, kwargs) %}"

@@ -1,7 +1,7 @@
 """Static twins of the maps for reports: matplotlib figures and PNG files.
 
 A figure is drawn from the same description as the page (:mod:`ruhrgeo.maps.polygons`):
-the same classes, colours, legend texts, units, title, place names and credit. It is drawn
+the same classes, colors, legend texts, units, title, place names and credit. It is drawn
 in a metric CRS with a scale bar; municipalities without data are hatched.
 """
 

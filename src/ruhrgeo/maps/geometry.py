@@ -1,6 +1,6 @@
 """The geometries a map page carries: simplified without gaps, rounded, and label points.
 
-``shapely.coverage_simplify`` in a metric CRS keeps the edge two neighbours share identical,
+``shapely.coverage_simplify`` in a metric CRS keeps the edge two neighbors share identical,
 so no gaps or slivers appear; the tolerance follows the map's extent.
 """
 

@@ -2,7 +2,7 @@
 
 A :class:`Layer` holds only JSON-able data with the user's strings as they are; the page's
 script shows them as text. Polygons travel as quantised, delta-encoded integer rings (about
-a third of the bytes of GeoJSON), stored once per page however many layers colour them.
+a third of the bytes of GeoJSON), stored once per page however many layers color them.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ _KEY_LENGTH = 12
 
 @dataclass(frozen=True)
 class Shapes:
-    """Packed polygons, shared by the layers that colour them (``key`` names them)."""
+    """Packed polygons, shared by the layers that color them (``key`` names them)."""
 
     key: str
     packed: str  # script-safe JSON
@@ -39,7 +39,7 @@ class Shapes:
 class Layer:
     """One layer of a map page.
 
-    ``base`` layers (the coloured polygons) are shown one at a time (radio buttons in the
+    ``base`` layers (the colored polygons) are shown one at a time (radio buttons in the
     layer control); the others (campus rings, place names) are overlays with checkboxes.
     """
 
@@ -77,7 +77,7 @@ def polygon_layer(
     outline: str = "#ffffff",
     opacity: float = 0.85,
 ) -> Layer:
-    """Municipalities (simplified, EPSG:4326) coloured by ``shading``, with tooltips."""
+    """Municipalities (simplified, EPSG:4326) colored by ``shading``, with tooltips."""
     data = {
         "classes": shading.classes.reindex(shapes.index).astype(int).tolist(),
         "palette": list(shading.palette),

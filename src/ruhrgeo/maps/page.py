@@ -51,7 +51,7 @@ class Page(Figure):
 class Map(folium.Map):
     """A map page of ruhrgeo :class:`~ruhrgeo.maps.layers.Layer` objects (a folium Map).
 
-    Base layers (coloured municipalities) are shown one at a time, the first on opening;
+    Base layers (colored municipalities) are shown one at a time, the first on opening;
     overlays (campus rings, place names) can be ticked on and off; each legend shows with
     its layer and each layer's credit in the attribution line. The page has a metric scale,
     a visible title and an optional OpenStreetMap basemap, off until ticked (it needs the

@@ -108,7 +108,7 @@ def outlines(
 def layers(
     described: Described, *, legend: bool = True, outline: str = "#ffffff", opacity: float = 0.85
 ) -> list[Layer]:
-    """The page layers of a described map: the coloured polygons, and the place names."""
+    """The page layers of a described map: the colored polygons, and the place names."""
     shapes, decimals = simplified(described.munis)
     texts = tooltip_texts(described.munis, described.fields, described.units)
     out = [

@@ -1,8 +1,8 @@
-"""What a polygon layer shows and how it reads: classes, colours, legend, numbers and units.
+"""What a polygon layer shows and how it reads: classes, colors, legend, numbers and units.
 
 The HTML page and its PNG twin are both drawn from one :class:`Shading`, so they share the
-classes, colours, legend texts and units. Municipalities without data get class -1: a
-hatched fill and a "no data (n)" legend entry in both, never a hole or a class colour.
+classes, colors, legend texts and units. Municipalities without data get class -1: a
+hatched fill and a "no data (n)" legend entry in both, never a hole or a class color.
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ NO_DATA = "no data"
 
 @dataclass(frozen=True)
 class Shading:
-    """A class per municipality (-1: no data), the class colours and the legend."""
+    """A class per municipality (-1: no data), the class colors and the legend."""
 
     title: str
     classes: pd.Series
     palette: tuple[str, ...]
-    legend: tuple[tuple[str | None, str], ...]  # (colour, or None for no data; text)
+    legend: tuple[tuple[str | None, str], ...]  # (color, or None for no data; text)
 
 
 def numbers(
@@ -44,7 +44,7 @@ def numbers(
     cmap: Colormap,
     unit: str | None,
 ) -> Shading:
-    """Classes of ``values`` from mapclassify, coloured along ``cmap``.
+    """Classes of ``values`` from mapclassify, colored along ``cmap``.
 
     Examples
     --------
@@ -87,7 +87,7 @@ def _bins(valid: np.ndarray, scheme: str, k: int, bins: list[float] | None) -> n
 
 
 def categories(labels: pd.Series, colors: Mapping[str, str], *, title: str) -> Shading:
-    """Fixed colours per category (e.g. LISA clusters); a missing label is no data.
+    """Fixed colors per category (e.g. LISA clusters); a missing label is no data.
 
     Examples
     --------

@@ -37,7 +37,7 @@ def cell_fractions(
 
 class _WKBFeatures(FeatureSource):
     """Geometries handed to exactextract as WKB: a quarter faster than a GeoDataFrame,
-    which exactextract serialises to GeoJSON feature by feature."""
+    which exactextract serializes to GeoJSON feature by feature."""
 
     def __init__(self, wkb: np.ndarray, srs_wkt: str) -> None:
         super().__init__()

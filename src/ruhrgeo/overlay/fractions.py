@@ -160,7 +160,7 @@ class Overlay:
         return shares(sums, opened, groups, weighted=weights is not None)
 
     def weighted_cells(self, weights: SourceLike | None = None) -> pd.DataFrame:
-        """Every (municipality, cell) pair with the cell's centre and ``fraction * weight``.
+        """Every (municipality, cell) pair with the cell's center and ``fraction * weight``.
 
         The building block for population-weighted quantities such as the mean distance of a
         municipality's inhabitants from a point.
@@ -168,7 +168,7 @@ class Overlay:
         Returns
         -------
         pandas.DataFrame
-            Columns ``ags``, ``x``, ``y`` (cell centre in the grid's CRS) and ``weight``.
+            Columns ``ags``, ``x``, ``y`` (cell center in the grid's CRS) and ``weight``.
         """
         window = self._plan.window
         placed = None if weights is None else place_weights(as_source(weights, "`weights`"), window)

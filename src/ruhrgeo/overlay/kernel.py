@@ -193,7 +193,7 @@ def _run_summary(
     summed: np.ndarray | None,
     valid: np.ndarray,
 ) -> ValueSummary:
-    """The values in the runs (``values``: the window's, nodata set to 0) summarised and
+    """The values in the runs (``values``: the window's, nodata set to 0) summarized and
     checked (:func:`~ruhrgeo.units.check_range`), from the whole window where that is
     enough: for a declared unit, every value of the window fits it; for a unit still to be
     inferred, the window holds only 0 and 1, and the runs' sums of their ``valid`` cells

@@ -1,7 +1,7 @@
 """Moving a count grid (population, households) onto another grid, totals preserved.
 
 Each source cell is split into ``n x n`` equal sub-cells; each sub-cell carries ``1/n²`` of
-the cell's count to the target cell containing its centre (after reprojection). A sub-cell
+the cell's count to the target cell containing its center (after reprojection). A sub-cell
 lands in exactly one target cell, so totals are kept exactly (up to what falls outside the
 target) and the weights of any part of the target, a tile for instance, are the same whether
 the whole target or only that part is computed.
@@ -106,7 +106,7 @@ class RegriddedReader(Reader):
         )
         out = np.zeros(height * width)
         pick = self._cells_near(window)
-        step = (np.arange(n) + 0.5) / n - 0.5  # sub-cell centres relative to the cell's centre
+        step = (np.arange(n) + 0.5) / n - 0.5  # sub-cell centers relative to the cell's center
         sub_col, sub_row = (a.ravel() for a in np.meshgrid(step, step))
         inverse = ~target.transform
         per_chunk = max(1, _CHUNK_POINTS // (n * n))
@@ -149,9 +149,9 @@ class RegriddedReader(Reader):
 def _sub_cell_centres(
     source: SourceCounts, at: np.ndarray, sub_col: np.ndarray, sub_row: np.ndarray, crs: Any
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The sub-cell centres of the source cells ``at`` in ``crs`` (cells x sub-cells).
+    """The sub-cell centers of the source cells ``at`` in ``crs`` (cells x sub-cells).
 
-    Only each cell's centre and four points half a cell away are reprojected; the sub-cells
+    Only each cell's center and four points half a cell away are reprojected; the sub-cells
     follow from the projection's local derivative (central differences), which within one
     cell is exact to far below a millimetre, hundreds of times faster than reprojecting
     every sub-cell.

@@ -25,6 +25,7 @@ from ruhrgeo.spatial.divide import (
     north_south,
     theil_divide,
 )
+from ruhrgeo.spatial.graphs import GRAPH_KINDS, KERNELS, GraphSpec, build_graph, read_graph
 from ruhrgeo.spatial.local import (
     CLUSTER_LABELS,
     SPOT_LABELS,
@@ -34,11 +35,10 @@ from ruhrgeo.spatial.local import (
     local_moran_bv,
 )
 from ruhrgeo.spatial.models import ModelResult, ols, spatial_error, spatial_lag
-from ruhrgeo.spatial.plots import CLUSTER_COLOURS, moran_scatterplot
-from ruhrgeo.spatial.weights import GRAPH_KINDS, KERNELS, GraphSpec, build_graph, read_graph
+from ruhrgeo.spatial.plots import CLUSTER_COLORS, moran_scatterplot
 
 __all__ = [
-    "CLUSTER_COLOURS",
+    "CLUSTER_COLORS",
     "CLUSTER_LABELS",
     "GRAPH_KINDS",
     "KERNELS",

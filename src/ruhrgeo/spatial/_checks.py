@@ -15,7 +15,7 @@ from libpysal.graph import Graph
 
 from ruhrgeo._validate import column_values
 from ruhrgeo.errors import ParameterError
-from ruhrgeo.spatial.weights import GraphLike, build_graph
+from ruhrgeo.spatial.graphs import GraphLike, build_graph
 
 MAX_PERMUTATIONS = 1_000_000
 MAX_KEPT = 250_000_000  # kept simulations beyond this (2 GB of float64) are refused

@@ -1,4 +1,4 @@
-"""esda's conditional randomisation in plain NumPy, for small problems.
+"""esda's conditional randomization in plain NumPy, for small problems.
 
 esda compiles its permutation kernels with numba on the first call of every process
 (about 20 s); for a region of a few hundred units NumPy needs a fraction of a second.
@@ -22,7 +22,7 @@ from scipy import sparse, stats
 # units x permutations up to which NumPy runs (about 1 s); beyond, esda's compiled kernels
 NUMPY_WORK = 20_000_000
 
-# esda.crand's statistics: (i, focal values, lag of the permuted neighbours, self weight,
+# esda.crand's statistics: (i, focal values, lag of the permuted neighbors, self weight,
 # scaling) -> the simulated statistics of unit i, written as esda writes them
 Statistic = Callable[[int, np.ndarray, np.ndarray, float, float], np.ndarray]
 
@@ -73,10 +73,10 @@ def simulate(
     seed: int,
     keep: bool,
 ) -> Simulation:
-    """Conditional randomisation of ``statistic`` as ``esda.crand.crand`` does it.
+    """Conditional randomization of ``statistic`` as ``esda.crand.crand`` does it.
 
     ``z`` holds the values (two columns for a bivariate statistic: the focal one, then the
-    one whose neighbours are permuted), ``weights`` the transformed weights esda used.
+    one whose neighbors are permuted), ``weights`` the transformed weights esda used.
     """
     adj = sparse.csr_matrix(weights, dtype=float, copy=True)
     self_weights = adj.diagonal()

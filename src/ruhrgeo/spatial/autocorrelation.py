@@ -19,7 +19,7 @@ import pandas as pd
 
 from ruhrgeo.errors import ParameterError
 from ruhrgeo.spatial._checks import check_permutations, check_seed, prepare, seeded
-from ruhrgeo.spatial.weights import GraphLike, describe
+from ruhrgeo.spatial.graphs import GraphLike, describe
 
 __all__ = [
     "BivariateMoranResult",
@@ -98,7 +98,7 @@ def moran(
     permutations: int = 9999,
     seed: int = 0,
 ) -> MoranResult:
-    """Global Moran's I of ``column`` (row-standardised weights), as ``esda.Moran``.
+    """Global Moran's I of ``column`` (row-standardized weights), as ``esda.Moran``.
 
     Examples
     --------
@@ -152,9 +152,9 @@ class BivariateMoranResult(_Result):
         """One sentence in plain language."""
         sign = "high" if self.I > 0 else "low"
         return (
-            f"Bivariate Moran's I of {self.x} with the neighbours' {self.y} = {self.I:.3f} "
+            f"Bivariate Moran's I of {self.x} with the neighbors' {self.y} = {self.I:.3f} "
             f"({_p(self.p_sim)}, {self.permutations} permutations; {self.graph} weights, "
-            f"n = {self.n}): where {self.x} is high, the neighbours' {self.y} tends to be "
+            f"n = {self.n}): where {self.x} is high, the neighbors' {self.y} tends to be "
             f"{sign}" + ("." if self.p_sim < 0.05 else ", but not significantly.")
         )
 
@@ -169,7 +169,7 @@ def moran_bv(
     seed: int = 0,
 ) -> BivariateMoranResult:
     """Bivariate Moran's I: ``x`` against the spatial lag of ``y`` (e.g. FTTB/H against
-    the neighbours' IT employment), as ``esda.Moran_BV`` (row-standardised weights;
+    the neighbors' IT employment), as ``esda.Moran_BV`` (row-standardized weights;
     permutations shuffle ``y``).
 
     Examples
@@ -206,7 +206,7 @@ def moran_bv(
 
 @dataclass(frozen=True)
 class GearyResult(_Result):
-    """Geary's C (``esda.Geary``): below 1 neighbours are alike, above 1 unlike."""
+    """Geary's C (``esda.Geary``): below 1 neighbors are alike, above 1 unlike."""
 
     column: str
     graph: str
@@ -229,7 +229,7 @@ class GearyResult(_Result):
         return (
             f"Geary's C of {self.column} = {self.C:.3f} (1 without autocorrelation; "
             f"{_p(self.p_sim)}, {self.permutations} permutations; {self.graph} weights, "
-            f"n = {self.n}): neighbours are {kind}"
+            f"n = {self.n}): neighbors are {kind}"
             + ("." if self.p_sim < 0.05 else ", but not significantly.")
         )
 
@@ -242,7 +242,7 @@ def geary(
     permutations: int = 9999,
     seed: int = 0,
 ) -> GearyResult:
-    """Geary's C of ``column`` (row-standardised weights), as ``esda.Geary``.
+    """Geary's C of ``column`` (row-standardized weights), as ``esda.Geary``.
 
     ``p_norm`` is one-sided, in the direction of the observed C (esda's convention).
 

@@ -1,4 +1,4 @@
-"""The Moran correlogram: Moran's I by distance band or by order of neighbourhood."""
+"""The Moran correlogram: Moran's I by distance band or by order of neighborhood."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from ruhrgeo._geometry import centroids, positive
 from ruhrgeo._validate import column_values
 from ruhrgeo.errors import ParameterError, StatisticsError
 from ruhrgeo.spatial._checks import check_alpha, check_permutations, check_seed, prepare, seeded
-from ruhrgeo.spatial.weights import GraphLike, distances_of, with_geometries
+from ruhrgeo.spatial.graphs import GraphLike, distances_of, with_geometries
 
 __all__ = ["CorrelogramResult", "correlogram"]
 
@@ -27,7 +27,7 @@ class CorrelogramResult:
     """Moran's I per step and the first step without significant autocorrelation.
 
     ``table`` has one row per step: ``distance_km`` (distance bands) or ``order``
-    (neighbourhood orders), then ``I``, ``EI``, ``z_norm``, ``p_sim``, ``pairs``.
+    (neighborhood orders), then ``I``, ``EI``, ``z_norm``, ``p_sim``, ``pairs``.
     """
 
     table: pd.DataFrame
@@ -38,7 +38,7 @@ class CorrelogramResult:
     def summary(self) -> str:
         """One sentence in plain language."""
         unit = " km" if self.step == "distance_km" else ""
-        what = "distance" if self.step == "distance_km" else "order of neighbours"
+        what = "distance" if self.step == "distance_km" else "order of neighbors"
         if self.first_insignificant is None:
             return f"Autocorrelation stays significant at every {what} tested."
         return (
@@ -61,13 +61,13 @@ def correlogram(
     """Moran's I of ``column`` at growing range.
 
     Without ``graph``: cumulative distance bands (every pair of centroids within d km),
-    at ``distances_km`` or by default ten steps from the largest nearest-neighbour
-    distance (so that every unit has a neighbour) to half the data's extent.
+    at ``distances_km`` or by default ten steps from the largest nearest-neighbor
+    distance (so that every unit has a neighbor) to half the data's extent.
     With ``graph`` (any weights, see :func:`~ruhrgeo.spatial.build_graph`): the
-    neighbours of exactly order 1, 2, ... of that graph (``orders``, default 1 up to
-    the last order at which every unit still has a neighbour, at most 6).
+    neighbors of exactly order 1, 2, ... of that graph (``orders``, default 1 up to
+    the last order at which every unit still has a neighbor, at most 6).
 
-    A band or order that leaves a unit without neighbours is refused (esda would give it
+    A band or order that leaves a unit without neighbors is refused (esda would give it
     a lag of 0, which reads as "surrounded by the mean").
 
     Examples
@@ -105,9 +105,9 @@ def correlogram(
         if len(band.isolates):
             raise StatisticsError(
                 f"at {step.replace('_km', '')} {label:g}, {len(band.isolates)} "
-                f"municipalities have no neighbour (e.g. {list(band.isolates[:5])}); "
+                f"municipalities have no neighbor (e.g. {list(band.isolates[:5])}); "
                 + (
-                    "start `distances_km` at or above the largest nearest-neighbour distance"
+                    "start `distances_km` at or above the largest nearest-neighbor distance"
                     if step == "distance_km"
                     else "use fewer `orders`"
                 )

@@ -24,8 +24,8 @@ from ruhrgeo._geometry import centroids, north_of
 from ruhrgeo._validate import column_values
 from ruhrgeo.errors import ParameterError, StatisticsError
 from ruhrgeo.spatial._checks import check_permutations, check_seed, prepare, seeded
+from ruhrgeo.spatial.graphs import GraphLike, describe, with_geometries
 from ruhrgeo.spatial.models import ModelResult, covariate_names, fit, spatial_error
-from ruhrgeo.spatial.weights import GraphLike, describe, with_geometries
 
 __all__ = [
     "NorthSouthResult",
@@ -90,7 +90,7 @@ def sides(gdf: pd.DataFrame, index: pd.Index, divide: Divide) -> tuple[np.ndarra
     if divide is not None and not isinstance(divide, shapely.LineString):
         if isinstance(divide, bool) or not isinstance(divide, int | float | np.number):
             raise ParameterError(
-                f"`divide` must be a latitude, a northing in metres or a shapely LineString, "
+                f"`divide` must be a latitude, a northing in meters or a shapely LineString, "
                 f"got {divide!r}"
             )
         if not np.isfinite(divide):
@@ -117,7 +117,7 @@ def north_south(
     """Test whether ``column`` is higher in the north, allowing for spatial autocorrelation.
 
     Two spatial error models (maximum likelihood, ``spreg.ML_Error`` with ``graph``,
-    row-standardised) are fitted: ``y ~ northing`` gives ``slope_per_10km`` and
+    row-standardized) are fitted: ``y ~ northing`` gives ``slope_per_10km`` and
     ``p_value`` (the test of a gradient); ``y ~ north`` (1 north of the divide, 0 south)
     gives ``difference_sem`` and ``difference_p_value`` (the test of a step at the divide
     beyond spatially autocorrelated variation: a smooth gradient shows in the slope, not
@@ -125,7 +125,7 @@ def north_south(
     ``residual_moran_p`` is Moran's I permutation p-value of the OLS trend's residuals
     (are they autocorrelated at all?). ``trend`` and ``step`` are spreg's objects.
 
-    ``divide``: a latitude (degrees), a northing (metres, in the data's projected CRS or
+    ``divide``: a latitude (degrees), a northing (meters, in the data's projected CRS or
     ETRS89 / UTM 32N), a shapely ``LineString`` in the data's CRS, or by default the
     median northing of the centroids, splitting the municipalities in halves.
 
@@ -276,7 +276,7 @@ def divide_regimes(
     """A spatial error model of ``column`` on ``covariates`` with north and south as
     regimes (``spreg.ML_Error_Regimes``): does the level, or a covariate's effect, differ
     across the divide once the covariates and spatial autocorrelation are allowed for? The
-    Chow test (``result.chow``) answers per term and jointly. The covariates are centred
+    Chow test (``result.chow``) answers per term and jointly. The covariates are centered
     on their means, so each regime's ``CONSTANT`` is its level at the data's average
     covariates, and the Chow test of ``CONSTANT`` tests a step at the divide, other things
     equal.
@@ -305,8 +305,10 @@ def divide_regimes(
     y = column_values(gdf, column)
     _, is_north, _ = sides(gdf, y.index, divide)
     regimes = pd.Series(np.where(is_north, "north", "south"), index=y.index)
-    centred = gdf.assign(**{c: column_values(gdf, c) - column_values(gdf, c).mean() for c in names})
-    return spatial_error(centred, column, names, graph=graph, regimes=regimes)
+    centered = gdf.assign(
+        **{c: column_values(gdf, c) - column_values(gdf, c).mean() for c in names}
+    )
+    return spatial_error(centered, column, names, graph=graph, regimes=regimes)
 
 
 def compare_divide(

@@ -28,7 +28,7 @@ from ruhrgeo.spatial._checks import (
     prepare,
     significance,
 )
-from ruhrgeo.spatial.weights import GraphLike
+from ruhrgeo.spatial.graphs import GraphLike
 
 __all__ = [
     "CLUSTER_LABELS",
@@ -117,12 +117,12 @@ def local_moran(
     seed: int = 0,
     n_jobs: int = 1,
 ) -> LocalResult:
-    """Local Moran's I (LISA) clusters of ``column`` (row-standardised weights).
+    """Local Moran's I (LISA) clusters of ``column`` (row-standardized weights).
 
     Parameters
     ----------
     gdf, column
-        Municipalities indexed by AGS and the column to analyse.
+        Municipalities indexed by AGS and the column to analyze.
     graph
         Spatial weights, see :func:`~ruhrgeo.spatial.build_graph`.
     permutations, seed
@@ -141,7 +141,7 @@ def local_moran(
     Returns
     -------
     LocalResult
-        Indexed by AGS: ``Is``, ``q`` (esda's quadrant 1-4), ``lag`` (the neighbours'
+        Indexed by AGS: ``Is``, ``q`` (esda's quadrant 1-4), ``lag`` (the neighbors'
         average of ``column``), ``p_sim`` (esda's "directed" pseudo p-value), ``EI_sim``,
         ``seI_sim``, ``z_sim``, ``p_z_sim``, ``quadrant`` (``High-High``, ``Low-High``,
         ``Low-Low``, ``High-Low``), ``significant``, ``cluster`` (the quadrant where
@@ -202,11 +202,11 @@ def local_moran_bv(
     seed: int = 0,
     n_jobs: int = 1,
 ) -> LocalResult:
-    """Bivariate LISA: ``x`` in each municipality against its neighbours' ``y``.
+    """Bivariate LISA: ``x`` in each municipality against its neighbors' ``y``.
 
     As ``esda.Moran_Local_BV``; options and columns as in :func:`local_moran`, with
-    ``lag`` the neighbours' average of ``y`` and ``quadrant`` read as "``x`` high or low
-    - neighbours' ``y`` high or low" (``High-Low``: high ``x`` among low ``y``).
+    ``lag`` the neighbors' average of ``y`` and ``quadrant`` read as "``x`` high or low
+    - neighbors' ``y`` high or low" (``High-Low``: high ``x`` among low ``y``).
 
     Examples
     --------
@@ -273,7 +273,7 @@ def getis_ord(
     Returns
     -------
     LocalResult
-        Indexed by AGS: ``Gs``, ``Zs`` (esda's standardised G), ``p_norm``, ``p_sim``
+        Indexed by AGS: ``Gs``, ``Zs`` (esda's standardized G), ``p_norm``, ``p_sim``
         (permutation), ``EG_sim``, ``seG_sim``, ``z_sim``, ``p_z_sim``, ``significant``,
         ``spot`` (``Hot spot``, ``Cold spot``, ``Not significant``); ``.esda`` is the
         ``esda.G_Local``.

@@ -17,7 +17,7 @@ import pandas as pd
 from ruhrgeo._validate import column_values
 from ruhrgeo.errors import ModelError, ParameterError
 from ruhrgeo.spatial._checks import prepare, quiet
-from ruhrgeo.spatial.weights import GraphLike, describe
+from ruhrgeo.spatial.graphs import GraphLike, describe
 
 __all__ = ["ModelResult", "ols", "spatial_error", "spatial_lag"]
 
@@ -101,9 +101,9 @@ def spatial_lag(
     regimes: str | pd.Series | None = None,
 ) -> ModelResult:
     """Spatial lag model ``y = rho W y + X b + e`` by maximum likelihood (``spreg.ML_Lag``,
-    row-standardised weights); with ``regimes``, ``spreg.ML_Lag_Regimes`` and the Chow test.
+    row-standardized weights); with ``regimes``, ``spreg.ML_Lag_Regimes`` and the Chow test.
 
-    ``rho`` measures how much a municipality's value follows its neighbours' values.
+    ``rho`` measures how much a municipality's value follows its neighbors' values.
 
     Examples
     --------
@@ -127,7 +127,7 @@ def spatial_error(
     regimes: str | pd.Series | None = None,
 ) -> ModelResult:
     """Spatial error model ``y = X b + u, u = lambda W u + e`` by maximum likelihood
-    (``spreg.ML_Error``, row-standardised weights); with ``regimes``,
+    (``spreg.ML_Error``, row-standardized weights); with ``regimes``,
     ``spreg.ML_Error_Regimes`` and the Chow test.
 
     Examples

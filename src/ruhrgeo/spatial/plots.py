@@ -1,4 +1,4 @@
-"""Moran scatterplots: each value against its neighbours' (standardised), global or local."""
+"""Moran scatterplots: each value against its neighbors' (standardized), global or local."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from ruhrgeo.spatial.local import LocalResult
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["CLUSTER_COLOURS", "moran_scatterplot"]
+__all__ = ["CLUSTER_COLORS", "moran_scatterplot"]
 
-CLUSTER_COLOURS = {
+CLUSTER_COLORS = {
     "High-High": "#d7191c",
     "Low-Low": "#2c7bb6",
     "High-Low": "#fdae61",
@@ -30,10 +30,10 @@ def moran_scatterplot(
     """The Moran scatterplot of a result of :func:`moran`, :func:`moran_bv`,
     :func:`local_moran` or :func:`local_moran_bv`.
 
-    Standardised values (x) against the standardised spatial lag (y, row-standardised
+    Standardized values (x) against the standardized spatial lag (y, row-standardized
     weights); the fitted line's slope is Moran's I. For a local result the points carry
-    the LISA cluster colours (High-High red, Low-Low blue, High-Low orange, Low-High light
-    blue, not significant grey). No global matplotlib state is touched: without ``ax`` a
+    the LISA cluster colors (High-High red, Low-Low blue, High-Low orange, Low-High light
+    blue, not significant gray). No global matplotlib state is touched: without ``ax`` a
     new ``Figure`` is made (``ax.figure.savefig(...)`` saves it).
 
     Examples
@@ -45,25 +45,25 @@ def moran_scatterplot(
     ...                        geometry=cells, crs=25832)
     >>> ax = moran_scatterplot(moran(gdf, "v", graph="rook", permutations=99))
     >>> ax.get_xlabel()
-    'v (standardised)'
+    'v (standardized)'
     """
     from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
 
-    x, lag, colours, xlabel, ylabel, slope = _points(result)
+    x, lag, colors, xlabel, ylabel, slope = _points(result)
     if ax is None:
         ax = Figure(figsize=(5, 5), layout="constrained").subplots()
     ax.axhline(0, color="#888888", lw=0.8)
     ax.axvline(0, color="#888888", lw=0.8)
-    ax.scatter(x, lag, c=colours, s=28, edgecolors="#333333", linewidths=0.4)
+    ax.scatter(x, lag, c=colors, s=28, edgecolors="#333333", linewidths=0.4)
     line = np.array([x.min(), x.max()])
     ax.plot(line, lag.mean() + slope * (line - x.mean()), color="#333333", lw=1.2)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(f"Moran's I = {slope:.3f}")
     if isinstance(result, LocalResult):
-        shown = [c for c in CLUSTER_COLOURS if (result["cluster"] == c).any()]
+        shown = [c for c in CLUSTER_COLORS if (result["cluster"] == c).any()]
         for label in shown:
-            ax.scatter([], [], c=CLUSTER_COLOURS[label], label=label, s=28)
+            ax.scatter([], [], c=CLUSTER_COLORS[label], label=label, s=28)
         ax.legend(loc="best", fontsize="small", frameon=False)
     return ax
 
@@ -71,28 +71,28 @@ def moran_scatterplot(
 def _points(result: Any) -> tuple[np.ndarray, np.ndarray, Any, str, str, float]:
     if isinstance(result, MoranResult):
         obj, name = result.esda, result.column
-        z, zl = _standardised(obj.y, obj.w.sparse)
-        return z, zl, "#4d4d4d", f"{name} (standardised)", f"neighbours' {name}", result.I
+        z, zl = _standardized(obj.y, obj.w.sparse)
+        return z, zl, "#4d4d4d", f"{name} (standardized)", f"neighbors' {name}", result.I
     if isinstance(result, BivariateMoranResult):
         obj = result.esda
         zx, zy = obj.zx, obj.zy
         zl = obj.w.sparse @ zy
-        return zx, zl, "#4d4d4d", f"{result.x} (standardised)", f"neighbours' {result.y}", result.I
+        return zx, zl, "#4d4d4d", f"{result.x} (standardized)", f"neighbors' {result.y}", result.I
     if isinstance(result, LocalResult) and "cluster" in result.columns:
         obj = result.esda
         bivariate = hasattr(obj, "zx")
         z = obj.zx if bivariate else obj.z
         zl = obj.w.sparse @ (obj.zy if bivariate else obj.z)
         clusters = result["cluster"].reindex(obj.w.unique_ids)
-        colours = clusters.map(CLUSTER_COLOURS).to_numpy()
+        colors = clusters.map(CLUSTER_COLORS).to_numpy()
         slope = float(np.polyfit(z, zl, 1)[0])
-        return z, zl, colours, "value (standardised)", "neighbours' value (lag)", slope
+        return z, zl, colors, "value (standardized)", "neighbors' value (lag)", slope
     raise ParameterError(
         "moran_scatterplot takes a result of moran, moran_bv, local_moran or local_moran_bv, "
         f"got {type(result).__name__}"
     )
 
 
-def _standardised(y: np.ndarray, w: Any) -> tuple[np.ndarray, np.ndarray]:
+def _standardized(y: np.ndarray, w: Any) -> tuple[np.ndarray, np.ndarray]:
     z = (y - y.mean()) / y.std()
     return z, w @ z

@@ -94,9 +94,9 @@ def distances_of(
     """:func:`distances_km` of municipalities already read by ``read_municipalities``."""
     points = source_points(sources)
     if to == "centroid":
-        centres = centroids(munis)
-        at = points.to_crs(centres.crs).to_numpy()
-        matrix = shapely.distance(centres.to_numpy()[:, None], at[None, :]) / 1000
+        centers = centroids(munis)
+        at = points.to_crs(centers.crs).to_numpy()
+        matrix = shapely.distance(centers.to_numpy()[:, None], at[None, :]) / 1000
         return pd.DataFrame(matrix, index=munis.index, columns=sources.index)
     if to != "population":
         raise ParameterError(f"`to` must be 'centroid' or 'population', got {to!r}")

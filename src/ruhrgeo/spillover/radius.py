@@ -95,7 +95,7 @@ def estimate_radius(
     - **CI**: a spatial block bootstrap: the municipalities are grouped into ``n_blocks``
       contiguous blocks (k-means of the centroids; default one per 20 municipalities, at
       least 8), blocks are drawn with replacement, and the radius is re-estimated; the CI
-      is the percentile interval of those radii. Keeping neighbours together keeps their
+      is the percentile interval of those radii. Keeping neighbors together keeps their
       spatial dependence in each resample.
 
     When the effect is not significant, ``summary()`` says so and the CI is typically as
@@ -191,8 +191,8 @@ def _blocks(munis: gpd.GeoDataFrame, n_blocks: int | None, rng: np.random.Genera
     n_blocks = n_blocks or max(8, round(len(munis) / 20))
     if not 2 <= n_blocks <= len(munis):
         raise ParameterError(f"`n_blocks` must lie between 2 and {len(munis)}, got {n_blocks}")
-    centres = centroids(munis)
-    xy = np.column_stack([centres.x, centres.y])
+    centers = centroids(munis)
+    xy = np.column_stack([centers.x, centers.y])
     _, labels = kmeans2((xy - xy.mean(0)) / xy.std(), n_blocks, seed=rng, minit="++")
     return pd.factorize(labels)[0]  # drop empty clusters
 

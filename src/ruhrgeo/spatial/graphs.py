@@ -101,7 +101,7 @@ class GraphSpec:
         if self.kind == "knn":
             if isinstance(self.k, bool) or not isinstance(self.k, int | np.integer):
                 raise ParameterError(
-                    f"graph kind 'knn' needs `k`, a whole number of neighbours "
+                    f"graph kind 'knn' needs `k`, a whole number of neighbors "
                     f"(e.g. GraphSpec('knn', k=6)), got {self.k!r}"
                 )
             if self.k < 1:
@@ -153,7 +153,7 @@ def _positive_number(value: object) -> bool:
 
 
 def as_spec(graph: GraphLike) -> GraphSpec | Graph | W | Path:
-    """Normalise ``graph=`` without the data: a spec, a Graph, a W or a file path."""
+    """Normalize ``graph=`` without the data: a spec, a Graph, a W or a file path."""
     if isinstance(graph, GraphSpec | Graph | W):
         return graph
     if isinstance(graph, os.PathLike):
@@ -208,7 +208,7 @@ def build_graph(gdf: pd.DataFrame, graph: GraphLike = "queen") -> Graph:
 
     Notes
     -----
-    **Islands**, units without a neighbour (North Sea islands with contiguity, a remote
+    **Islands**, units without a neighbor (North Sea islands with contiguity, a remote
     municipality with a short distance band, an island in a given file), are joined to
     their nearest unit (by polygon distance) with weight 1 in both directions, and an
     :class:`~ruhrgeo.errors.IslandWarning` names them. They are never dropped.
@@ -240,8 +240,8 @@ def build_graph(gdf: pd.DataFrame, graph: GraphLike = "queen") -> Graph:
         if len(built.isolates) and not isinstance(gdf, gpd.GeoDataFrame):
             raise StatisticsError(
                 f"the weights ({describe(spec)}) leave {len(built.isolates)} municipalities "
-                f"without a neighbour (e.g. {list(built.isolates[:5])}); pass a GeoDataFrame "
-                "so that they can be joined to their nearest neighbour, or fix the weights"
+                f"without a neighbor (e.g. {list(built.isolates[:5])}); pass a GeoDataFrame "
+                "so that they can be joined to their nearest neighbor, or fix the weights"
             )
     return _join_islands(built, gdf) if len(built.isolates) else built
 
@@ -284,7 +284,7 @@ def _build(gdf: gpd.GeoDataFrame, spec: GraphSpec) -> Graph:
         if len(built.isolates) == n:
             raise StatisticsError(
                 f"none of the {n} municipalities touches another, so {spec.kind} contiguity "
-                "has no neighbours (points, or gaps between the polygons?); use "
+                "has no neighbors (points, or gaps between the polygons?); use "
                 "GraphSpec('knn', k=6) or GraphSpec('distance', threshold_km=...)"
             )
         return built
@@ -308,7 +308,7 @@ def _build(gdf: gpd.GeoDataFrame, spec: GraphSpec) -> Graph:
     if len(built.isolates) == n:
         nearest = distances_of(points, Graph.build_knn(points, k=1).adjacency)
         raise StatisticsError(
-            f"{spec} leaves every one of the {n} municipalities without a neighbour; the "
+            f"{spec} leaves every one of the {n} municipalities without a neighbor; the "
             f"nearest centroids are {nearest.min() / 1000:.3g} to {nearest.max() / 1000:.3g} "
             "km apart, so choose a longer distance"
         )
@@ -340,7 +340,7 @@ def _join_islands(built: Graph, gdf: gpd.GeoDataFrame) -> Graph:
     order = merged.index.get_level_values(0).map(position)
     merged = merged.iloc[np.argsort(order, kind="stable")]
     warnings.warn(
-        f"{len(islands)} municipalities have no neighbour and were joined to their nearest "
+        f"{len(islands)} municipalities have no neighbor and were joined to their nearest "
         f"one: {', '.join(f'{a} -> {b}' for a, b in links[:10])}"
         + (" ..." if len(links) > 10 else ""),
         IslandWarning,

@@ -1,7 +1,7 @@
-"""Normalisation of indicators onto a common scale, direction respected (COINr's set).
+"""Normalization of indicators onto a common scale, direction respected (COINr's set).
 
-Every normaliser maps a column so that a higher score is better. For linear and rank
-methods an indicator whose lower values are better is turned by normalising ``-x``, as COINr
+Every normalizer maps a column so that a higher score is better. For linear and rank
+methods an indicator whose lower values are better is turned by normalizing ``-x``, as COINr
 does; for the ratio methods (``fracmax``, ``reference``) the turned formula is given below.
 Bounded scores are in points: COINr's fractions x 100.
 
@@ -89,7 +89,7 @@ def normalize(
     directions: Mapping[str, str] | None = None,
     params: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
-    """Normalise every column of ``df`` (formulas and parameters in the module docstring).
+    """Normalize every column of ``df`` (formulas and parameters in the module docstring).
 
     Parameters
     ----------
@@ -112,14 +112,14 @@ def normalize(
     ...           directions={"cost": "lower"}).round(1).to_dict("list")
     {'a': [0.0, 66.7, 100.0], 'cost': [100.0, 100.0, 0.0]}
     """
-    df = numeric_table(df, "the table to normalise")
+    df = numeric_table(df, "the table to normalize")
     if not isinstance(method, str) or method not in PARAMETERS:
         raise MethodError(f"`method` must be one of {METHODS}, got {method!r}")
     given = dict(params or {})
     unknown = sorted(set(given) - set(PARAMETERS[method]))
     if unknown:
         raise MethodError(
-            f"normaliser {method!r} takes the parameters {sorted(PARAMETERS[method]) or 'none'}; "
+            f"normalizer {method!r} takes the parameters {sorted(PARAMETERS[method]) or 'none'}; "
             f"unknown: {unknown}"
         )
     directions = dict(directions or {})
@@ -130,7 +130,7 @@ def normalize(
     for column in df.columns:
         x = df[column].to_numpy()
         if np.isnan(x).all():
-            raise StatisticsError(f"`{column}` has no values; a normaliser needs some")
+            raise StatisticsError(f"`{column}` has no values; a normalizer needs some")
         p = {key: _value(given, key, default, column) for key, default in _defaults(method)}
         lower = directions.get(column, "higher") == "lower"
         with np.errstate(all="ignore"):  # overflow shows as non-finite scores, checked next
@@ -154,7 +154,7 @@ def _value(given: dict[str, Any], key: str, default: Any, column: str) -> Any:
         value = value.get(column, default)
     if value is REQUIRED:
         raise MethodError(
-            f"the normaliser needs `{key}` for `{column}`; give params={{'{key}': {{...}}}} "
+            f"the normalizer needs `{key}` for `{column}`; give params={{'{key}': {{...}}}} "
             f"or set `{key}` for the indicator in the spec"
         )
     return value
