@@ -36,13 +36,13 @@ layer's share and ``<layer>_nodata`` reports their part; as weights they count a
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
+from ruhrgeo._warn import warn
 from ruhrgeo.errors import UnitError, UnitWarning, ValueRangeError
 
 __all__ = [
@@ -207,12 +207,11 @@ def resolve_unit(declared: str | None, seen: ValueSummary, name: str) -> str:
     if seen.high > 1:
         return "percent"
     if seen.only_01:
-        warnings.warn(
+        warn(
             f"layer {name!r} holds only 0 and 1 in the municipalities: read as binary "
             "(covered or not); if it is percent, say unit='percent' (unit='binary' silences "
             "this warning)",
             UnitWarning,
-            stacklevel=4,
         )
         return "binary"
     raise UnitError(

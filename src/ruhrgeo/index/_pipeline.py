@@ -3,13 +3,13 @@ values, normalization with the spec's parameters, weights, and the two-level agg
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from ruhrgeo._warn import warn
 from ruhrgeo.errors import (
     IndexWarning,
     IndicatorValueError,
@@ -53,7 +53,7 @@ def indicator_values(df: pd.DataFrame, spec: IndicatorSpec) -> pd.DataFrame:
     return numeric_table(df[spec.names()])
 
 
-def handle_missing(values: pd.DataFrame, policy: str, *, stacklevel: int = 4) -> pd.DataFrame:
+def handle_missing(values: pd.DataFrame, policy: str) -> pd.DataFrame:
     """Apply the missing-value policy: error, skip (keep NaN), mean or median imputation."""
     if policy not in MISSING:
         raise MethodError(f"`missing` must be one of {MISSING}, got {policy!r}")
@@ -74,17 +74,9 @@ def handle_missing(values: pd.DataFrame, policy: str, *, stacklevel: int = 4) ->
     if policy == "skip":
         if empty:
             raise MissingValuesError(f"municipalities {empty} have no indicator value at all")
-        warnings.warn(
-            f"missing values skipped, weights renormalized: {listing}",
-            IndexWarning,
-            stacklevel=stacklevel,
-        )
+        warn(f"missing values skipped, weights renormalized: {listing}", IndexWarning)
         return values
-    warnings.warn(
-        f"missing values replaced by the indicator's {policy}: {listing}",
-        IndexWarning,
-        stacklevel=stacklevel,
-    )
+    warn(f"missing values replaced by the indicator's {policy}: {listing}", IndexWarning)
     return impute(values, policy).values
 
 
@@ -169,11 +161,7 @@ def base_weights(
         if any(n in overrides for n in names):
             total = sum(ind[n] for n in names)
             if abs(total - 1) > 1e-9:
-                warnings.warn(
-                    f"weights of area {area!r} sum to {total:g}; normalized to 1",
-                    IndexWarning,
-                    stacklevel=4,
-                )
+                warn(f"weights of area {area!r} sum to {total:g}; normalized to 1", IndexWarning)
     return ind, areas
 
 
@@ -285,7 +273,7 @@ def run(
         inputs = {"areas": scores_, "index": pd.DataFrame(area_scores[0], index=scores_.index)}
         zero = pd.concat([inputs[lv].eq(0).any(axis=1) for lv in absorbing], axis=1).any(axis=1)
         if zero.any():
-            warnings.warn(
+            warn(
                 f"{int(zero.sum())} municipalit{'y has' if zero.sum() == 1 else 'ies have'} a "
                 "zero score, which makes their "
                 f"{' and '.join(dict.fromkeys(agg for agg in pair if _absorbs_zeros(agg, p)))}"
@@ -293,7 +281,6 @@ def run(
                 f"{', '.join(map(str, zero.index[zero][:5]))}; normalize with "
                 "params={'bounds': (1, 100)} if that is not meant",
                 IndexWarning,
-                stacklevel=4,
             )
     return Run(values, scores_, ind, areas, area_scores[0], index[0])
 

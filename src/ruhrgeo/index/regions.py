@@ -4,13 +4,13 @@ in full or in part, a district in two regions), weighted means per region, the r
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 from ruhrgeo._validate import normalize_ags, require_unique
+from ruhrgeo._warn import warn
 from ruhrgeo.errors import (
     MissingColumnError,
     MissingIdError,
@@ -296,11 +296,10 @@ def _warn(unmatched: list[str], unweighted: pd.DataFrame, weight: str) -> None:
             "keys of another territorial status?)"
         )
     if parts:
-        warnings.warn(
+        warn(
             "; ".join(parts) + "; they are left out of their regions' means (listed in the "
             "result's attrs)",
             RegionMatchWarning,
-            stacklevel=4,  # _warn, _means, the public function, its caller
         )
 
 

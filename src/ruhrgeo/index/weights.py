@@ -51,7 +51,7 @@ def pca_weights(
     >>> {k: round(v, 3) for k, v in pca_weights(df, spec).items()}
     {'a': 0.5, 'b': 0.433, 'c': 0.067}
     """
-    values = handle_missing(indicator_values(df, spec), missing, stacklevel=3)
+    values = handle_missing(indicator_values(df, spec), missing)
     return pca_loadings(normalized(values, spec, method, params), spec)
 
 
@@ -106,7 +106,7 @@ def optimize_weights(
         raise StatisticsError(f"optimizing weights needs two {level} or more, got {elements}")
     target = _importance(importance, elements, level)
     pair = levels(aggregation, p)
-    values = handle_missing(indicator_values(df, spec), missing, stacklevel=3)
+    values = handle_missing(indicator_values(df, spec), missing)
     scores = normalized(values, spec, method, params)
     ind, areas = base_weights(spec, None)
     x = scores.to_numpy()

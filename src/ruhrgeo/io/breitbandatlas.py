@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import os
 import re
-import warnings
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from ruhrgeo._validate import existing_path, normalize_ags, require_unique
+from ruhrgeo._warn import warn
 from ruhrgeo.errors import (
     CityDistrictsWarning,
     DuplicateIdError,
@@ -274,13 +274,12 @@ def _city_districts(
     if len(districts) and option is None:
         counts = pd.Series(districts.str[:5]).value_counts().sort_index()
         per_city = ", ".join(f"{k}000: {n}" for k, n in counts.items())
-        warnings.warn(
+        warn(
             f"Breitbandatlas table {name!r}: {len(districts)} rows are city districts under "
             f"pseudo-AGS ({per_city}; e.g. {', '.join(districts[:3])}) and were left out; "
             "their city's own row is kept. Pass city_districts='keep' to keep them, or "
             "'drop' to leave them out without this warning",
             CityDistrictsWarning,
-            stacklevel=3,
         )
     if option != "keep":
         table = table.drop(index=districts)
@@ -288,10 +287,9 @@ def _city_districts(
         missing = {c: keys for c, keys in missing.items() if keys}
     if missing:
         text = "; ".join(f"{c}: {len(a)} ({', '.join(a[:5])})" for c, a in missing.items())
-        warnings.warn(
+        warn(
             f"Breitbandatlas table {name!r}: cells marked missing read as NaN: {text}",
             MissingValuesWarning,
-            stacklevel=3,
         )
     table.attrs = {
         "release": breitbandatlas_release(source),

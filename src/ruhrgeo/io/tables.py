@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import warnings
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from ruhrgeo._validate import existing_path, normalize_ags, require_unique
+from ruhrgeo._warn import warn
 from ruhrgeo.errors import (
     DuplicateIdError,
     EmptyTableError,
@@ -106,11 +106,7 @@ def read_indicators(
             missing[str(column)] = list(out.index[gaps.to_numpy()])
     if missing:
         text = "; ".join(f"{c}: {len(a)} ({', '.join(a[:5])})" for c, a in missing.items())
-        warnings.warn(
-            f"{source.name}: cells marked missing read as NaN: {text}",
-            MissingValuesWarning,
-            stacklevel=2,
-        )
+        warn(f"{source.name}: cells marked missing read as NaN: {text}", MissingValuesWarning)
     out.attrs["missing"] = missing
     return out
 

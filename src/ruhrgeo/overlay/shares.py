@@ -3,7 +3,6 @@ overlapping municipalities refused, municipalities without data named."""
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeAlias
@@ -12,6 +11,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ruhrgeo._warn import warn
 from ruhrgeo.errors import MissingColumnError, MissingIdError, NoDataWarning, OverlapError
 from ruhrgeo.io.sources import Layer
 from ruhrgeo.overlay.kernel import Sums
@@ -108,11 +108,10 @@ def _warn_no_data(
     weightless = labels[total <= 0]
     if len(weightless):
         what = "zero weight (e.g. no inhabitants)" if weighted else "no area on the grid"
-        warnings.warn(
+        warn(
             f"{len(weightless)} municipalities have {what}; their shares are NaN: "
             f"{', '.join(map(str, weightless[:10]))}",
             NoDataWarning,
-            stacklevel=3,
         )
     empty = {
         name: [str(x) for x in labels[(data <= 0) & (total > 0)]]
@@ -121,8 +120,7 @@ def _warn_no_data(
     empty = {name: found for name, found in empty.items() if found}
     if empty:
         text = "; ".join(f"{k}: {', '.join(v[:10])}" for k, v in empty.items())
-        warnings.warn(
+        warn(
             f"no data at all (share NaN, 100 % nodata) for these municipalities: {text}",
             NoDataWarning,
-            stacklevel=3,
         )

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import os
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias
@@ -28,6 +27,7 @@ from libpysal.weights import W
 
 from ruhrgeo._geometry import centroids
 from ruhrgeo._validate import require_unique
+from ruhrgeo._warn import warn
 from ruhrgeo.errors import (
     EmptyGeometryError,
     IslandWarning,
@@ -339,12 +339,11 @@ def _join_islands(built: Graph, gdf: gpd.GeoDataFrame) -> Graph:
     merged = merged[~merged.index.duplicated()]
     order = merged.index.get_level_values(0).map(position)
     merged = merged.iloc[np.argsort(order, kind="stable")]
-    warnings.warn(
+    warn(
         f"{len(islands)} municipalities have no neighbor and were joined to their nearest "
         f"one: {', '.join(f'{a} -> {b}' for a, b in links[:10])}"
         + (" ..." if len(links) > 10 else ""),
         IslandWarning,
-        stacklevel=4,
     )
     focal, neighbor = (merged.index.get_level_values(k).to_numpy() for k in (0, 1))
     return Graph.from_arrays(focal, neighbor, merged.to_numpy())

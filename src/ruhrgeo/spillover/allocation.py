@@ -6,7 +6,6 @@ projected metric CRS, never in degrees (see :func:`distances_km`).
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -15,6 +14,7 @@ import pandas as pd
 import shapely
 
 from ruhrgeo._geometry import centroids, north_of
+from ruhrgeo._warn import warn
 from ruhrgeo.errors import ParameterError, SpilloverWarning
 from ruhrgeo.io import read_municipalities
 from ruhrgeo.spillover.distance import (
@@ -67,11 +67,10 @@ def allocate(
         weights[home, stranded] = 1.0
         totals = weights.sum(axis=0)
         names = ", ".join(labels(sources)[stranded][:10])
-        warnings.warn(
+        warn(
             f"{stranded.size} source(s) reach no municipality within the kernel "
             f"({kernel}, {radius_km} km) and keep their `{value}` where they are: {names}",
             SpilloverWarning,
-            stacklevel=2,
         )
     share = weights / totals
     return pd.Series(share @ amounts, index=table.index, name=f"{value}_allocated")
