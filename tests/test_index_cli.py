@@ -83,7 +83,7 @@ def bad_spec(tmp_path):
 CASES = [
     ("no table", lambda t, d: [d / "nope.csv"], "no file at"),
     ("infinite value", lambda t, d: [_infinite(t, d)], "ai_job_ads_share"),
-    ("bad spec", lambda t, d: [t, "--spec", bad_spec(d)], "the weight must be a finite number"),
+    ("bad spec", lambda t, d: [t, "--spec", bad_spec(d)], "must be a finite number > 0, got inf"),
     ("no spec", lambda t, d: [t, "--spec", d / "none.toml"], "no file at"),
     ("uncertainty zero", lambda t, d: [t, "--uncertainty", "0"], "N >= 4, got 0"),
     ("p without genmean", lambda t, d: [t, "--p", "2"], "`p` is the exponent of genmean"),

@@ -64,9 +64,21 @@ CHOROPLETH = [
         r"natural_breaks is random, use fisher_jenks",
     ),
     (lambda d: {"gdf": d, "column": "population", "scheme": 3}, ParameterError, "not one of"),
-    (lambda d: {"gdf": d, "column": "population", "k": 0}, ParameterError, "from 1 to 20"),
-    (lambda d: {"gdf": d, "column": "population", "k": 2.5}, ParameterError, "from 1 to 20"),
-    (lambda d: {"gdf": d, "column": "population", "k": True}, ParameterError, "from 1 to 20"),
+    (
+        lambda d: {"gdf": d, "column": "population", "k": 0},
+        ParameterError,
+        "must be a whole number in \\[1, 20\\]",
+    ),
+    (
+        lambda d: {"gdf": d, "column": "population", "k": 2.5},
+        ParameterError,
+        "must be a whole number in \\[1, 20\\]",
+    ),
+    (
+        lambda d: {"gdf": d, "column": "population", "k": True},
+        ParameterError,
+        "must be a whole number in \\[1, 20\\]",
+    ),
     (
         lambda d: {"gdf": d, "column": "population", "bins": [1, 2]},
         ParameterError,
@@ -116,12 +128,12 @@ CHOROPLETH = [
     (
         lambda d: {"gdf": d, "column": "population", "place_names": -1},
         ParameterError,
-        r"`place_names` must be True",
+        r"`place_names \(True, False or",
     ),
     (
         lambda d: {"gdf": d, "column": "population", "place_names": "all"},
         ParameterError,
-        r"`place_names` must be True",
+        r"`place_names \(True, False or",
     ),
     (lambda d: {"gdf": d, "column": "population", "title": 5}, InputTypeError, "`title` must"),
     (
@@ -395,7 +407,10 @@ CLI = [
     ([BOUNDS, "--table", "t.csv", "--column", "name"], "values that are not numbers"),
     ([BOUNDS, "--table", "t.csv", "--column", "v", "--kind", "clusters"], "unknown categories"),
     ([BOUNDS, "--table", "t.csv", "--column", "v", "--scheme", "jenks"], "not one of"),
-    ([BOUNDS, "--table", "t.csv", "--column", "v", "--k", "0"], "from 1 to 20"),
+    (
+        [BOUNDS, "--table", "t.csv", "--column", "v", "--k", "0"],
+        "must be a whole number in [1, 20]",
+    ),
     ([BOUNDS, "--table", "t.csv", "--column", "v", "--bins", "1,x"], "--bins takes a number"),
     ([BOUNDS, "--table", "t.csv", "--column", "v", "--bins", "1,2"], "give `bins`"),
     ([BOUNDS, "--table", "t.csv", "--column", "v", "--cmap", "nope"], "color map"),

@@ -119,7 +119,7 @@ BAD = {
     "infinite value": (("--column", "fttbh"), "'inf' in row 5"),
     "negative permutations": (
         ("--column", "fttbh", "--permutations", "-5"),
-        "`permutations` must lie between 0",
+        "`permutations` must be a whole number in [0, 1,000,000]",
     ),
     "fractional permutations": (
         ("--column", "fttbh", "--permutations", "2.5"),
@@ -130,19 +130,25 @@ BAD = {
         "--permutations takes a whole number, got 'many'",
     ),
     "negative seed": (("--column", "fttbh", "--seed", "-1"), "`seed` must be a whole number"),
-    "alpha above 1": (("--column", "fttbh", "--alpha", "2"), "`alpha` must lie between 0 and 1"),
+    "alpha above 1": (
+        ("--column", "fttbh", "--alpha", "2"),
+        "`alpha` must be a finite number in (0, 1)",
+    ),
     "alpha as a word": (("--column", "fttbh", "--alpha", "five"), "--alpha takes a number"),
     "unknown kind": (("--column", "fttbh", "--graph", "hexagon"), "--graph must be one of"),
     "knn without k": (("--column", "fttbh", "--graph", "knn"), "--graph knn needs --k"),
     "k for queen": (("--column", "fttbh", "--k", "3"), "--k do(es) not apply to --graph queen"),
-    "k zero": (("--column", "fttbh", "--graph", "knn", "--k", "0"), "`k` must be at least 1"),
+    "k zero": (
+        ("--column", "fttbh", "--graph", "knn", "--k", "0"),
+        "`k` must be a whole number >= 1",
+    ),
     "k too large": (
         ("--column", "fttbh", "--graph", "knn", "--k", "60"),
         "needs more than k = 60 municipalities",
     ),
     "negative band": (
         ("--column", "fttbh", "--graph", "distance", "--threshold-km", "-3"),
-        "needs `threshold_km`, a positive distance",
+        "`threshold_km` must be a finite number > 0",
     ),
     "unknown kernel": (
         ("--column", "fttbh", "--graph", "kernel", "--bandwidth-km", "9", "--kernel", "flat"),

@@ -115,18 +115,26 @@ GRAPH_CASES = {
         ParameterError,
         r"graph='knn' needs its option k: pass graph=GraphSpec\('knn', k=6\)",
     ),
-    "k zero": (lambda: GraphSpec("knn", k=0), ParameterError, "`k` must be at least 1, got 0"),
-    "k fractional": (lambda: GraphSpec("knn", k=2.5), ParameterError, "needs `k`, a whole"),
+    "k zero": (
+        lambda: GraphSpec("knn", k=0),
+        ParameterError,
+        "`k` must be a whole number >= 1, got 0",
+    ),
+    "k fractional": (
+        lambda: GraphSpec("knn", k=2.5),
+        ParameterError,
+        "`k` must be a whole number >= 1, got 2.5",
+    ),
     "k True": (lambda: GraphSpec("knn", k=True), ParameterError, "got True"),
     "negative band": (
         lambda: GraphSpec("distance", threshold_km=-1),
         ParameterError,
-        "needs `threshold_km`, a positive distance in km",
+        "`threshold_km` must be a finite number > 0",
     ),
     "infinite bandwidth": (
         lambda: GraphSpec("kernel", bandwidth_km=math.inf),
         ParameterError,
-        "needs `bandwidth_km`",
+        "`bandwidth_km` must be a finite number > 0",
     ),
     "unknown kernel": (
         lambda: GraphSpec("kernel", bandwidth_km=5, kernel="flat"),
@@ -210,7 +218,7 @@ ARGUMENT_CASES = {
     "negative permutations": (
         lambda: spatial.moran(BASE, "v", permutations=-5),
         ParameterError,
-        "`permutations` must lie between 0 .* got -5",
+        "`permutations` must be a whole number in \\[0, 1,000,000\\], got -5",
     ),
     "negative permutations, LISA": (
         lambda: spatial.local_moran(BASE, "v", permutations=-1),
@@ -220,12 +228,12 @@ ARGUMENT_CASES = {
     "fractional permutations": (
         lambda: spatial.getis_ord(BASE, "v", permutations=99.5),
         ParameterError,
-        r"`permutations` must be a whole number \(e.g. 9999\), got 99.5",
+        r"`permutations` must be a whole number in \[0, 1,000,000\], got 99.5",
     ),
     "permutations as text": (
         lambda: spatial.moran(BASE, "v", permutations="99"),
         ParameterError,
-        "got '99'",
+        "got the text '99'",
     ),
     "permutations True": (
         lambda: spatial.theil_divide(BASE, "v", permutations=True),
@@ -235,7 +243,7 @@ ARGUMENT_CASES = {
     "absurd permutations": (
         lambda: spatial.moran(BASE, "v", permutations=10**9),
         ParameterError,
-        "between 0 .* and 1,000,000",
+        "whole number in \\[0, 1,000,000\\]",
     ),
     "kept simulations too big": (
         lambda: spatial.local_moran(lattice(30, 30, np.arange(900.0)), "v", permutations=300_000),
@@ -245,12 +253,12 @@ ARGUMENT_CASES = {
     "negative seed": (
         lambda: spatial.moran(BASE, "v", seed=-1),
         ParameterError,
-        r"`seed` must be a whole number in \[0, 2\*\*32\)",
+        r"`seed` must be a whole number in \[0, 4,294,967,295\]",
     ),
     "alpha 1": (
         lambda: spatial.local_moran(BASE, "v", alpha=1, permutations=9),
         ParameterError,
-        "`alpha` must lie between 0 and 1",
+        r"`alpha` must be a finite number in \(0, 1\)",
     ),
     "alpha NaN": (
         lambda: spatial.getis_ord(BASE, "v", alpha=math.nan, permutations=9),
@@ -265,7 +273,7 @@ ARGUMENT_CASES = {
     "star not bool": (
         lambda: spatial.getis_ord(BASE, "v", star=0.5),
         ParameterError,
-        r"`star` must be True \(Gi\*\) or False",
+        r"`star` must be True or False",
     ),
 }
 
@@ -303,12 +311,12 @@ STATISTIC_CASES = {
     "divide NaN": (
         lambda: spatial.north_south(BASE, "v", divide=math.nan),
         ParameterError,
-        "`divide` must be finite",
+        r"`divide \(a latitude, a northing in meters or a LineString\)` must be a finite number",
     ),
     "divide as text": (
         lambda: spatial.theil_divide(BASE, "v", divide="north"),
         ParameterError,
-        "`divide` must be a latitude, a northing in meters or a shapely LineString",
+        r"`divide \(a latitude, a northing in meters or a LineString\)` must be a finite number",
     ),
     "regimes without covariates": (
         lambda: spatial.divide_regimes(BASE, "v", []),
@@ -373,7 +381,7 @@ STATISTIC_CASES = {
     "order zero": (
         lambda: spatial.correlogram(BASE, "v", graph="rook", orders=[0]),
         ParameterError,
-        "whole numbers >= 1, got 0",
+        "`orders` must be a whole number >= 1, got 0",
     ),
     "order beyond the data": (
         lambda: spatial.correlogram(BASE, "v", graph="rook", orders=[9], permutations=0),

@@ -30,14 +30,18 @@ def _got(value: object) -> str:
     return repr(value)
 
 
+def _shown(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
 def _range(low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:
     if low is not None and high is not None:
         left, right = "(" if low_open else "[", ")" if high_open else "]"
-        return f" in {left}{low:g}, {high:g}{right}"
+        return f" in {left}{_shown(low)}, {_shown(high)}{right}"
     if low is not None:
-        return f" {'>' if low_open else '>='} {low:g}"
+        return f" {'>' if low_open else '>='} {_shown(low)}"
     if high is not None:
-        return f" {'<' if high_open else '<='} {high:g}"
+        return f" {'<' if high_open else '<='} {_shown(high)}"
     return ""
 
 

@@ -153,7 +153,7 @@ def base_weights(
             f"and the areas {spec.area_names()}"
         )
     for name, value in overrides.items():
-        check_weight(value, f"`weights` of {name!r}")
+        check_weight(value, f"weights[{name!r}]")
     for name, value in overrides.items():
         (ind if name in ind else areas)[name] = float(value)
     for area in spec.area_names():

@@ -23,13 +23,12 @@ score.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from numbers import Real
 
 import numpy as np
 import pandas as pd
 
+from ruhrgeo._params import number
 from ruhrgeo.errors import AggregationError, MethodError, WeightError
 from ruhrgeo.index._frames import numeric_table
 
@@ -77,7 +76,7 @@ def aggregate(
             raise WeightError(f"`weights` names columns not in the table: {unknown}")
         w = np.array([weights.get(c, 1.0) for c in df.columns], dtype=object)
         for column, value in zip(df.columns, w, strict=True):
-            check_weight(value, f"`weights` of {column!r}")
+            check_weight(value, f"weights[{column!r}]")
         w = w.astype(float)
     x = df.to_numpy(dtype=float)
     return pd.Series(scores(x, w[None, :], method, p)[0], index=df.index, name=method)
@@ -91,21 +90,20 @@ def check_method(method: object, p: object) -> None:
         if p is not None:
             raise MethodError(f"`p` is the exponent of genmean; {method!r} takes none")
         return
-    if isinstance(p, bool) or not isinstance(p, Real) or not math.isfinite(p):
-        raise MethodError(f"genmean needs a finite exponent `p`, got {p!r}")
-    if p == 0:
+    if number(p, "p (the exponent of genmean)", error=MethodError) == 0:
         raise MethodError("genmean with p = 0 is the geometric mean: use aggregation='gmean'")
 
 
-def check_weight(value: object, what: str) -> None:
+def check_weight(value: object, what: str, *, indicator: bool = True) -> None:
     """Raise :class:`WeightError` unless ``value`` is a finite number > 0."""
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise WeightError(f"{what} must be a number, got {value!r}")
-    if not (math.isfinite(value) and value > 0):
+    try:
+        number(value, what, low=0, low_open=True, error=WeightError)
+    except WeightError as exc:
+        if not indicator:
+            raise
         raise WeightError(
-            f"{what} must be a finite number > 0, got {value!r}; to leave an indicator out, "
-            "use a spec without it (IndicatorSpec.subset)"
-        )
+            f"{exc}; to leave an indicator out, use a spec without it (IndicatorSpec.subset)"
+        ) from None
 
 
 def scores(x: np.ndarray, w: np.ndarray, method: str, p: float | None = None) -> np.ndarray:

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ruhrgeo._params import whole_number
 from ruhrgeo.errors import MethodError, SpecError
 from ruhrgeo.index._pipeline import frame, indicator_values, run
 from ruhrgeo.index.normalize import Method
@@ -132,8 +133,7 @@ def need_ranking(
     spec = _spec(spec)
     if not isinstance(area, str) or area not in spec.areas:
         raise SpecError(f"`area` must be one of {spec.area_names()}, got {area!r}")
-    if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 1:
-        raise MethodError(f"`top` must be an integer >= 1, got {top!r}")
+    top = whole_number(top, "top", low=1, error=MethodError)
     score = composite(df, spec.subset(spec.names(area)), method=method)[area]
     out = pd.DataFrame({area: score})
     out["rank_best"] = score.rank(ascending=False, method="min").astype(int)

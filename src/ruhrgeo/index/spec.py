@@ -3,16 +3,15 @@ the per-indicator parameters some normalizers need (a target, goalposts)."""
 
 from __future__ import annotations
 
-import math
 import os
 import tomllib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from importlib import resources
-from numbers import Real
 from pathlib import Path
 from typing import Any, Literal
 
+from ruhrgeo._params import number
 from ruhrgeo._validate import existing_path
 from ruhrgeo.errors import FileFormatError, SpecError
 from ruhrgeo.io.write import write_atomic
@@ -141,15 +140,11 @@ def _check_name(value: object, what: str, *, column: bool = True) -> None:
 
 
 def _check_weight(value: object, what: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise SpecError(f"{what}: the weight must be a number, got {value!r}")
-    if not (math.isfinite(value) and value > 0):
-        raise SpecError(f"{what}: the weight must be a finite number > 0, got {value!r}")
+    number(value, f"weight of {what}", low=0, low_open=True, error=SpecError)
 
 
 def _check_number(value: object, what: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
-        raise SpecError(f"{what} must be a finite number, got {value!r}")
+    number(value, what, error=SpecError)
 
 
 def _check_indicator(ind: Indicator) -> None:
@@ -164,13 +159,13 @@ def _check_indicator(ind: Indicator) -> None:
             raise SpecError(f"indicator {ind.name!r}: {key} must be text")
     _check_weight(ind.weight, f"indicator {ind.name!r}")
     if ind.target is not None:
-        _check_number(ind.target, f"indicator {ind.name!r}: target")
+        _check_number(ind.target, f"target of indicator {ind.name!r}")
     if ind.goalposts is not None:
         posts = ind.goalposts
         if isinstance(posts, str) or not isinstance(posts, tuple | list) or len(posts) != 2:
             raise SpecError(f"indicator {ind.name!r}: goalposts must be [lower, upper]")
         for post in posts:
-            _check_number(post, f"indicator {ind.name!r}: a goalpost")
+            _check_number(post, f"goalposts of indicator {ind.name!r}")
         if not posts[0] < posts[1]:
             raise SpecError(
                 f"indicator {ind.name!r}: goalposts must be [lower, upper] with lower < upper, "

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ruhrgeo._params import number, whole_number
 from ruhrgeo.errors import MethodError, StatisticsError
 from ruhrgeo.index._frames import numeric_table
 
@@ -63,11 +64,9 @@ def treat(
     """
     if transform not in TRANSFORMS:
         raise MethodError(f"`transform` must be one of {TRANSFORMS}, got {transform!r}")
-    if isinstance(winmax, bool) or not isinstance(winmax, int | np.integer) or winmax < 0:
-        raise MethodError(f"`winmax` must be an integer >= 0, got {winmax!r}")
-    for name, value in (("skew", skew), ("kurtosis", kurtosis)):
-        if not (isinstance(value, int | float) and np.isfinite(value)):
-            raise MethodError(f"`{name}` must be a finite number, got {value!r}")
+    winmax = whole_number(winmax, "winmax", low=0, error=MethodError)
+    skew = number(skew, "skew", error=MethodError)
+    kurtosis = number(kurtosis, "kurtosis", error=MethodError)
     df = numeric_table(df, "the table to treat")
     values = df.copy()
     rows = {}

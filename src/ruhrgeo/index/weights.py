@@ -153,7 +153,7 @@ def _importance(importance: Mapping[str, float] | None, elements: list[str], lev
             f"missing: {absent}"
         )
     for name, value in importance.items():
-        check_weight(value, f"`importance` of {name!r}")
+        check_weight(value, f"importance[{name!r}]", indicator=False)
     raw = np.array([float(importance[e]) for e in elements])
     return raw / raw.sum()
 

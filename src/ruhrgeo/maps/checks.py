@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.colors import Colormap
 
+from ruhrgeo._params import whole_number
 from ruhrgeo.errors import (
     InputTypeError,
     MapDataError,
@@ -150,8 +151,7 @@ def scheme(name: object, k: object, bins: object) -> tuple[str, int, list[float]
                 else ""
             )
         )
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k <= 20:
-        raise ParameterError(f"`k` must be a whole number of classes from 1 to 20, got {k!r}")
+    k = whole_number(k, "k (the number of classes)", low=1, high=20)
     if (bins is None) != (known[normal] != "user_defined"):
         raise ParameterError(
             "give `bins` (the upper bounds of the classes) with scheme='user_defined', "
@@ -182,10 +182,8 @@ def place_names(value: object, n: int) -> int:
     """How many municipalities get their name written: False 0, True all, or a count."""
     if isinstance(value, bool):
         return n if value else 0
-    if isinstance(value, int | np.integer) and value >= 0:
-        return min(int(value), n)
-    raise ParameterError(
-        f"`place_names` must be True (all), False (none) or a count (the N largest), got {value!r}"
+    return min(
+        whole_number(value, "place_names (True, False or the count of the largest)", low=0), n
     )
 
 

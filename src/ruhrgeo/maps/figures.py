@@ -20,7 +20,8 @@ from matplotlib.patches import Patch
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
 from ruhrgeo._geometry import metric_crs
-from ruhrgeo.errors import InputTypeError, ParameterError
+from ruhrgeo._params import whole_number
+from ruhrgeo.errors import InputTypeError
 from ruhrgeo.maps import checks
 from ruhrgeo.maps.escape import figure_text
 from ruhrgeo.maps.polygons import Described, describe, largest
@@ -145,8 +146,7 @@ def save_png(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150) -> Pa
     """
     if not isinstance(fig, Figure):
         raise InputTypeError(f"`fig` must be a matplotlib Figure, got {type(fig).__name__}")
-    if isinstance(dpi, bool) or not isinstance(dpi, int) or not 10 <= dpi <= 1200:
-        raise ParameterError(f"`dpi` must be a whole number from 10 to 1200, got {dpi!r}")
+    dpi = whole_number(dpi, "dpi", low=10, high=1200)
     target = checks.output(path, (".png",), "figures")
     data = png_bytes(fig, dpi=dpi)
     return checks.write(target, lambda tmp: tmp.write_bytes(data))

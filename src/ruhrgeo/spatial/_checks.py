@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import math
 import warnings
 from collections.abc import Iterator, Sequence
 
@@ -13,6 +12,7 @@ import numpy as np
 import pandas as pd
 from libpysal.graph import Graph
 
+from ruhrgeo._params import number, whole_number
 from ruhrgeo._validate import column_values
 from ruhrgeo.errors import ParameterError
 from ruhrgeo.spatial.graphs import GraphLike, build_graph
@@ -50,18 +50,7 @@ def quiet() -> Iterator[None]:
 
 def check_permutations(permutations: object, n: int = 0, keep: bool = False) -> int:
     """A whole number of permutations in [0, MAX_PERMUTATIONS]; 0 means no inference."""
-    if isinstance(permutations, bool) or not isinstance(permutations, int | np.integer):
-        if isinstance(permutations, float) and permutations.is_integer():
-            permutations = int(permutations)
-        else:
-            raise ParameterError(
-                f"`permutations` must be a whole number (e.g. 9999), got {permutations!r}"
-            )
-    if not 0 <= permutations <= MAX_PERMUTATIONS:
-        raise ParameterError(
-            f"`permutations` must lie between 0 (no permutation test) and "
-            f"{MAX_PERMUTATIONS:,}, got {permutations}"
-        )
+    permutations = whole_number(permutations, "permutations", low=0, high=MAX_PERMUTATIONS)
     if keep and n * permutations > MAX_KEPT:
         raise ParameterError(
             f"keeping {permutations:,} simulations for {n:,} municipalities would hold "
@@ -71,21 +60,8 @@ def check_permutations(permutations: object, n: int = 0, keep: bool = False) -> 
     return int(permutations)
 
 
-def check_seed(seed: object) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed < 2**32:
-        raise ParameterError(f"`seed` must be a whole number in [0, 2**32), got {seed!r}")
-    return int(seed)
-
-
 def check_alpha(alpha: object) -> float:
-    if (
-        isinstance(alpha, bool)
-        or not isinstance(alpha, int | float | np.number)
-        or not math.isfinite(float(alpha))
-        or not 0 < float(alpha) < 1
-    ):
-        raise ParameterError(f"`alpha` must lie between 0 and 1 (e.g. 0.05), got {alpha!r}")
-    return float(alpha)
+    return number(alpha, "alpha", low=0, high=1, low_open=True, high_open=True)
 
 
 def significance(p: np.ndarray, alpha: float, fdr: bool) -> np.ndarray:

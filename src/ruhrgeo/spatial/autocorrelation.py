@@ -17,8 +17,9 @@ import esda
 import numpy as np
 import pandas as pd
 
+from ruhrgeo import _params
 from ruhrgeo.errors import ParameterError
-from ruhrgeo.spatial._checks import check_permutations, check_seed, prepare, seeded
+from ruhrgeo.spatial._checks import check_permutations, prepare, seeded
 from ruhrgeo.spatial.graphs import GraphLike, describe
 
 __all__ = [
@@ -112,7 +113,7 @@ def moran(
     """
     permutations = check_permutations(permutations)
     values, w = prepare(gdf, column, graph)
-    with seeded(check_seed(seed)):
+    with seeded(_params.seed(seed)):
         m = esda.Moran(values[column].to_numpy(), w, transformation="r", permutations=permutations)
     return MoranResult(
         column=column,
@@ -187,7 +188,7 @@ def moran_bv(
         raise ParameterError(f"`x` and `y` are both {x!r}; for one variable use moran()")
     permutations = check_permutations(permutations)
     values, w = prepare(gdf, [x, y], graph)
-    with seeded(check_seed(seed)):
+    with seeded(_params.seed(seed)):
         m = esda.Moran_BV(values[x].to_numpy(), values[y].to_numpy(), w, permutations=permutations)
     return BivariateMoranResult(
         x=x,
@@ -257,7 +258,7 @@ def geary(
     """
     permutations = check_permutations(permutations)
     values, w = prepare(gdf, column, graph)
-    with seeded(check_seed(seed)):
+    with seeded(_params.seed(seed)):
         g = esda.Geary(values[column].to_numpy(), w, transformation="r", permutations=permutations)
     return GearyResult(
         column=column,
@@ -345,7 +346,7 @@ def join_counts(
         warnings.simplefilter("ignore", DeprecationWarning)
         j = esda.Join_Counts(y.astype(int), w, permutations=0)
     if permutations:
-        _join_count_permutations(j, permutations, check_seed(seed))
+        _join_count_permutations(j, permutations, _params.seed(seed))
     return JoinCountResult(
         column=column,
         graph=describe(graph),

@@ -11,10 +11,12 @@ import numpy as np
 import pandas as pd
 from libpysal.graph import Graph
 
+from ruhrgeo import _params
 from ruhrgeo._geometry import centroids, positive
+from ruhrgeo._params import whole_number
 from ruhrgeo._validate import column_values
 from ruhrgeo.errors import ParameterError, StatisticsError
-from ruhrgeo.spatial._checks import check_alpha, check_permutations, check_seed, prepare, seeded
+from ruhrgeo.spatial._checks import check_alpha, check_permutations, prepare, seeded
 from ruhrgeo.spatial.graphs import GraphLike, distances_of, with_geometries
 
 __all__ = ["CorrelogramResult", "correlogram"]
@@ -83,7 +85,7 @@ def correlogram(
     [1, 2]
     """
     permutations = check_permutations(permutations)
-    alpha, seed = check_alpha(alpha), check_seed(seed)
+    alpha, seed = check_alpha(alpha), _params.seed(seed)
     if graph is None:
         if orders is not None:
             raise ParameterError("`orders` needs a `graph` whose orders to step through")
@@ -160,7 +162,6 @@ def _orders(w: Graph, orders: Sequence[int] | None) -> list[tuple[Any, Graph]]:
         raise ParameterError(f"`orders` must be a list of whole numbers, got {orders!r}")
     out = []
     for k in orders:
-        if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-            raise ParameterError(f"`orders` must be whole numbers >= 1, got {k!r}")
+        k = whole_number(k, "orders", low=1)
         out.append((int(k), w if k == 1 else w.higher_order(int(k), lower_order=False)))
     return out

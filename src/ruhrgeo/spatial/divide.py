@@ -20,10 +20,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ruhrgeo import _params
 from ruhrgeo._geometry import centroids, north_of
 from ruhrgeo._validate import column_values
 from ruhrgeo.errors import ParameterError, StatisticsError
-from ruhrgeo.spatial._checks import check_permutations, check_seed, prepare, seeded
+from ruhrgeo.spatial._checks import check_permutations, prepare, seeded
 from ruhrgeo.spatial.graphs import GraphLike, describe, with_geometries
 from ruhrgeo.spatial.models import ModelResult, covariate_names, fit, spatial_error
 
@@ -88,13 +89,7 @@ def sides(gdf: pd.DataFrame, index: pd.Index, divide: Divide) -> tuple[np.ndarra
     units = with_geometries(gdf, "the north/south divide").loc[index]
     points = centroids(units)
     if divide is not None and not isinstance(divide, shapely.LineString):
-        if isinstance(divide, bool) or not isinstance(divide, int | float | np.number):
-            raise ParameterError(
-                f"`divide` must be a latitude, a northing in meters or a shapely LineString, "
-                f"got {divide!r}"
-            )
-        if not np.isfinite(divide):
-            raise ParameterError(f"`divide` must be finite, got {divide!r}")
+        divide = _params.number(divide, "divide (a latitude, a northing in meters or a LineString)")
     is_north, label = north_of(units, points, divide)
     is_north = np.asarray(is_north, dtype=bool)
     if is_north.all() or not is_north.any():
@@ -142,7 +137,7 @@ def north_south(
     (10, True)
     """
     permutations = check_permutations(permutations)
-    seed = check_seed(seed)
+    seed = _params.seed(seed)
     values, w = prepare(gdf, column, graph)
     northing, is_north, label = sides(gdf, values.index, divide)
     y = values[column].to_numpy()
@@ -237,7 +232,7 @@ def theil_divide(
     from inequality.theil import TheilDSim  # imports matplotlib.pyplot: only when needed
 
     permutations = check_permutations(permutations)
-    seed = check_seed(seed)
+    seed = _params.seed(seed)
     y = column_values(gdf, column)
     with contextlib.suppress(TypeError):  # sorted by AGS: permutations ignore the row order
         y = y.sort_index()

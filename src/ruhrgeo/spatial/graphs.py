@@ -12,7 +12,6 @@ Every statistic takes ``graph=`` as one of
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from libpysal.graph import Graph
 from libpysal.weights import W
 
 from ruhrgeo._geometry import centroids
+from ruhrgeo._params import number, whole_number
 from ruhrgeo._validate import require_unique
 from ruhrgeo._warn import warn
 from ruhrgeo.errors import (
@@ -99,22 +99,19 @@ class GraphSpec:
                 + (f"; it takes {wanted}" if wanted else "")
             )
         if self.kind == "knn":
-            if isinstance(self.k, bool) or not isinstance(self.k, int | np.integer):
+            if self.k is None:
                 raise ParameterError(
-                    f"graph kind 'knn' needs `k`, a whole number of neighbors "
-                    f"(e.g. GraphSpec('knn', k=6)), got {self.k!r}"
+                    "graph kind 'knn' needs `k`, the number of neighbors: GraphSpec('knn', k=6)"
                 )
-            if self.k < 1:
-                raise ParameterError(f"`k` must be at least 1, got {self.k}")
-            object.__setattr__(self, "k", int(self.k))
+            object.__setattr__(self, "k", whole_number(self.k, "k", low=1))
         elif wanted:
             value = getattr(self, wanted)
-            if not _positive_number(value):
+            if value is None:
                 raise ParameterError(
-                    f"graph kind {self.kind!r} needs `{wanted}`, a positive distance in km "
-                    f"(e.g. GraphSpec({self.kind!r}, {wanted}=10)), got {value!r}"
+                    f"graph kind {self.kind!r} needs `{wanted}`, a distance in km "
+                    f"(e.g. GraphSpec({self.kind!r}, {wanted}=10))"
                 )
-            object.__setattr__(self, wanted, float(value))
+            object.__setattr__(self, wanted, number(value, wanted, low=0, low_open=True))
         if self.kind == "kernel":
             kernel = "gaussian" if self.kernel is None else self.kernel
             if kernel not in KERNELS:
@@ -144,12 +141,6 @@ class GraphSpec:
 
 
 GraphLike: TypeAlias = str | GraphSpec | Graph | W | os.PathLike
-
-
-def _positive_number(value: object) -> bool:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
-        return False
-    return math.isfinite(float(value)) and float(value) > 0
 
 
 def as_spec(graph: GraphLike) -> GraphSpec | Graph | W | Path:

@@ -19,12 +19,12 @@ import numpy as np
 import pandas as pd
 from libpysal.graph import Graph
 
+from ruhrgeo import _params
 from ruhrgeo.errors import ParameterError, StatisticsError
 from ruhrgeo.spatial import _crand
 from ruhrgeo.spatial._checks import (
     check_alpha,
     check_permutations,
-    check_seed,
     prepare,
     significance,
 )
@@ -288,8 +288,7 @@ def getis_ord(
     >>> spots.loc[4, "spot"], spots.loc[0, "spot"]
     ('Hot spot', 'Cold spot')
     """
-    if not isinstance(star, bool):
-        raise ParameterError(f"`star` must be True (Gi*) or False (Gi), got {star!r}")
+    star = _params.flag(star, "star")
     permutations, alpha, seed = _options(permutations, alpha, seed, keep_simulations, len(gdf))
     values, w = prepare(gdf, column, graph)
     y = values[column].to_numpy()
@@ -341,6 +340,5 @@ def getis_ord(
 def _options(
     permutations: object, alpha: object, seed: object, keep: bool, n: int
 ) -> tuple[int, float, int]:
-    if not isinstance(keep, bool):
-        raise ParameterError(f"`keep_simulations` must be True or False, got {keep!r}")
-    return check_permutations(permutations, n, keep), check_alpha(alpha), check_seed(seed)
+    keep = _params.flag(keep, "keep_simulations")
+    return check_permutations(permutations, n, keep), check_alpha(alpha), _params.seed(seed)
