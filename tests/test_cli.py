@@ -79,7 +79,7 @@ def test_overlay_command_with_a_mobilfunk_csv_and_weights(tmp_path):
             "5g=nr_gesamt",
             "--threshold",
             "5g=1",
-            "--weights",
+            "--weighted-by",
             str(people),
             "--out",
             str(tmp_path / "o.csv"),

@@ -216,7 +216,7 @@ def test_geographic_grid_is_refused_for_areas():
 
 def test_grid_that_overlaps_no_municipality():
     grid = make_grid([[1, 1]], x0=1_000_000.0, cell=100.0)
-    with pytest.raises(NoOverlapError, match="overlaps none of the 1 municipalities"):
+    with pytest.raises(NoOverlapError, match="overlaps none of the 1 areas"):
         coverage_share(munis_frame([square(0, 0, 100, 100)]), {"c": grid})
 
 
@@ -237,7 +237,7 @@ def test_group_errors():
     grid = make_grid(np.ones((4, 4)), cell=10.0)
     munis = munis_frame([square(0, 0, 20, 40), square(20, 0, 40, 40)])
     partial = pd.Series({"05910000": "K"})
-    with pytest.raises(MissingIdError, match=r"no group for the AGS \['05910001'\]"):
+    with pytest.raises(MissingIdError, match=r"no group for \['05910001'\]"):
         coverage_share(munis, {"c": grid}, by=partial)
     with pytest.raises(MissingColumnError, match="`by='kreis'` is not a column"):
         coverage_share(munis, {"c": grid}, by="kreis")
@@ -281,5 +281,5 @@ def test_grid_inside_the_bounding_box_but_touching_no_municipality():
     # two municipalities far apart; the grid lies in the gap between them
     munis = munis_frame([square(0, 0, 100, 100), square(900, 900, 1000, 1000)])
     grid = make_grid(np.ones((2, 2)), x0=400.0, ytop=600.0, cell=100.0)
-    with pytest.raises(NoOverlapError, match="overlaps none of the 2 municipalities"):
+    with pytest.raises(NoOverlapError, match="overlaps none of the 2 areas"):
         coverage_share(munis, {"c": grid})

@@ -34,9 +34,12 @@ from ruhrgeo.errors import (
     ValueRangeError,
 )
 from ruhrgeo.io import cells
-from ruhrgeo.io.sources import open_layers, open_reader
-from ruhrgeo.overlay import runners, tiles
+from ruhrgeo.io.readers import open_layers, open_reader
+from ruhrgeo.overlay import fractions, runners
+from ruhrgeo.overlay import runs as whole_runs
 from ruhrgeo.overlay.kernel import tile_sums
+from ruhrgeo.overlay.runs import TileWork
+from ruhrgeo.overlay.tiles import Tile
 
 ATOL = 1e-9
 X0, YTOP, CELL = 350_000.0, 5_704_000.0, 100.0
@@ -152,7 +155,7 @@ def test_tiles_runners_and_the_saved_overlay_equal_one_pass(munis, layers, tmp_p
         )
         overlay = Overlay(munis, layers["tif"]["p"], tile_size=16, workers=2)
         pd.testing.assert_frame_equal(overlay.share(given, by=by), first, check_exact=True)
-        loaded = Overlay.load(overlay.save(tmp_path / "o.npz"), municipalities=munis)
+        loaded = Overlay.load(overlay.save(tmp_path / "o.npz"), areas=munis)
         pd.testing.assert_frame_equal(loaded.share(given, by=by), first, check_exact=True)
 
 
@@ -206,10 +209,10 @@ def test_weights_on_another_grid_are_the_same_on_every_path(munis, layers, tmp_p
         unit="count",
     )
     given = {"p": layers["tif"]["p"], "b": layers["tif"]["b"]}
-    one = coverage_share(munis, given, weights=people, workers=1, tile_size=4096)
-    tiled = coverage_share(munis, given, weights=people, workers=2, tile_size=13)
+    one = coverage_share(munis, given, weighted_by=people, workers=1, tile_size=4096)
+    tiled = coverage_share(munis, given, weighted_by=people, workers=2, tile_size=13)
     pd.testing.assert_frame_equal(tiled, one, atol=ATOL, rtol=0)
-    reused = Overlay(munis, layers["tif"]["p"], tile_size=13).share(given, weights=people)
+    reused = Overlay(munis, layers["tif"]["p"], tile_size=13).share(given, weighted_by=people)
     pd.testing.assert_frame_equal(reused, one, atol=ATOL, rtol=0)
     assert not one["p"].equals(coverage_share(munis, given)["p"])  # the weights matter
 
@@ -234,7 +237,7 @@ def test_many_columns_of_one_file_are_read_once(munis, layers, monkeypatch):
         calls.append(args[1])
         return original(*args, **kwargs)
 
-    monkeypatch.setattr("ruhrgeo.io.sources.read_cell_table", counting)
+    monkeypatch.setattr("ruhrgeo.io.readers.read_cell_table", counting)
     both = coverage_share(
         munis,
         {
@@ -292,8 +295,10 @@ def test_count_layers_need_a_threshold_and_weights_must_be_counts(munis, layers)
     counts = Grid(np.full(SHAPE, 300.0), Affine(CELL, 0, X0, 0, -CELL, YTOP), 25832, unit="count")
     with pytest.raises(UnitError, match="holds counts; give `threshold=`"):
         coverage_share(munis, {"people": counts})
-    with pytest.raises(UnitError, match="`weights` must be counts"):
-        coverage_share(munis, layers["tif"], weights=GridSource(layers["tif"]["p"], unit="percent"))
+    with pytest.raises(UnitError, match="`weighted_by` must hold counts"):
+        coverage_share(
+            munis, layers["tif"], weighted_by=GridSource(layers["tif"]["p"], unit="percent")
+        )
 
 
 # --- overlaps, saved overlays, arguments --------------------------------------------------------
@@ -323,7 +328,7 @@ def test_saved_overlays_check_what_they_were_made_for(munis, layers, tmp_path):
     path = Overlay(munis, layers["tif"]["p"]).save(tmp_path / "o.npz")
     moved = munis.set_geometry(munis.geometry.translate(100, 0))
     with pytest.raises(OverlayMismatchError, match="made for other boundaries"):
-        Overlay.load(path, municipalities=moved)
+        Overlay.load(path, areas=moved)
     coarse = Grid(np.ones((2, 2)), Affine(1000, 0, 0, 0, -1000, 2000), 25832)
     with pytest.raises(OverlayMismatchError, match=r"was made for .* not for"):
         Overlay.load(path, grid=coarse)
@@ -363,15 +368,15 @@ def test_bad_arguments_are_named(munis, layers, kwargs, message):
 def test_chunks_cut_between_runs_and_cover_every_entry_once(lengths, chunk):
     lengths = np.array(lengths, dtype=np.int64)
     n = int(lengths.sum())
-    entries = tiles.TileEntries(
-        tiles.Tile(0, 0, 1, max(n, 1)),
+    entries = fractions.TileEntries(
+        Tile(0, 0, 1, max(n, 1)),
         np.arange(lengths.size, dtype=np.int32),
         lengths,
         np.arange(n, dtype=np.int32),
         np.ones(n, np.float32),
     )
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(tiles, "CHUNK", chunk)
+        patch.setattr(fractions, "CHUNK", chunk)
         chunks = entries.chunks
     runs = [r for part, _ in chunks for r in range(part.start, part.stop)]
     assert runs == list(range(lengths.size))  # every run once, in order
@@ -392,14 +397,14 @@ def test_gathering_in_small_chunks_changes_nothing(munis, layers, monkeypatch):
     }
     whole = coverage_share(munis, given_layers, workers=1, tile_size=7)
     weighted = coverage_share(
-        munis, given_layers, weights=layers["tif"]["p"], workers=1, tile_size=7
+        munis, given_layers, weighted_by=layers["tif"]["p"], workers=1, tile_size=7
     )
-    monkeypatch.setattr(tiles, "CHUNK", 3)
+    monkeypatch.setattr(fractions, "CHUNK", 3)
     pd.testing.assert_frame_equal(
         coverage_share(munis, given_layers, workers=1, tile_size=7), whole, atol=1e-12, rtol=0
     )
     pd.testing.assert_frame_equal(
-        coverage_share(munis, given_layers, weights=layers["tif"]["p"], workers=1, tile_size=7),
+        coverage_share(munis, given_layers, weighted_by=layers["tif"]["p"], workers=1, tile_size=7),
         weighted,
         atol=1e-12,
         rtol=0,
@@ -426,20 +431,20 @@ def claimed_cells(draw):
     """A tile and municipalities claiming cells of it (overlapping at times), with fractions
     that are mostly 1: the entries of tile_entries."""
     rows, cols = draw(st.integers(1, 6)), draw(st.integers(1, 9))
-    muni, lengths, cells, fractions = [], [], [], []
+    muni, lengths, cells, parts = [], [], [], []
     for number in range(draw(st.integers(1, 4))):
         claimed = sorted(draw(st.sets(st.integers(0, rows * cols - 1), max_size=rows * cols)))
         if claimed:
             muni.append(number)
             lengths.append(len(claimed))
             cells += claimed
-            fractions += [draw(st.sampled_from([1.0, 1.0, 1.0, 0.5, 0.125])) for _ in claimed]
-    return tiles.TileEntries(
-        tiles.Tile(0, 0, rows, cols),
+            parts += [draw(st.sampled_from([1.0, 1.0, 1.0, 0.5, 0.125])) for _ in claimed]
+    return fractions.TileEntries(
+        Tile(0, 0, rows, cols),
         np.array(muni, np.int32),
         np.array(lengths, np.int64),
         np.array(cells, np.int32),
-        np.array(fractions, np.float32),
+        np.array(parts, np.float32),
     )
 
 
@@ -449,10 +454,10 @@ def _entry_rows(entries):
 
 
 @settings(max_examples=300, deadline=None)
-@examples(entries=claimed_cells(), run_cells=st.sampled_from([1, 2, 3, tiles.RUN_CELLS]))
+@examples(entries=claimed_cells(), run_cells=st.sampled_from([1, 2, 3, whole_runs.RUN_CELLS]))
 @example(  # municipality 1's whole cells follow on 0's in the same row
-    entries=tiles.TileEntries(
-        tiles.Tile(0, 0, 1, 4),
+    entries=fractions.TileEntries(
+        Tile(0, 0, 1, 4),
         np.array([0, 1], np.int32),
         np.array([2, 2]),
         np.array([0, 1, 2, 3], np.int32),
@@ -461,8 +466,8 @@ def _entry_rows(entries):
     run_cells=3,
 )
 def test_whole_runs_and_the_rest_hold_every_entry_once(entries, run_cells):
-    with patch.object(tiles, "RUN_CELLS", run_cells):  # runs cut into pieces at times
-        runs, rest = entries.split
+    with patch.object(whole_runs, "RUN_CELLS", run_cells):  # runs cut into pieces at times
+        runs, rest = whole_runs.split(entries)
     cols = entries.tile.cols
     owner = dict(zip(entries.muni.tolist(), range(entries.muni.size), strict=True))
     in_runs = [
@@ -484,7 +489,7 @@ def test_whole_runs_and_the_rest_hold_every_entry_once(entries, run_cells):
     seed=st.integers(0, 2**16),
     dtype=st.sampled_from([np.uint8, np.int16, np.float32]),
     threshold=st.sampled_from([None, 0, 40, 40.000001]),  # float32(40.000001) == 40
-    run_cells=st.sampled_from([2, tiles.RUN_CELLS]),
+    run_cells=st.sampled_from([2, whole_runs.RUN_CELLS]),
 )
 def test_the_kernel_sums_what_the_entries_say(entries, seed, dtype, threshold, run_cells):
     """tile_sums against a sum over the entries one by one (np.add.at): whole runs (cut into
@@ -497,8 +502,8 @@ def test_the_kernel_sums_what_the_entries_say(entries, seed, dtype, threshold, r
     source = GridSource(grid, unit="percent", threshold=threshold)
     layer = open_layers({"x": source})["x"]
     n = 4
-    with patch.object(tiles, "RUN_CELLS", run_cells):
-        sums = tile_sums(entries, n=n, window=grid.spec, layers={"x": (layer, (0, 0))})
+    with patch.object(whole_runs, "RUN_CELLS", run_cells):
+        sums = tile_sums(TileWork(entries), n=n, window=grid.spec, layers={"x": (layer, (0, 0))})
     muni = np.repeat(entries.muni, entries.lengths)
     f = entries.fraction.astype(np.float64)
     flat_values, flat_nodata = values.ravel()[entries.cells], nodata.ravel()[entries.cells]
@@ -521,8 +526,8 @@ def test_long_runs_are_summed_exactly(cols, dtype, high):
     wide as the values: a run of more than RUN_CELLS would overflow them."""
     values = np.random.default_rng(cols).integers(high - 55, high + 1, (1, cols)).astype(dtype)
     grid = Grid(values, Affine(CELL, 0, X0, 0, -CELL, YTOP), 25832, unit="count")
-    entries = tiles.TileEntries(
-        tiles.Tile(0, 0, 1, cols),
+    entries = fractions.TileEntries(
+        Tile(0, 0, 1, cols),
         np.array([0], np.int32),
         np.array([cols]),
         np.arange(cols, dtype=np.int32),
@@ -530,7 +535,7 @@ def test_long_runs_are_summed_exactly(cols, dtype, high):
     )
     layer = open_layers({"x": GridSource(grid, threshold=0)})["x"]
     raw = replace(layer, threshold=None)  # the counts themselves, summed
-    sums = tile_sums(entries, n=1, window=grid.spec, layers={"x": (raw, (0, 0))})
+    sums = tile_sums(TileWork(entries), n=1, window=grid.spec, layers={"x": (raw, (0, 0))})
     assert sums.covered["x"][0] == values.astype(np.int64).sum()
 
 
@@ -540,7 +545,7 @@ def test_weights_of_one_give_the_shares_of_the_area(munis, layers):
     ones = Grid(np.ones(SHAPE), Affine(CELL, 0, X0, 0, -CELL, YTOP), 25832, unit="count")
     for size in (7, 4096):
         area = coverage_share(munis, layers["tif"], workers=1, tile_size=size)
-        weighted = coverage_share(munis, layers["tif"], weights=ones, workers=1, tile_size=size)
+        weighted = coverage_share(munis, layers["tif"], weighted_by=ones, workers=1, tile_size=size)
         pd.testing.assert_frame_equal(weighted[["p", "b"]], area[["p", "b"]], atol=1e-12, rtol=0)
 
 

@@ -51,7 +51,11 @@ def _meters_as_degrees():
 
 BOUNDARIES = [
     (lambda: pd.DataFrame({"ags": ["05913000"]}), InputTypeError, "DataFrame without geometry"),
-    (lambda: 42, InputTypeError, "GeoDataFrame or the path of a vector file, got int"),
+    (
+        lambda: 42,
+        InputTypeError,
+        "a GeoDataFrame or the path of a vector file \\(GeoPackage, Shapefile, GeoJSON\\), got int",
+    ),
     (lambda: "absent.gpkg", DataFileNotFoundError, "no file at 'absent.gpkg'"),
     (lambda: _munis().set_crs(None, allow_override=True), CRSMissingError, r"set_crs\(25832\)"),
     (_meters_as_degrees, UnusableCRSError, r"degrees\) but its coordinates reach .* meters"),

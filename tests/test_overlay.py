@@ -74,7 +74,9 @@ def test_weighted_share_is_sum_fwv_over_sum_fw():
     fractions = np.array([[0.25, 0.5, 0.25], [0.5, 1, 0.5], [0.25, 0.5, 0.25]])
     w, v = np.asarray(weights.values), np.asarray(grid.values)
     expected = 100 * (fractions * w * v).sum() / (fractions * w).sum()
-    share = coverage_share(munis_frame([square(0.5, 0.5, 2.5, 2.5)]), {"c": grid}, weights=weights)
+    share = coverage_share(
+        munis_frame([square(0.5, 0.5, 2.5, 2.5)]), {"c": grid}, weighted_by=weights
+    )
     assert share["c"].item() == pytest.approx(expected, abs=ATOL)
 
 
@@ -96,7 +98,7 @@ def test_zero_weight_municipality_is_nan_with_a_warning():
     weights = make_grid([[3, 0]], unit="count")
     munis = munis_frame([square(0, 0, 1, 1), square(1, 0, 2, 1)])
     with pytest.warns(NoDataWarning, match="zero weight.*05910001"):
-        share = coverage_share(munis, {"c": grid}, weights=weights)
+        share = coverage_share(munis, {"c": grid}, weighted_by=weights)
     assert share.loc["05910000", "c"] == pytest.approx(100.0)
     assert np.isnan(share.loc["05910001", "c"])
 
@@ -279,7 +281,7 @@ def test_weights_on_another_crs_give_the_share_of_the_weight():
     xc = x0 + 100 * (np.arange(cols) + 0.5)
     grid = make_grid(np.tile(xc < x_line, (rows, 1)), x0=x0, ytop=y0 + 100 * rows, cell=100.0)
     munis = munis_frame([square(*grid.spec.bounds)])
-    share = coverage_share(munis, {"c": grid}, weights=people)["c"].item()
+    share = coverage_share(munis, {"c": grid}, weighted_by=people)["c"].item()
     expected = (
         100
         * cell_utm.intersection(shapely.box(x0 - 1e4, y0 - 1e4, x_line, y1 + 1e4)).area

@@ -29,13 +29,13 @@ def test_dask_is_a_runner_with_identical_results(demo, tmp_path):
     distributed = pytest.importorskip("dask.distributed", reason="needs the extra [dask]")
     munis, layers = demo
     population = datasets.demo_population()
-    local = coverage_share(munis, layers, weights=population, by="kreis", tile_size=400)
+    local = coverage_share(munis, layers, weighted_by=population, by="kreis", tile_size=400)
     cluster = distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     )
     with cluster, distributed.Client(cluster) as client:
         on_dask = coverage_share(
-            munis, layers, weights=population, by="kreis", tile_size=400, client=client
+            munis, layers, weighted_by=population, by="kreis", tile_size=400, client=client
         )
         reused = Overlay(munis, layers["5g"], tile_size=400, client=client).share(
             layers, client=client

@@ -21,6 +21,7 @@ from types import ModuleType
 from ruhrgeo import datasets, errors
 from ruhrgeo.grid import Grid, GridSpec
 from ruhrgeo.io import (
+    read_areas,
     read_breitbandatlas,
     read_coverage,
     read_indicators,
@@ -44,6 +45,7 @@ __all__ = [
     "errors",
     "index",
     "maps",
+    "read_areas",
     "read_breitbandatlas",
     "read_coverage",
     "read_indicators",

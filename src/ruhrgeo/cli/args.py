@@ -17,7 +17,7 @@ import pyogrio
 
 from ruhrgeo import datasets
 from ruhrgeo.errors import RuhrgeoError, RuhrgeoWarning
-from ruhrgeo.io import read_indicators
+from ruhrgeo.io import read_areas, read_indicators, read_municipalities
 
 
 class InputError(click.ClickException):
@@ -42,6 +42,16 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def show_warning(message: Any, category: type, *_: Any, **__: Any) -> None:
     click.echo(f"warning: {message}", err=True)
+
+
+def read_boundaries(
+    path: Path, *, layer: str | None = None, id_col: str | None = None, name_col: str | None = None
+) -> gpd.GeoDataFrame:
+    """Boundaries keyed by ``id_col``: municipalities by AGS (read_municipalities) when no key
+    or an AGS column is named, else any areas keyed by that column (read_areas)."""
+    if id_col is None or id_col.lower() == "ags":
+        return read_municipalities(path, layer=layer, id_col=id_col, name_col=name_col)
+    return read_areas(path, id_col=id_col, name_col=name_col, layer=layer)
 
 
 def table_path(_ctx: click.Context, _param: click.Parameter, value: Path) -> Path:

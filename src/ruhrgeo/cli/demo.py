@@ -103,7 +103,7 @@ def _overlay(
     households = {name: layers[name] for name in ("fttbh", "gigabit")}
 
     def both(by: pd.Series | None) -> pd.DataFrame:
-        weighted = exact.share(households, weights=population, by=by)
+        weighted = exact.share(households, weighted_by=population, by=by)
         return pd.concat([weighted, exact.share({"5g": layers["5g"]}, by=by)], axis=1)
 
     shares, region_shares = both(None), both(region)

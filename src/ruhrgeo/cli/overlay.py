@@ -11,8 +11,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from ruhrgeo.cli.args import InputError, friendly, number, out_option, pairs
-from ruhrgeo.io import read_municipalities
+from ruhrgeo.cli.args import InputError, friendly, number, out_option, pairs, read_boundaries
 from ruhrgeo.io.write import write_table
 from ruhrgeo.overlay import GridSource, coverage_share
 
@@ -35,10 +34,18 @@ from ruhrgeo.overlay import GridSource, coverage_share
 )
 @click.option("--unit", "units", multiple=True, help="NAME=binary|fraction|percent.")
 @click.option("--nodata", "fills", multiple=True, help="NAME=VALUE: a fill value meaning no data.")
-@click.option("--weights", type=click.Path(path_type=Path), help="Population/household count grid.")
-@click.option("--weights-column", help="Value column of a CSV weights grid (e.g. Einwohner).")
+@click.option(
+    "--weighted-by",
+    type=click.Path(path_type=Path),
+    help="Count grid (population, households): shares of the counts instead of the area.",
+)
+@click.option("--weighted-by-column", help="Value column of a CSV count grid (e.g. Einwohner).")
 @click.option("--boundary-layer", help="Layer of a multi-layer boundaries file (e.g. vg250_gem).")
-@click.option("--id-col", help="AGS column of the boundaries (default AGS/ags).")
+@click.option(
+    "--id-col",
+    help="Key column of the boundaries (default: the AGS, read as municipalities); any other "
+    "unique id keeps its values, e.g. --id-col kreis_ags.",
+)
 @click.option("--name-col", help="Name column of the boundaries (default GEN/name).")
 @click.option("--by", help="Column of the boundaries to aggregate to (e.g. kreis): exact shares.")
 @out_option("Output .csv or .gpkg (with geometries).")
@@ -57,8 +64,8 @@ def overlay(
     thresholds: tuple[str, ...],
     units: tuple[str, ...],
     fills: tuple[str, ...],
-    weights: Path | None,
-    weights_column: str | None,
+    weighted_by: Path | None,
+    weighted_by_column: str | None,
     boundary_layer: str | None,
     id_col: str | None,
     name_col: str | None,
@@ -95,20 +102,23 @@ def overlay(
         )
         for name, path in paths.items()
     }
-    weight_source = None if weights is None else GridSource(str(weights), column=weights_column)
-    munis = read_municipalities(boundaries, layer=boundary_layer, id_col=id_col, name_col=name_col)
+    counts = None
+    if weighted_by is not None:
+        counts = GridSource(str(weighted_by), column=weighted_by_column)
+    munis = read_boundaries(boundaries, layer=boundary_layer, id_col=id_col, name_col=name_col)
     with _client(scheduler) as client:
         shares = coverage_share(
             munis,
             layers,
-            weights=weight_source,
+            weighted_by=counts,
             by=by,
             workers=workers,
             client=client,
             progress=False if quiet else None,
         )
     if by is None:
-        result = munis[["name", munis.geometry.name]].join(shares)
+        named = ["name"] if "name" in munis.columns else []
+        result = munis[[*named, munis.geometry.name]].join(shares)
     elif out_path.suffix.lower() == ".gpkg":  # each group with its dissolved outline
         result = munis[[by, munis.geometry.name]].dissolve(by=by).join(shares)
     else:

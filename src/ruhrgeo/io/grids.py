@@ -14,7 +14,8 @@ import numpy as np
 from rasterio.windows import Window
 
 from ruhrgeo.grid import Grid
-from ruhrgeo.io.sources import GridSource, open_reader
+from ruhrgeo.io.readers import open_reader
+from ruhrgeo.io.sources import GridSource
 from ruhrgeo.units import check_range
 
 __all__ = ["read_coverage"]

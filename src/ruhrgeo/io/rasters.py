@@ -1,8 +1,9 @@
 """Rasters (GeoTIFF, COG, anything GDAL reads): their grid from the header, windows of one band.
 
 A raster is never read whole to learn where it lies; windows are read in the band's own dtype,
-and a cell has no data where the file's nodata value, mask band or alpha say so, or where it is
-NaN.
+and a cell has no data where the file's nodata value, mask band or alpha say so (any of them),
+or where it is NaN. A band with a scale or offset (GDAL's ``scale``/``offset``: the value meant
+is ``raw * scale + offset``) is read as those values, in float64.
 """
 
 from __future__ import annotations
@@ -36,6 +37,13 @@ class RasterHeader:
     masked: bool  # a mask band or alpha marks nodata
     nodata: float | None  # the nodata value (None: none, or NaN)
     blocks: tuple[int, int]  # the band's blocks (rows, cols): what GDAL decodes at once
+    scale: float = 1.0  # the value meant is raw * scale + offset
+    offset: float = 0.0
+
+    @property
+    def scaled(self) -> bool:
+        """Whether the raw values need the band's scale or offset applied."""
+        return (self.scale, self.offset) != (1.0, 0.0)
 
 
 def open_raster(source: str | os.PathLike[str]) -> rasterio.DatasetReader:
@@ -84,13 +92,23 @@ def _header(ds: rasterio.DatasetReader, band: int) -> RasterHeader:
         )
     flags = ds.mask_flag_enums[band - 1]
     masked = MaskFlags.per_dataset in flags or MaskFlags.alpha in flags
+    scale, offset = ds.scales[band - 1], ds.offsets[band - 1]
+    if not (np.isfinite(scale) and np.isfinite(offset)) or scale == 0:
+        raise FileFormatError(
+            f"raster {ds.name!r} band {band} declares scale {scale!r} and offset {offset!r}; "
+            "a scale must be a finite number other than 0 and the offset finite: fix them "
+            "with `gdal_edit.py -scale 1 -offset 0` if the values are meant as stored"
+        )
     nodata = ds.nodatavals[band - 1]
     nodata = None if nodata is None or np.isnan(nodata) else float(nodata)
     # WKT2 parses in under a millisecond; the WKT1 GDAL gives by default takes ~20 ms
     crs = CRS.from_wkt(ds.crs.to_wkt(version="WKT2_2019"))
     spec = GridSpec(ds.transform, (ds.height, ds.width), crs)
     unit = unit_of_name(ds.units[band - 1])
-    return RasterHeader(ds.name, band, spec, unit, masked, nodata, ds.block_shapes[band - 1])
+    blocks = ds.block_shapes[band - 1]
+    return RasterHeader(
+        ds.name, band, spec, unit, masked, nodata, blocks, float(scale), float(offset)
+    )
 
 
 def read_window(
@@ -99,9 +117,10 @@ def read_window(
     window: Window,
     parts: Sequence[Window] | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    """The values of ``window`` (row-major) in the band's dtype, and their nodata mask (None:
-    all valid). With ``parts`` (windows inside ``window``) only they are read; every other
-    cell reads as 0 (with data, unless 0 is the band's nodata value)."""
+    """The values of ``window`` (row-major) in the band's dtype (float64 with the band's scale
+    and offset applied, if it has them), and their nodata mask (None: all valid). With
+    ``parts`` (windows inside ``window``) only they are read; every other cell reads as 0
+    (with data, unless 0 is the band's nodata value)."""
     try:
         if parts is None:
             values = ds.read(header.band, window=window)
@@ -117,11 +136,14 @@ def read_window(
     values = values.ravel()
     mask = None if mask is None else mask.ravel()
     nodata = None if mask is None else mask == 0
-    if header.nodata is not None and not header.masked and _may_hold(values, header.nodata):
-        nodata = values == header.nodata
+    if header.nodata is not None and _may_hold(values, header.nodata):
+        filled = values == header.nodata  # with a mask band too: either marks no data
+        nodata = filled if nodata is None else nodata | filled
     if values.dtype.kind == "f":
         nan = np.isnan(values)
         nodata = nan if nodata is None else nodata | nan
+    if header.scaled:
+        values = values * header.scale + header.offset  # float64: the values the band means
     return values, nodata
 
 

@@ -1,14 +1,13 @@
-"""The one share kernel: per tile, per municipality, the sums every share is made of.
+"""The one share kernel: per tile, per area, the sums every share is made of.
 
-For the entries of a tile (cells touched by municipalities, with their exact fractions ``f``)
-and a weight ``w`` per cell (1 for shares of the area), the kernel sums per municipality
+For the entries of a tile (cells touched by areas, with their exact fractions ``f``)
+and a weight ``w`` per cell (1 for shares of the area), the kernel sums per area
 ``total = sum f*w``, and per layer ``with_data = sum f*w`` over the cells with data and
 ``covered = sum f*w*v`` over the cells' values ``v``. Sums of tiles add up, so tiles run in any
 process or on any machine and the whole is their sum. Each layer's window is read once in its
-own dtype. Without weights, the cells wholly inside a municipality (``f = 1``) are summed run
-by run over the window (:class:`~ruhrgeo.overlay.tiles.WholeRuns`); the other entries' values
-are gathered, multiplied and summed per municipality a chunk of entries at a time
-(:attr:`TileEntries.chunks`).
+own dtype. Without weights, the cells wholly inside an area (``f = 1``) are summed run by run
+over the window (:mod:`ruhrgeo.overlay.runs`); the other entries' values are gathered,
+multiplied and summed per area a chunk of entries at a time (:attr:`TileEntries.chunks`).
 """
 
 from __future__ import annotations
@@ -22,14 +21,16 @@ import pandas as pd
 import shapely
 
 from ruhrgeo.grid import GridSpec
-from ruhrgeo.io.sources import Layer, Reader
+from ruhrgeo.io.readers import Layer, Reader
 from ruhrgeo.overlay.blocks import needed_parts
-from ruhrgeo.overlay.tiles import Tile, TileEntries, WholeRuns, locate, tile_entries
+from ruhrgeo.overlay.fractions import TileEntries, locate, tile_entries
+from ruhrgeo.overlay.runs import TileWork, WholeRuns
+from ruhrgeo.overlay.tiles import Tile
 from ruhrgeo.units import ValueSummary, check_range
 
-__all__ = ["OVERLAP_TOLERANCE", "Placed", "Sums", "read_entries", "tile_sums"]
+__all__ = ["OVERLAP_TOLERANCE", "Placed", "Shapes", "Sums", "read_entries", "tile_sums"]
 
-# A cell whose municipalities' fractions add up to more than 1 + this is overlapped twice:
+# A cell whose areas' fractions add up to more than 1 + this is overlapped twice:
 # far above exactextract's single-precision error (about 1e-7), far below a real overlap.
 OVERLAP_TOLERANCE = 1e-3
 
@@ -47,12 +48,27 @@ class Placed:
         return cls(reader, reader.spec.offset(window))
 
 
+class Shapes:
+    """The areas' geometries in the window's CRS and their search tree, built once per process
+    (a worker receives the geometries and builds the tree on its first tile)."""
+
+    def __init__(self, geometries: np.ndarray) -> None:
+        self.geometries = geometries
+
+    @functools.cached_property
+    def tree(self) -> shapely.STRtree:
+        return shapely.STRtree(self.geometries)
+
+    def __getstate__(self) -> dict[str, np.ndarray]:
+        return {"geometries": self.geometries}
+
+
 @dataclass
 class Sums:
-    """Per municipality: the total area (or weight), and per layer the part with data and the
+    """Per area: the total area (or weight), and per layer the part with data and the
     part covered; what the layers' values looked like (for a unit still to be inferred, the
-    summary of the values under the municipalities; for a declared one, of values that all
-    fit it: :func:`_run_summary`); overlapping municipalities found."""
+    summary of the values under the areas; for a declared one, of values that all
+    fit it: :func:`_run_summary`); overlapping areas found."""
 
     total: np.ndarray
     with_data: dict[str, np.ndarray]
@@ -83,23 +99,22 @@ class Sums:
 
 
 def tile_sums(
-    work: Tile | TileEntries,
+    work: Tile | TileWork,
     *,
     n: int,
     window: GridSpec,
     layers: Mapping[str, tuple[Layer, tuple[int, int]]],
     weights: Placed | None = None,
-    geometries: np.ndarray | None = None,
+    shapes: Shapes | None = None,
     find_overlaps: bool = False,
 ) -> Sums:
-    """The sums of one tile. ``work`` is a tile's stored entries, or a tile whose entries are
-    computed here from ``geometries`` (the municipalities in the window's CRS). Pure: reads
-    the sources, returns arrays."""
+    """The sums of one tile. ``work`` is a tile's kept entries, or a tile whose entries are
+    computed here from ``shapes`` (the areas in the window's CRS). Pure: reads the sources,
+    returns arrays."""
     if isinstance(work, Tile):
-        assert geometries is not None
-        entries = tile_entries(work, geometries, shapely.STRtree(geometries), window)
-    else:
-        entries = work
+        assert shapes is not None
+        work = TileWork(tile_entries(work, shapes.geometries, shapes.tree, window))
+    entries = work.entries
     sums = Sums.zeros(n, list(layers))
     if not entries.cells.size:
         return sums
@@ -118,13 +133,13 @@ def tile_sums(
         whole = weights is None and beyond is None  # whole cells run by run, the rest one by one
         parts = None
         if whole and layer.reader.blocks is not None:  # blocks without entries are not read
-            parts = needed_parts(entries.occupied, reader_window, layer.reader.blocks)
+            parts = needed_parts(work.occupied, reader_window, layer.reader.blocks)
         values, nodata = layer.reader.read(reader_window, parts=parts)
         if nodata is not None and not nodata.any():
             nodata = None
         read = _Read(name, layer, values, nodata, where)
         if whole:
-            runs, rest = entries.split
+            runs, rest = work.split
             _add_runs(sums, read, runs)
             _gather(sums, read, rest, rest.cells, None, rest.fraction, rest.areas)
         else:
@@ -163,7 +178,7 @@ class _Read:
 
 def _add_runs(sums: Sums, read: _Read, runs: WholeRuns) -> None:
     """Add the sums of the whole runs: the window's values (nodata set to 0) summed run by run
-    (:meth:`WholeRuns.sums`), and added per municipality."""
+    (:meth:`WholeRuns.sums`), and added per area."""
     if not runs.starts.size:
         return
     values, nodata, layer = read.values, read.nodata, read.layer
@@ -288,7 +303,7 @@ def read_entries(
 
 
 def _overlaps(entries: TileEntries, tile: Tile, window: GridSpec) -> dict[tuple[int, int], float]:
-    """Pairs of municipalities whose fractions of some cell add up to more than one, with the
+    """Pairs of areas whose fractions of some cell add up to more than one, with the
     overlapping area (in the grid's square units)."""
     cells = tile.rows * tile.cols
     summed = np.bincount(entries.cells, weights=entries.fraction, minlength=cells)

@@ -19,7 +19,8 @@ import pyproj
 from rasterio.windows import Window
 
 from ruhrgeo.grid import Grid, GridSpec
-from ruhrgeo.io.sources import Reader
+from ruhrgeo.io.readers import GridReader, Reader
+from ruhrgeo.units import check_range
 
 __all__ = ["RegriddedReader", "regrid"]
 
@@ -39,8 +40,9 @@ def regrid(grid: Grid, target: GridSpec, *, subdivisions: int | None = None) -> 
     target
         The grid to move it onto (``other_grid.spec``).
     subdivisions
-        Sub-cells per side; default ``max(4, ceil(4 * source size / target size))``: 4 for
-        100 m onto 100 m, 40 for 1 km onto 100 m.
+        Sub-cells per side; default ``max(4, ceil(4 * source size / target size))``, sizes
+        on the ground: 4 for 100 m onto 100 m, 40 for 1 km onto 100 m, 4 for WorldPop's 3
+        arc-second cells (about 90 x 60 m in Germany) onto 100 m.
 
     Examples
     --------
@@ -50,7 +52,7 @@ def regrid(grid: Grid, target: GridSpec, *, subdivisions: int | None = None) -> 
     >>> regrid(coarse, fine).values.tolist()
     [[100.0, 100.0], [100.0, 100.0]]
     """
-    counts = SourceCounts.of_grid(grid)
+    counts = SourceCounts.of(GridReader(grid.spec, "count", "`grid`", None, grid))
     rows, cols = target.shape
     values = RegriddedReader.onto(counts, target, subdivisions).region(Window(0, 0, cols, rows))
     return Grid(values.reshape(target.shape), target.transform, target.crs, unit="count")
@@ -66,16 +68,21 @@ class SourceCounts:
     counts: np.ndarray
 
     @classmethod
-    def of_grid(cls, grid: Grid) -> SourceCounts:
-        values = np.where(grid.nodata, 0.0, grid.values.astype(np.float64))
-        rows, cols = np.nonzero(values)
-        return cls(grid.spec, rows, cols, values[rows, cols])
-
-    @classmethod
-    def of_cells(cls, spec: GridSpec, cells: np.ndarray, counts: np.ndarray) -> SourceCounts:
-        keep = np.nan_to_num(counts) != 0
-        rows, cols = np.divmod(cells[keep], spec.shape[1])
-        return cls(spec, rows, cols, counts[keep])
+    def of(cls, reader: Reader) -> SourceCounts:
+        """The cells a reader gives (:meth:`~ruhrgeo.io.readers.Reader.nonzero`), checked as
+        counts (finite, >= 0)."""
+        parts = list(reader.nonzero())
+        cells = np.concatenate([c for c, _ in parts]) if parts else np.empty(0, np.int64)
+        counts = np.concatenate([v for _, v in parts]) if parts else np.empty(0)
+        spec = reader.spec
+        check_range(
+            counts,
+            "count",
+            reader.name,
+            lambda i: spec.corner(*divmod(int(cells[i]), spec.shape[1])),
+        )
+        rows, cols = np.divmod(cells, spec.shape[1])
+        return cls(spec, rows, cols, counts)
 
 
 @dataclass(eq=False)
@@ -89,7 +96,7 @@ class RegriddedReader(Reader):
     def onto(
         cls, source: SourceCounts, target: GridSpec, subdivisions: int | None = None, name: str = ""
     ) -> RegriddedReader:
-        src, tgt = max(source.spec.cell_size), min(target.cell_size)
+        src, tgt = ground_size(source.spec, target.crs), min(target.cell_size)
         n = subdivisions or max(4, math.ceil(4 * src / tgt))
         return cls(target, "count", name or "`weights`", None, source, n)
 
@@ -112,7 +119,7 @@ class RegriddedReader(Reader):
         per_chunk = max(1, _CHUNK_POINTS // (n * n))
         for start in range(0, pick.size, per_chunk):
             at = pick[start : start + per_chunk]
-            x, y = _sub_cell_centres(source, at, sub_col, sub_row, target.crs)
+            x, y = _sub_cell_centers(source, at, sub_col, sub_row, target.crs)
             tc, tr = inverse @ (x.ravel(), y.ravel())
             tc = np.floor(tc).astype(np.int64) - c0
             tr = np.floor(tr).astype(np.int64) - r0
@@ -146,7 +153,27 @@ class RegriddedReader(Reader):
         return np.flatnonzero(near)
 
 
-def _sub_cell_centres(
+def ground_size(spec: GridSpec, crs: Any) -> float:
+    """The largest side of ``spec``'s cells measured in ``crs`` (a projected CRS): at the
+    grid's corners and center, so that a grid in degrees is measured where its cells are
+    largest."""
+    if spec.crs == crs:
+        return max(spec.cell_size)
+    rows, cols = spec.shape
+    transformer = pyproj.Transformer.from_crs(spec.crs, crs, always_xy=True)
+    sizes = []
+    places = ((0, 0), (0, cols - 1), (rows - 1, 0), (rows - 1, cols - 1), (rows // 2, cols // 2))
+    for r, c in places:
+        corners = [spec.transform @ (c + dc, r + dr) for dc, dr in ((0, 0), (1, 0), (0, 1))]
+        xs, ys = transformer.transform([p[0] for p in corners], [p[1] for p in corners])
+        width = math.hypot(xs[1] - xs[0], ys[1] - ys[0])
+        height = math.hypot(xs[2] - xs[0], ys[2] - ys[0])
+        if math.isfinite(width) and math.isfinite(height):
+            sizes.append(max(width, height))
+    return max(sizes) if sizes else max(spec.cell_size)
+
+
+def _sub_cell_centers(
     source: SourceCounts, at: np.ndarray, sub_col: np.ndarray, sub_row: np.ndarray, crs: Any
 ) -> tuple[np.ndarray, np.ndarray]:
     """The sub-cell centers of the source cells ``at`` in ``crs`` (cells x sub-cells).

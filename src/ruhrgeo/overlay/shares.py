@@ -1,5 +1,5 @@
-"""From summed tiles to shares: groups (``by=``), units resolved by the one rule,
-overlapping municipalities refused, municipalities without data named."""
+"""From summed tiles to shares: groups (``by=``), units resolved by the one rule, overlapping
+areas refused, areas without data named."""
 
 from __future__ import annotations
 
@@ -7,13 +7,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeAlias
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from ruhrgeo._warn import warn
-from ruhrgeo.errors import MissingColumnError, MissingIdError, NoDataWarning, OverlapError
-from ruhrgeo.io.sources import Layer
+from ruhrgeo.errors import (
+    DuplicateIdError,
+    MissingColumnError,
+    MissingIdError,
+    NoDataWarning,
+    OverlapError,
+)
+from ruhrgeo.io.readers import NODATA_SUFFIX, Layer
 from ruhrgeo.overlay.kernel import Sums
 from ruhrgeo.units import resolve_unit, scale
 
@@ -24,29 +29,32 @@ GroupBy: TypeAlias = str | pd.Series | None
 
 @dataclass(frozen=True)
 class Groups:
-    """Which group each municipality belongs to (``by=``), or each its own."""
+    """Which group each area belongs to (``by=``), or each its own."""
 
     codes: np.ndarray | None
     labels: pd.Index
 
     @classmethod
-    def of(cls, munis: gpd.GeoDataFrame, by: GroupBy) -> Groups:
+    def of(cls, areas: pd.DataFrame, by: GroupBy) -> Groups:
         if by is None:
-            return cls(None, munis.index)
+            return cls(None, areas.index)
+        key = areas.index.name
         if isinstance(by, str):
-            if by not in munis.columns:
+            if by not in areas.columns:
+                shown = [c for c in areas.columns if areas[c].dtype.name != "geometry"]
                 raise MissingColumnError(
-                    f"`by={by!r}` is not a column of the municipalities "
-                    f"({[c for c in munis.columns if c != munis.geometry.name]}); pass a column "
-                    "name or a Series indexed by AGS"
+                    f"`by={by!r}` is not a column of the areas ({shown[:20]}); pass a column "
+                    f"name or a Series indexed by `{key}`"
                 )
-            by = munis[by]
+            by = areas[by]
         if not isinstance(by, pd.Series):
-            raise MissingColumnError("`by` must be a column name or a Series indexed by AGS")
-        groups = by.reindex(munis.index)
+            raise MissingColumnError(f"`by` must be a column name or a Series indexed by `{key}`")
+        if not by.index.is_unique:
+            raise DuplicateIdError("`by` names a group more than once for one area; give each one")
+        groups = by.reindex(areas.index)
         if groups.isna().any():
-            missing = list(munis.index[groups.isna().to_numpy()][:10])
-            raise MissingIdError(f"`by` has no group for the AGS {missing}; give every AGS one")
+            missing = list(areas.index[groups.isna().to_numpy()][:10])
+            raise MissingIdError(f"`by` has no group for {missing}; give every area one")
         codes, labels = pd.factorize(groups, sort=True)
         name = by.name if by.name is not None else "group"
         return cls(codes, pd.Index(labels, name=name))
@@ -60,7 +68,7 @@ class Groups:
 def shares(
     sums: Sums, layers: Mapping[str, Layer], groups: Groups, *, weighted: bool
 ) -> pd.DataFrame:
-    """Shares and nodata percentages from summed tiles, per municipality or group; the units
+    """Shares and nodata percentages from summed tiles, per area or group; the units
     resolved from what the tiles saw (:func:`ruhrgeo.units.resolve_unit`)."""
     total = groups.add(sums.total)
     columns, with_data_of = {}, {}
@@ -70,16 +78,17 @@ def shares(
             with_data = with_data_of[name] = groups.add(sums.with_data[name])
             covered = groups.add(sums.covered[name]) * factor
             columns[name] = np.where(with_data > 0, covered / with_data, np.nan)
-            columns[f"{name}_nodata"] = 100.0 * (1.0 - with_data / total)
+            # cells without data: a share of the total, never below 0 by rounding
+            columns[f"{name}{NODATA_SUFFIX}"] = np.clip(100.0 * (1.0 - with_data / total), 0, 100)
     _warn_no_data(groups.labels, total, with_data_of, weighted)
     return pd.DataFrame(columns, index=groups.labels)
 
 
 def refuse_overlaps(
-    overlaps: Mapping[tuple[int, int], float], munis: gpd.GeoDataFrame, groups: Groups
+    overlaps: Mapping[tuple[int, int], float], areas: pd.DataFrame, groups: Groups
 ) -> None:
-    """Raise :class:`OverlapError` for municipalities of one group that overlap: the group's
-    share would count the overlap twice."""
+    """Raise :class:`OverlapError` for areas of one group that overlap: the group's share
+    would count the overlap twice."""
     codes = groups.codes
     inside = {
         pair: area
@@ -88,14 +97,16 @@ def refuse_overlaps(
     }
     if not inside:
         return
-    ags, names = munis.index, munis["name"]
+    keys = areas.index
+    names = areas["name"].astype(str) if "name" in areas.columns else None
+
+    def label(i: int) -> str:
+        return f"{keys[i]} ({names.iloc[i]})" if names is not None else str(keys[i])
+
     worst = sorted(inside.items(), key=lambda item: -item[1])[:5]
-    text = "; ".join(
-        f"{ags[a]} ({names.iloc[a]}) and {ags[b]} ({names.iloc[b]}): {area / 1e6:.3g} km²"
-        for (a, b), area in worst
-    )
+    text = "; ".join(f"{label(a)} and {label(b)}: {area / 1e6:.3g} km²" for (a, b), area in worst)
     raise OverlapError(
-        f"{len(inside)} pair(s) of municipalities in one group of `by` overlap, so the group's "
+        f"{len(inside)} pair(s) of areas in one group of `by` overlap, so the group's "
         f"share would count the overlap twice: {text}; fix the boundaries (e.g. "
         "`shapely.coverage_union` of a clean source) or leave out `by`"
     )
@@ -109,7 +120,7 @@ def _warn_no_data(
     if len(weightless):
         what = "zero weight (e.g. no inhabitants)" if weighted else "no area on the grid"
         warn(
-            f"{len(weightless)} municipalities have {what}; their shares are NaN: "
+            f"{len(weightless)} areas have {what}; their shares are NaN: "
             f"{', '.join(map(str, weightless[:10]))}",
             NoDataWarning,
         )
@@ -121,6 +132,6 @@ def _warn_no_data(
     if empty:
         text = "; ".join(f"{k}: {', '.join(v[:10])}" for k, v in empty.items())
         warn(
-            f"no data at all (share NaN, 100 % nodata) for these municipalities: {text}",
+            f"no data at all (share NaN, 100 % nodata) for these areas: {text}",
             NoDataWarning,
         )

@@ -105,7 +105,8 @@ def distances_of(
     overlay = Overlay(munis, population)
     cells = overlay.weighted_cells(population)
     at = points.to_crs(overlay.spec.crs)
-    total = cells.groupby("ags", sort=False)["weight"].sum().reindex(munis.index)
+    key = overlay.index.name or "key"
+    total = cells.groupby(key, sort=False)["weight"].sum().reindex(munis.index)
     if (total <= 0).any():
         empty = list(total.index[total <= 0][:10])
         raise StatisticsError(
@@ -114,7 +115,7 @@ def distances_of(
     columns = {}
     for label, point in zip(sources.index, at, strict=True):
         d = np.hypot(cells["x"] - point.x, cells["y"] - point.y) / 1000
-        columns[label] = (d * cells["weight"]).groupby(cells["ags"], sort=False).sum()
+        columns[label] = (d * cells["weight"]).groupby(cells[key], sort=False).sum()
     return pd.DataFrame(columns).reindex(munis.index).div(total, axis=0)
 
 
