@@ -31,7 +31,7 @@ from ruhrgeo import datasets
 from ruhrgeo.errors import IndexWarning
 from ruhrgeo.index import composite, load_spec, uncertainty
 from ruhrgeo.index._choices import alternatives
-from ruhrgeo.index.uncertainty import DEFAULT_NormalizATIONS
+from ruhrgeo.index.monte_carlo import DEFAULT_NormalizATIONS
 
 SETS = {
     "normalization": DEFAULT_NormalizATIONS,
@@ -73,7 +73,7 @@ def peer(df: pd.DataFrame, samples: pd.DataFrame) -> np.ndarray:
             result = composite(
                 df,
                 spec,
-                method=norm.name,
+                normalization=norm.name,
                 params=norm.params,
                 aggregation=agg.name,
                 p=agg.params.get("p"),

@@ -16,7 +16,8 @@ from conftest import munis_frame, square, write_tif
 
 from ruhrgeo import datasets, read_coverage, read_municipalities, spatial
 from ruhrgeo.cli import main
-from ruhrgeo.index import composite, load_spec, read_indicators
+from ruhrgeo.index import composite, load_spec
+from ruhrgeo.io import read_indicators
 from ruhrgeo.io.write import write_atomic
 
 
@@ -284,11 +285,18 @@ def test_demo_index_and_index_command(demo_run, tmp_path):
     assert f"{len(above)} of 53 above the average" in printed
     result = CliRunner().invoke(
         main,
-        ["index", str(out / "index.csv"), "--method", "zscore", "--out", str(tmp_path / "i.csv")],
+        [
+            "index",
+            str(out / "index.csv"),
+            "--normalization",
+            "zscore",
+            "--out",
+            str(tmp_path / "i.csv"),
+        ],
     )
     assert result.exit_code == 0, result.output
     again = pd.read_csv(tmp_path / "i.csv", dtype={"ags": str}).set_index("ags")
-    expected = composite(read_indicators(out / "index.csv"), load_spec(), method="zscore")
+    expected = composite(read_indicators(out / "index.csv"), load_spec(), normalization="zscore")
     np.testing.assert_allclose(again["index"], expected["index"], atol=1e-6)
     bad = CliRunner().invoke(
         main, ["index", str(datasets.demo_indicators()), "--out", str(tmp_path / "j.csv")]

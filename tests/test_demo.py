@@ -73,7 +73,7 @@ def test_the_regions_and_releases(demo_run):
             datasets.breitbandatlas_2021(),
             datasets.metropolitan_regions(),
             spec,
-            weight=datasets.germany_municipalities()["population"],
+            weighted_by=datasets.germany_municipalities()["population"],
         )
     written = pd.read_csv(out / "regions.csv", index_col=0)
     np.testing.assert_allclose(written["index"], regions["index"])

@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from ruhrgeo import datasets
 from ruhrgeo.cli.main import main
-from ruhrgeo.index import composite, load_spec, read_indicators, uncertainty
+from ruhrgeo.index import composite, load_spec, uncertainty
+from ruhrgeo.io import read_indicators
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,7 @@ def test_index_audit_and_uncertainty(table_path, tmp_path):
             table_path,
             "--aggregation",
             "gmean",
-            "--method",
+            "--normalization",
             "rank",
             "--audit",
             "--uncertainty",
@@ -63,7 +64,7 @@ def test_index_audit_and_uncertainty(table_path, tmp_path):
     ]
     got = pd.read_csv(out, dtype={"ags": str}).set_index("ags")
     table = read_indicators(table_path)
-    expected = composite(table, load_spec(), method="rank", aggregation="gmean")
+    expected = composite(table, load_spec(), normalization="rank", aggregation="gmean")
     np.testing.assert_allclose(got["index"], expected["index"], atol=1e-6)
     mc = uncertainty(table, load_spec(), n=16, seed=3)
     np.testing.assert_allclose(got["median_rank"], mc.rank_stats["median_rank"])
@@ -89,19 +90,23 @@ CASES = [
     ("p without genmean", lambda t, d: [t, "--p", "2"], "`p` is the exponent of genmean"),
     (
         "gmean of z-scores",
-        lambda t, d: [t, "--method", "zscore", "--aggregation", "gmean"],
+        lambda t, d: [t, "--normalization", "zscore", "--aggregation", "gmean"],
         "gmean needs scores >= 0",
     ),
-    ("dist2ref without reference", lambda t, d: [t, "--method", "dist2ref"], "needs `reference`"),
+    (
+        "dist2ref without reference",
+        lambda t, d: [t, "--normalization", "dist2ref"],
+        "needs `reference`",
+    ),
     (
         "unknown reference",
-        lambda t, d: [t, "--method", "dist2ref", "--reference", "05999999"],
+        lambda t, d: [t, "--normalization", "dist2ref", "--reference", "05999999"],
         "names AGS not in the table",
     ),
     ("gpkg out", lambda t, d: [t], "must end in .csv"),
     (
         "failing later step",
-        lambda t, d: [_constant(t, d), "--method", "rank", "--uncertainty", "8"],
+        lambda t, d: [_constant(t, d), "--normalization", "rank", "--uncertainty", "8"],
         "`digital_companies_share` is constant",
     ),
 ]

@@ -96,7 +96,7 @@ COMPOSITE = [
         "AGS a column, not the index",
         dict(df=good().reset_index()),
         IndicatorValueError,
-        r"has a column 'ags' but is indexed 0, 1, 2, ...; index it by AGS first",
+        r"has a column 'ags' but is indexed 0, 1, 2, ...; index it by its key first",
     ),
     ("doubled AGS", dict(df=pd.concat([good(), good().iloc[:1]])), DuplicateIdError, "05910000"),
     (
@@ -140,9 +140,9 @@ COMPOSITE = [
     ("weights as a list", dict(weights=[1, 2, 3]), WeightError, "must be a mapping"),
     (
         "unknown normalizer",
-        dict(method="minmax_zero"),
+        dict(normalization="minmax_zero"),
         MethodError,
-        r"`method` must be one of \('minmax'",
+        r"`normalization` must be one of 'minmax'",
     ),
     (
         "unknown parameter",
@@ -159,47 +159,47 @@ COMPOSITE = [
     ("infinite bounds", dict(params={"bounds": (0, math.inf)}), MethodError, "finite numbers"),
     (
         "zero sd",
-        dict(method="zscore", params={"mean_sd": (0, 0)}),
+        dict(normalization="zscore", params={"mean_sd": (0, 0)}),
         MethodError,
         r"`mean_sd's sd` for `a` must be a finite number > 0",
     ),
     (
         "goalposts missing",
-        dict(method="goalposts"),
+        dict(normalization="goalposts"),
         MethodError,
         r"needs `goalposts` for `a`; give params",
     ),
     (
         "target at the worst value",
-        dict(method="dist2targ", params={"target": {"a": 1, "b": 1, "c": 9}}),
+        dict(normalization="dist2targ", params={"target": {"a": 1, "b": 1, "c": 9}}),
         StatisticsError,
         r"`a`: the target \(1\) must be better than the worst value",
     ),
     (
         "unknown reference",
-        dict(method="dist2ref", params={"reference": "05999999"}),
+        dict(normalization="dist2ref", params={"reference": "05999999"}),
         MissingColumnError,
         r"names AGS not in the table: \['05999999'\]",
     ),
     (
         "reference group",
-        dict(method="dist2ref", params={"reference": ["05910000"]}),
+        dict(normalization="dist2ref", params={"reference": ["05910000"]}),
         MethodError,
         "the AGS of one municipality",
     ),
-    ("unknown ties", dict(method="rank", params={"ties": "random"}), MethodError, "`ties`"),
+    ("unknown ties", dict(normalization="rank", params={"ties": "random"}), MethodError, "`ties`"),
     ("constant indicator", dict(df=good().assign(c=4.0)), StatisticsError, "`c` is constant"),
     (
         "unknown aggregation",
         dict(aggregation="median"),
         MethodError,
-        r"`aggregation` must be one of \('amean'",
+        r"`aggregation` must be one of 'amean'",
     ),
     (
         "levels misnamed",
         dict(aggregation={"area": "amean", "index": "amean"}),
         MethodError,
-        r"needs the keys \['areas', 'index'\]",
+        r"names the level 'area'; the levels of spec 'toy' are \['areas', 'index'\]",
     ),
     (
         "genmean without p",
@@ -212,7 +212,7 @@ COMPOSITE = [
     ("p without genmean", dict(p=2.0), MethodError, "`p` is the exponent of genmean"),
     (
         "gmean of z-scores",
-        dict(method="zscore", aggregation="gmean"),
+        dict(normalization="zscore", aggregation="gmean"),
         AggregationError,
         "gmean needs scores >= 0",
     ),
@@ -228,7 +228,12 @@ COMPOSITE += [
         AggregationError,
         "genmean with p = 400.0 overflows",
     ),
-    ("normalizer as a list", dict(method=["minmax"]), MethodError, "`method` must be one of"),
+    (
+        "normalizer as a list",
+        dict(normalization=["minmax"]),
+        MethodError,
+        "`normalization` must be one of",
+    ),
     ("aggregation as a list", dict(aggregation=["amean"]), MethodError, "`aggregation` must"),
     ("missing as a list", dict(missing=["skip"]), MethodError, "`missing` must be one of"),
     ("treatment as a dict", dict(treatment={}), MethodError, "`treatment` must be one of"),
@@ -272,9 +277,9 @@ ONE = IndicatorSpec("one", (Indicator("a", "x"),))
 OTHERS = [
     (
         "need_ranking: area list",
-        lambda: index.need_ranking(good(), SPEC, area=["x"]),
+        lambda: index.need_ranking(good(), SPEC, aggregate=["x"]),
         SpecError,
-        "`area` must be one of",
+        "`aggregate` must be one of",
     ),
     ("normalize: unknown", lambda: index.normalize(good(), "best"), MethodError, "`method`"),
     (
@@ -347,7 +352,7 @@ OTHERS = [
     ),
     (
         "need_ranking: top 0",
-        lambda: index.need_ranking(good(), SPEC, area="x", top=0),
+        lambda: index.need_ranking(good(), SPEC, aggregate="x", top=0),
         MethodError,
         "`top` must be a whole number >= 1",
     ),
@@ -355,7 +360,7 @@ OTHERS = [
         "need_ranking: area",
         lambda: index.need_ranking(good(), SPEC),
         SpecError,
-        r"`area` must be one of \['x', 'y'\], got 'infrastructure'",
+        r"`aggregate` must be one of \['x', 'y'\], got 'infrastructure'",
     ),
     ("impute: unknown", lambda: index.impute(good(), "mode"), MethodError, "imputation"),
     (
@@ -407,7 +412,7 @@ OTHERS = [
         "optimize: one area",
         lambda: index.optimize_weights(good(), ONE),
         StatisticsError,
-        "needs two areas or more",
+        "needs two nodes or more",
     ),
     (
         "audit: correlation",
@@ -417,21 +422,21 @@ OTHERS = [
     ),
     (
         "sensitivity: a string",
-        lambda: index.sensitivity(good(), SPEC, methods="minmax"),
+        lambda: index.sensitivity(good(), SPEC, vary={"normalization": "minmax"}),
         MethodError,
         "non-empty list",
     ),
     (
         "sensitivity: repeats",
-        lambda: index.sensitivity(good(), SPEC, methods=["rank", "rank"]),
+        lambda: index.sensitivity(good(), SPEC, vary={"normalization": ["rank", "rank"]}),
         MethodError,
-        "without repeats",
+        "name 'rank' twice",
     ),
     (
         "sensitivity: weight sets",
-        lambda: index.sensitivity(good(), SPEC, weight_sets=[1]),
-        WeightError,
-        "`weight_sets`",
+        lambda: index.sensitivity(good(), SPEC, vary=[1]),
+        MethodError,
+        "`vary` must map choice names",
     ),
     (
         "removal: one indicator",
@@ -465,13 +470,13 @@ def unc(**kwargs):
 
 
 UNCERTAINTY = [
-    ("n zero", unc(n=0), "`n` must be an integer from 4 to 65,536, got 0"),
+    ("n zero", unc(n=0), r"`n` must be a whole number in \[4, 65,536\], got 0"),
     ("n negative", unc(n=-5), "got -5"),
     ("n fraction", unc(n=2.5), "got 2.5"),
     ("n boolean", unc(n=True), "got True"),
     ("n huge", unc(n=10**9), "got 1000000000"),
-    ("seed negative", unc(seed=-1), "`seed` must be an integer >= 0"),
-    ("noise one", unc(weight_noise=1.0), r"`weight_noise` must be a number in \[0, 1\)"),
+    ("seed negative", unc(seed=-1), r"`seed` must be a whole number in \[0, "),
+    ("noise one", unc(weight_noise=1.0), r"`weight_noise` must be a finite number in \[0, 1\)"),
     ("noise NaN", unc(weight_noise=math.nan), "`weight_noise`"),
     ("bootstrap", unc(bootstrap=1), "`bootstrap`"),
     ("level", unc(level=1.5), "`level`"),
@@ -512,7 +517,7 @@ SPECS = [
     ("NaN weight", "weight = nan", "got nan"),
     ("text weight", "weight = '2'", r"got the text '2'"),
     ("zero weight", "weight = 0", "got 0"),
-    ("reserved area name", "area = 'rank'", "area name 'rank' is reserved"),
+    ("reserved area name", "area = 'rank'", "parent name 'rank' is reserved"),
     ("empty name", "name = ''", "non-empty text name"),
     ("direction", "direction = 'up'", "direction must be 'higher' or 'lower'"),
     ("target", "target = 'high'", "target of indicator 'a'` must be a finite number"),
@@ -550,24 +555,29 @@ SPEC_FILES = [
         FileFormatError,
         "version must be an integer",
     ),
-    ("no area key", b"[[indicators]]\nname='a'\n", FileFormatError, r"has no key\(s\) \['area'\]"),
+    (
+        "no area key",
+        b"[[indicators]]\nname='a'\n",
+        FileFormatError,
+        r"has no key\(s\) \['parent \(or area\)'\]",
+    ),
     (
         "area weight inf",
         b"[areas]\nx = inf\n[[indicators]]\nname='a'\narea='x'\n",
         SpecError,
-        "`weight of area 'x'` must be a finite number > 0, got inf",
+        "`weight of aggregate 'x'` must be a finite number > 0, got inf",
     ),
     (
         "empty area",
         b"[areas]\nx = 1\ny = 1\n[[indicators]]\nname='a'\narea='x'\n",
         SpecError,
-        r"areas \['y'\] have no indicators",
+        r"aggregates \['y'\] have no children",
     ),
     (
         "area named like an indicator",
         b"[[indicators]]\nname='a'\narea='a'\n",
         SpecError,
-        r"\['a'\] name both an indicator and an area",
+        r"names \['a'\] more than once",
     ),
 ]
 
@@ -620,7 +630,7 @@ def test_any_table_gives_a_sane_index_or_a_ruhrgeo_error(df, method, aggregation
             warnings.simplefilter("ignore", IndexWarning)
             warnings.simplefilter("error", RuntimeWarning)
             result = index.composite(
-                df, SPEC, method=method, aggregation=aggregation, p=p, missing=missing
+                df, SPEC, normalization=method, aggregation=aggregation, p=p, missing=missing
             )
     except RuhrgeoError:
         pd.testing.assert_frame_equal(df, before)

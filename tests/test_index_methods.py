@@ -85,11 +85,13 @@ def test_spec_targets_and_goalposts_are_used_unless_given():
         ),
     )
     df = X.assign(y=X["x"])
-    by_spec = index.composite(df, spec, method="dist2targ")["a"]
+    by_spec = index.composite(df, spec, normalization="dist2targ")["a"]
     np.testing.assert_allclose(
         by_spec, (np.array([0, 100 / 3, 100 / 3, 400 / 3]) + np.array([800, 600, 600, 0]) / 7) / 2
     )
-    given_ = index.composite(df, spec, method="goalposts", params={"goalposts": (0, 20)})["a"]
+    given_ = index.composite(df, spec, normalization="goalposts", params={"goalposts": (0, 20)})[
+        "a"
+    ]
     np.testing.assert_allclose(given_, 50)  # (x/20 + (20 - x)/20) / 2 * 100
 
 
@@ -190,10 +192,10 @@ def test_aggregation_per_level():
     )
     df = M.fillna(3.0)
     with pytest.warns(
-        IndexWarning, match=r"1 municipality has a zero score, which makes their gmean zero .*: C;"
+        IndexWarning, match=r"1 unit has a zero score, which makes their gmean zero .*: C;"
     ):
         got = index.composite(
-            df, spec, method="scaled", aggregation={"areas": "gmean", "index": "amean"}
+            df, spec, normalization="scaled", aggregation={"areas": "gmean", "index": "amean"}
         )
     u = np.sqrt(df["p"] * df["q"])  # scaled with range (0, 100): the values themselves
     np.testing.assert_allclose(got["u"], u, atol=ATOL)
@@ -324,9 +326,9 @@ def test_equal_and_area_weights():
         {"u": 1.0, "v": 1.0},
     )
     df = M.fillna(3.0)
-    equal = index.composite(df, spec, method="scaled", weights="equal")
+    equal = index.composite(df, spec, normalization="scaled", weights="equal")
     np.testing.assert_allclose(equal["u"], (df["p"] + df["q"]) / 2)
-    tilted = index.composite(df, spec, method="scaled", weights={"v": 3.0})
+    tilted = index.composite(df, spec, normalization="scaled", weights={"v": 3.0})
     np.testing.assert_allclose(tilted["index"], (tilted["u"] + 3 * tilted["v"]) / 4)
 
 
@@ -348,7 +350,7 @@ def test_audit_statistics_against_numpy():
     )
     df[["e", "f"]] += 0.1 * (df[["d"]].to_numpy() - 50)  # narrow, but with their area
     spec = IndicatorSpec("s", tuple(Indicator(n, "u" if n in "abc" else "w") for n in "abcdef"))
-    result = index.audit(df, spec, method="scaled")
+    result = index.audit(df, spec, normalization="scaled")
     scores = index.normalize(df, "scaled")
     items = scores[["a", "b", "c"]].to_numpy()
     k = 3

@@ -17,7 +17,7 @@ from ruhrgeo.index import Indicator, IndicatorSpec
 from ruhrgeo.index._choices import alternatives
 from ruhrgeo.maps import save_png
 
-unc_module = importlib.import_module("ruhrgeo.index.uncertainty")  # the function shadows it
+unc_module = importlib.import_module("ruhrgeo.index.monte_carlo")  # the function shadows it
 SPEC = IndicatorSpec(
     "toy",
     (
@@ -117,7 +117,7 @@ def test_every_run_equals_composite_with_its_choices(result):
             expected = index.composite(
                 df,
                 SPEC,
-                method=row["normalization"],
+                normalization=row["normalization"],
                 aggregation=row["aggregation"],
                 treatment=treatment,
                 weights=weights,

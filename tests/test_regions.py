@@ -66,7 +66,7 @@ def test_weighted_means_by_hand_with_shared_and_partial_districts():
     assert means["weight"].tolist() == [200.0, 400.0, 130.0]
     assert means.attrs["shared"] == {"05112": ["Rheinland", "Ruhr"], "05170": ["Rheinland", "Ruhr"]}
     assert means.attrs["unmatched"] == [] and means.attrs["unweighted"] == {}
-    plain = region_means(municipalities(), membership(), columns=["v"], weight=None)
+    plain = region_means(municipalities(), membership(), columns=["v"], weighted_by=None)
     np.testing.assert_allclose(plain["v"], [50 / 3, 30.0, 70.0], atol=ATOL)
 
 
@@ -106,7 +106,7 @@ def test_members_without_data_or_weight_are_reported_and_left_out():
     )
     weights = df["population"].drop("14713000").rename("einwohner")
     with pytest.warns(RegionMatchWarning) as record:
-        means = region_means(df, table, columns=["v"], weight=weights)
+        means = region_means(df, table, columns=["v"], weighted_by=weights)
     message = str(record[0].message)
     assert "1 member(s) have no municipality in the table (['Mitte: 14612'])" in message
     assert "1 municipalities of the regions have no `einwohner` (['Mitte: 14713000']" in message
@@ -167,7 +167,12 @@ def test_bad_memberships_are_refused(membership_table, error, match):
 @pytest.mark.parametrize(
     ("change", "kwargs", "error", "match"),
     [
-        ({}, {"weight": "households"}, MissingColumnError, r"`weight` 'households' is not a col"),
+        (
+            {},
+            {"weighted_by": "households"},
+            MissingColumnError,
+            r"`weighted_by` 'households' is not a col",
+        ),
         ({"population": -1.0}, {}, ParameterError, r"finite and >= 0.*05112000: -1\.0"),
         ({"population": np.inf}, {}, ParameterError, r"finite and >= 0"),
         ({"population": "many"}, {}, ParameterError, r"05112000: 'many'"),
@@ -193,9 +198,9 @@ def test_duplicated_municipalities_and_name_clashes_are_refused():
     df = municipalities()
     with pytest.raises(DuplicateIdError, match="05112000"):
         region_means(pd.concat([df, df.iloc[:1]]), membership(), columns=["v"])
-    clash = IndicatorSpec("c", (Indicator("index", "infrastructure"),))
-    with pytest.raises(ParameterError, match=r"\['index'\] are also the names"):
-        compare_regions(df.rename(columns={"v": "index"}), membership(), clash)
+    clash = IndicatorSpec("c", (Indicator("rank", "infrastructure"),))
+    with pytest.raises(ParameterError, match=r"\['rank'\] are also the names"):
+        compare_regions(df.rename(columns={"v": "rank"}), membership(), clash)
 
 
 def test_inputs_are_not_changed():
@@ -236,7 +241,7 @@ def test_the_twelve_regions_on_the_2021_fttbh_and_gigabit_shares():
         (Indicator("ftthb_ge1000", "infrastructure"), Indicator("all_ge1000", "infrastructure")),
     )
     with pytest.warns(RegionMatchWarning, match=r"03159.*85 municipalities of the regions"):
-        result = compare_regions(bb, datasets.metropolitan_regions(), spec, weight=population)
+        result = compare_regions(bb, datasets.metropolitan_regions(), spec, weighted_by=population)
     assert len(result) == 12 and result["rank"].tolist() == list(range(1, 13))
     ruhr = result.loc["Metropole Ruhr"]
     assert ruhr["rank"] == 6 and ruhr["municipalities"] == 53 and ruhr["weight"] == 5_112_050

@@ -127,7 +127,7 @@ def flag(value: object, name: str, *, error: type[ParameterError] = ParameterErr
     return bool(value)
 
 
-def seed(value: object, name: str = "seed") -> int:
+def seed(value: object, name: str = "seed", *, error: type[ParameterError] = ParameterError) -> int:
     """A random seed: a whole number in ``[0, 2**32)``.
 
     Examples
@@ -135,7 +135,7 @@ def seed(value: object, name: str = "seed") -> int:
     >>> seed(0)
     0
     """
-    return whole_number(value, name, low=0, high=SEED_LIMIT - 1)
+    return whole_number(value, name, low=0, high=SEED_LIMIT - 1, error=error)
 
 
 def choice(
@@ -159,5 +159,5 @@ def choice(
         known = False
     if not known or (isinstance(value, bool) and not any(isinstance(o, bool) for o in options)):
         shown = ", ".join(repr(o) for o in options)
-        raise error(f"`{name}` must be one of {shown}; got {_got(value)}")
+        raise error(f"`{name}` must be one of {shown}; got {value!r}")
     return value

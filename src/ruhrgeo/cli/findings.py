@@ -100,7 +100,10 @@ def regions() -> tuple[Finding, pd.DataFrame]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RegionMatchWarning)  # reported in the README.txt
         table = compare_regions(
-            datasets.breitbandatlas_2021(), datasets.metropolitan_regions(), spec, weight=population
+            datasets.breitbandatlas_2021(),
+            datasets.metropolitan_regions(),
+            spec,
+            weighted_by=population,
         )
     ruhr = "Metropole Ruhr"
     places = {

@@ -22,10 +22,11 @@ from ruhrgeo.index import (
     plot_rank_intervals,
     uncertainty,
 )
+from ruhrgeo.index.choices import TREATMENTS
 from ruhrgeo.io import read_indicators
 from ruhrgeo.io.write import write_table
 
-TREATMENTS = {"none": None, "winsorize": "winsorize", "log": "log", "boxcox": "boxcox"}
+TREATMENT_OPTIONS = {"none" if t is None else t: t for t in TREATMENTS}
 
 
 @click.command(name="index")
@@ -37,7 +38,7 @@ TREATMENTS = {"none": None, "winsorize": "winsorize", "log": "log", "boxcox": "b
     help="Indicator spec (TOML); default the Digital-Index Ruhr spec.",
 )
 @click.option(
-    "--method",
+    "--normalization",
     default="minmax",
     show_default=True,
     type=click.Choice(METHODS),
@@ -60,7 +61,9 @@ TREATMENTS = {"none": None, "winsorize": "winsorize", "log": "log", "boxcox": "b
     type=click.Choice(["error", "skip", "mean", "median"]),
     help="Missing-value policy.",
 )
-@click.option("--treatment", default="none", show_default=True, type=click.Choice(list(TREATMENTS)))
+@click.option(
+    "--treatment", default="none", show_default=True, type=click.Choice(list(TREATMENT_OPTIONS))
+)
 @click.option("--audit", "with_audit", is_flag=True, help="Also write the audit (+ heatmap).")
 @click.option(
     "--uncertainty",
@@ -75,7 +78,7 @@ TREATMENTS = {"none": None, "winsorize": "winsorize", "log": "log", "boxcox": "b
 def index_command(
     table_path: Path,
     spec_path: Path | None,
-    method: str,
+    normalization: str,
     reference: str | None,
     aggregation: str,
     power: float | None,
@@ -96,13 +99,13 @@ def index_command(
     spec = load_spec(spec_path)
     table = read_indicators(table_path, id_col=id_col)
     choices: dict[str, Any] = {
-        "method": method,
+        "normalization": normalization,
         "params": {"reference": reference} if reference is not None else None,
         "aggregation": aggregation,
         "p": power,
         "weights": None if weights == "spec" else weights,
         "missing": missing,
-        "treatment": TREATMENTS[treatment],
+        "treatment": TREATMENT_OPTIONS[treatment],
     }
     result = composite(table, spec, **choices)
     names = table["name"] if "name" in table.columns else pd.Series(dtype=object)
@@ -156,8 +159,8 @@ def _png(figure: Any) -> Callable[[Path], Any]:
 
 
 def _audit_table(checked: Any) -> pd.DataFrame:
-    per_area = checked.pca.join(checked.cronbach.rename("cronbach_alpha"))
-    return checked.flags.join(per_area, on="area")
+    per_parent = checked.pca.join(checked.cronbach.rename("cronbach_alpha"))
+    return checked.flags.join(per_parent, on="parent")
 
 
 def _write_all(outputs: list[tuple[Path, Callable[[Path], Any]]]) -> None:

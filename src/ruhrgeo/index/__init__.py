@@ -1,53 +1,63 @@
 """The Digital Index at the standard of the composite-indicator field (OECD/JRC Handbook,
-COINr): indicator specs, imputation, outlier treatment, normalizers, aggregators, weights
-(spec, equal, PCA, optimized), the audit, scenario and Monte Carlo sensitivity, figures, and
-regions and releases over time."""
+COINr): indicator specs as trees of any depth, imputation, outlier treatment, normalizers,
+aggregators, weights (spec, equal, PCA, optimized), the audit, scenario and Monte Carlo
+sensitivity, figures, and regions and releases over time.
 
-from ruhrgeo.index.aggregate import AGGREGATIONS, aggregate
-from ruhrgeo.index.audit import AuditResult, audit
-from ruhrgeo.index.composite import composite, need_ranking
-from ruhrgeo.index.figures import plot_correlations, plot_rank_intervals
-from ruhrgeo.index.impute import IMPUTATIONS, Imputed, impute
-from ruhrgeo.index.normalize import METHODS, normalize
-from ruhrgeo.index.regions import compare_regions, region_means, region_members
-from ruhrgeo.index.releases import compare_releases
-from ruhrgeo.index.robustness import SensitivityResult, remove_indicators, sensitivity
-from ruhrgeo.index.spec import Indicator, IndicatorSpec, load_spec, save_spec
-from ruhrgeo.index.treat import Treated, treat
-from ruhrgeo.index.uncertainty import UncertaintyResult, uncertainty
-from ruhrgeo.index.weights import optimize_weights, pca_weights
-from ruhrgeo.io import read_indicators
+The names below are imported on first use: ``import ruhrgeo.index`` loads none of SciPy,
+SALib or matplotlib until a function needs them.
+"""
 
-__all__ = [
-    "AGGREGATIONS",
-    "IMPUTATIONS",
-    "METHODS",
-    "AuditResult",
-    "Imputed",
-    "Indicator",
-    "IndicatorSpec",
-    "SensitivityResult",
-    "Treated",
-    "UncertaintyResult",
-    "aggregate",
-    "audit",
-    "compare_regions",
-    "compare_releases",
-    "composite",
-    "impute",
-    "load_spec",
-    "need_ranking",
-    "normalize",
-    "optimize_weights",
-    "pca_weights",
-    "plot_correlations",
-    "plot_rank_intervals",
-    "read_indicators",
-    "region_means",
-    "region_members",
-    "remove_indicators",
-    "save_spec",
-    "sensitivity",
-    "treat",
-    "uncertainty",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_NAMES = {
+    "AGGREGATIONS": "aggregators",
+    "aggregate": "aggregators",
+    "AuditResult": "audits",
+    "audit": "audits",
+    "CHOICES": "choices",
+    "Choices": "choices",
+    "composite": "composite_index",
+    "need_ranking": "composite_index",
+    "plot_correlations": "figures",
+    "plot_rank_intervals": "figures",
+    "IMPUTATIONS": "imputation",
+    "Imputed": "imputation",
+    "impute": "imputation",
+    "METHODS": "normalizers",
+    "normalize": "normalizers",
+    "compare_regions": "regions",
+    "region_means": "regions",
+    "region_members": "regions",
+    "compare_releases": "releases",
+    "SensitivityResult": "robustness",
+    "remove_indicators": "robustness",
+    "sensitivity": "robustness",
+    "Aggregate": "spec",
+    "Indicator": "spec",
+    "IndicatorSpec": "spec",
+    "load_spec": "spec_files",
+    "save_spec": "spec_files",
+    "Treated": "treatment",
+    "treat": "treatment",
+    "UncertaintyResult": "monte_carlo",
+    "uncertainty": "monte_carlo",
+    "optimize_weights": "weights",
+    "pca_weights": "weights",
+}
+
+__all__ = sorted(_NAMES, key=lambda n: (not n.isupper(), not n[0].isupper(), n))
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NAMES:
+        value = getattr(importlib.import_module(f"{__name__}.{_NAMES[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_NAMES))

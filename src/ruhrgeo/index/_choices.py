@@ -12,13 +12,13 @@ import pandas as pd
 
 from ruhrgeo.errors import AggregationError, MethodError, RuhrgeoError
 from ruhrgeo.index._pipeline import normalized
-from ruhrgeo.index.aggregate import AGGREGATIONS, check_method
-from ruhrgeo.index.impute import IMPUTATIONS, impute
-from ruhrgeo.index.normalize import METHODS
+from ruhrgeo.index.aggregators import AGGREGATIONS, check_method
+from ruhrgeo.index.choices import TREATMENTS
+from ruhrgeo.index.imputation import IMPUTATIONS, impute
+from ruhrgeo.index.normalizers import METHODS
 from ruhrgeo.index.spec import IndicatorSpec
-from ruhrgeo.index.treat import treat
+from ruhrgeo.index.treatment import treat
 
-TREATMENT_NAMES = (None, "winsorize", "log", "boxcox")
 TREATMENT_PARAMS = ("winmax", "skew", "kurtosis")
 NON_NEGATIVE = ("gmean", "hmean", "genmean")
 
@@ -37,7 +37,7 @@ def alternatives(given: object, choice: str) -> list[Alternative]:
         "normalization": METHODS,
         "aggregation": AGGREGATIONS,
         "imputation": ("skip", *IMPUTATIONS),
-        "treatment": TREATMENT_NAMES,
+        "treatment": TREATMENTS,
     }[choice]
     if isinstance(given, str) or not isinstance(given, Sequence) or not given:
         raise MethodError(

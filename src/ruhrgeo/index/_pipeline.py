@@ -1,5 +1,6 @@
-"""The steps shared by composite, weights, audit and uncertainty: checked values, missing
-values, normalization with the spec's parameters, weights, and the two-level aggregation."""
+"""The steps shared by composite, weights, audit, uncertainty and sensitivity: checked values,
+missing values, treatment, normalization with the spec's parameters, the weight of every
+node, and the aggregation level by level up the tree."""
 
 from __future__ import annotations
 
@@ -13,22 +14,20 @@ from ruhrgeo._warn import warn
 from ruhrgeo.errors import (
     IndexWarning,
     IndicatorValueError,
-    MethodError,
     MissingColumnError,
     MissingValuesError,
     StatisticsError,
     WeightError,
 )
 from ruhrgeo.index._frames import numeric_table
-from ruhrgeo.index.aggregate import check_method, check_weight, scores
-from ruhrgeo.index.impute import impute
-from ruhrgeo.index.normalize import PARAMETERS, normalize
-from ruhrgeo.index.spec import IndicatorSpec
-from ruhrgeo.index.treat import treat
+from ruhrgeo.index.aggregators import check_weight, scores
+from ruhrgeo.index.choices import Choices
+from ruhrgeo.index.imputation import impute
+from ruhrgeo.index.normalizers import PARAMETERS, normalize
+from ruhrgeo.index.spec import INDEX, IndicatorSpec
+from ruhrgeo.index.treatment import treat
 
-MISSING = ("error", "skip", "mean", "median")
-TREATMENTS = (None, "winsorize", "log", "boxcox")
-LEVELS = ("areas", "index")
+ABSORBING = ("gmean", "hmean")  # a zero score makes these means zero
 
 
 def indicator_values(df: pd.DataFrame, spec: IndicatorSpec) -> pd.DataFrame:
@@ -39,15 +38,16 @@ def indicator_values(df: pd.DataFrame, spec: IndicatorSpec) -> pd.DataFrame:
     if keys and isinstance(df.index, pd.RangeIndex):
         raise IndicatorValueError(
             f"the indicator table has a column {keys[0]!r} but is indexed 0, 1, 2, ...; index "
-            f"it by AGS first: df.set_index({keys[0]!r})"
+            f"it by its key first: df.set_index({keys[0]!r})"
         )
-    doubled = sorted({str(c) for c in df.columns[df.columns.duplicated()] if c in spec.names()})
+    wanted = set(spec.names())
+    doubled = sorted({str(c) for c in df.columns[df.columns.duplicated()] if c in wanted})
     if doubled:
         raise IndicatorValueError(f"the indicator table has the columns {doubled} more than once")
     absent = [n for n in spec.names() if n not in df.columns]
     if absent:
         raise MissingColumnError(
-            f"the table lacks {len(absent)} indicator(s) of spec {spec.name!r}: {absent}; "
+            f"the table lacks {len(absent)} indicator(s) of spec {spec.name!r}: {absent[:20]}; "
             f"its columns: {list(df.columns)[:20]}"
         )
     return numeric_table(df[spec.names()])
@@ -55,8 +55,6 @@ def indicator_values(df: pd.DataFrame, spec: IndicatorSpec) -> pd.DataFrame:
 
 def handle_missing(values: pd.DataFrame, policy: str) -> pd.DataFrame:
     """Apply the missing-value policy: error, skip (keep NaN), mean or median imputation."""
-    if policy not in MISSING:
-        raise MethodError(f"`missing` must be one of {MISSING}, got {policy!r}")
     gaps = values.isna()
     if not gaps.any().any():
         return values
@@ -69,11 +67,11 @@ def handle_missing(values: pd.DataFrame, policy: str) -> pd.DataFrame:
     if policy == "error":
         raise MissingValuesError(
             f"{int(gaps.sum().sum())} indicator values are missing ({listing}); fill them or "
-            "pass missing='skip', 'mean' or 'median'"
+            "choose another missing-value policy (missing='skip', 'mean' or 'median')"
         )
     if policy == "skip":
         if empty:
-            raise MissingValuesError(f"municipalities {empty} have no indicator value at all")
+            raise MissingValuesError(f"units {empty} have no indicator value at all")
         warn(f"missing values skipped, weights renormalized: {listing}", IndexWarning)
         return values
     warn(f"missing values replaced by the indicator's {policy}: {listing}", IndexWarning)
@@ -81,8 +79,6 @@ def handle_missing(values: pd.DataFrame, policy: str) -> pd.DataFrame:
 
 
 def apply_treatment(values: pd.DataFrame, treatment: str | None) -> pd.DataFrame:
-    if treatment not in TREATMENTS:
-        raise MethodError(f"`treatment` must be one of {TREATMENTS}, got {treatment!r}")
     if treatment is None:
         return values
     return treat(values, transform=None if treatment == "winsorize" else treatment).values
@@ -91,8 +87,6 @@ def apply_treatment(values: pd.DataFrame, treatment: str | None) -> pd.DataFrame
 def spec_params(spec: IndicatorSpec, method: str, params: Mapping[str, Any] | None) -> dict:
     """The normalizer's parameters: the spec's targets and goalposts unless given."""
     out = dict(params or {})
-    if not isinstance(method, str) or method not in PARAMETERS:
-        return out  # normalize names the allowed methods
     for key in ("target", "goalposts"):
         from_spec = {i.name: getattr(i, key) for i in spec.indicators if getattr(i, key)}
         if key in PARAMETERS[method] and key not in out and from_spec:
@@ -108,131 +102,113 @@ def normalized(
     )
 
 
-def levels(aggregation: str | Mapping[str, str], p: float | None) -> tuple[str, str]:
-    """The aggregator of the areas and of the index."""
-    if isinstance(aggregation, Mapping):
-        unknown = sorted(set(aggregation) - set(LEVELS))
-        missing = [lv for lv in LEVELS if lv not in aggregation]
-        if unknown or missing:
-            raise MethodError(
-                f"`aggregation` per level needs the keys {list(LEVELS)}, got {list(aggregation)}"
-            )
-        pair = (aggregation["areas"], aggregation["index"])
-    else:
-        pair = (aggregation, aggregation)
-    for method in pair:
-        check_method(method, p if method == "genmean" else None)
-    if p is not None and "genmean" not in pair:
-        raise MethodError(f"`p` is the exponent of genmean; the aggregation is {pair}")
-    return pair
+def nodes(spec: IndicatorSpec) -> list[str]:
+    """Every weighted node: the indicators, then the aggregates level by level."""
+    return spec.names() + spec.aggregate_names()
 
 
-def base_weights(
-    spec: IndicatorSpec, weights: Mapping[str, float] | pd.Series | str | None
-) -> tuple[dict[str, float], dict[str, float]]:
-    """Indicator and area weights from the spec, ``"equal"``, or overrides naming indicators
-    and/or areas (``"pca"`` is resolved by the caller, which has the scores)."""
-    ind = {i.name: i.weight for i in spec.indicators}
-    areas = dict(spec.areas)
+def node_weights(
+    spec: IndicatorSpec,
+    weights: Mapping[str, float] | pd.Series | str | None,
+    normalized_scores: pd.DataFrame | None = None,
+) -> dict[str, float]:
+    """The weight of every node: the spec's, ``"equal"``, ``"pca"`` (of the normalized
+    scores) or overrides naming indicators and/or aggregates. A set of siblings whose
+    overriding weights do not sum to 1 is normalized, with a warning."""
+    base = spec.weights()
     if weights is None:
-        return ind, areas
+        return base
     if isinstance(weights, str):
-        if weights != "equal":
-            raise WeightError(
-                f"`weights` must be a mapping, 'equal' or 'pca', got {weights!r}; "
-                "optimized weights come from optimize_weights()"
-            )
-        return dict.fromkeys(ind, 1.0), dict.fromkeys(areas, 1.0)
-    if not isinstance(weights, Mapping | pd.Series):
-        raise WeightError(f"`weights` must be a mapping name -> weight, got {type(weights)}")
+        if weights == "equal":
+            return dict.fromkeys(base, 1.0)
+        assert normalized_scores is not None  # "pca": the caller has the scores
+        return node_weights(spec, pca_loadings(normalized_scores, spec))
     overrides = dict(weights.items())
-    unknown = sorted(map(str, set(overrides) - set(ind) - set(areas)))
+    unknown = sorted(map(str, set(overrides) - set(base)))
     if unknown:
         raise WeightError(
-            f"`weights` names indicators not in the spec: {unknown}; known: {spec.names()} "
-            f"and the areas {spec.area_names()}"
+            f"`weights` names nodes not in the spec: {unknown[:10]}; known: the indicators "
+            f"{spec.names()[:20]} and the aggregates {spec.aggregate_names()[:20]}"
         )
     for name, value in overrides.items():
         check_weight(value, f"weights[{name!r}]")
-    for name, value in overrides.items():
-        (ind if name in ind else areas)[name] = float(value)
-    for area in spec.area_names():
-        names = spec.names(area)
-        if any(n in overrides for n in names):
-            total = sum(ind[n] for n in names)
+    out = base | {name: float(value) for name, value in overrides.items()}
+    for parent in spec.aggregates_at(2):  # indicator weights given as shares of their parent
+        siblings = spec.children(parent)
+        if any(n in overrides for n in siblings):
+            total = sum(out[n] for n in siblings)
             if abs(total - 1) > 1e-9:
-                warn(f"weights of area {area!r} sum to {total:g}; normalized to 1", IndexWarning)
-    return ind, areas
+                warn(f"weights under {parent!r} sum to {total:g}; normalized to 1", IndexWarning)
+    return out
 
 
-def pca_loadings(scores_: pd.DataFrame, spec: IndicatorSpec) -> dict[str, float]:
-    """Squared loadings of the first principal component of each area's standardized scores
-    (complete rows): non-negative, summing to 1 per area."""
+def pca_loadings(normalized_scores: pd.DataFrame, spec: IndicatorSpec) -> dict[str, float]:
+    """Squared loadings of the first principal component of the standardized scores of each
+    aggregate's indicators (complete rows): non-negative, summing to 1 per aggregate."""
     out = {}
-    for area in spec.area_names():
-        names = spec.names(area)
+    for parent in spec.aggregates_at(2):
+        names = spec.children(parent)
         if len(names) == 1:
             out[names[0]] = 1.0
             continue
-        data = scores_[names].dropna()
+        data = normalized_scores[names].dropna()
         if len(data) <= len(names):
             raise StatisticsError(
-                f"PCA weights of area {area!r} need more than {len(names)} complete rows, "
+                f"PCA weights of {parent!r} need more than {len(names)} complete rows, "
                 f"got {len(data)}"
             )
         with np.errstate(invalid="ignore", divide="ignore"):
             corr = np.corrcoef(data.to_numpy().T)
         if not np.isfinite(corr).all():
-            raise StatisticsError(f"PCA weights of area {area!r}: an indicator is constant")
+            raise StatisticsError(f"PCA weights of {parent!r}: an indicator is constant")
         _, vectors = np.linalg.eigh(corr)
         loadings = vectors[:, -1] ** 2
         for name, weight in zip(names, loadings, strict=True):
             if not weight > 1e-12:
                 raise WeightError(
                     f"PCA gives {name!r} no weight (it is uncorrelated with the rest of "
-                    f"area {area!r}); use other weights or drop it"
+                    f"{parent!r}); use other weights or drop it"
                 )
             out[name] = float(weight)
     return out
 
 
+def weight_matrix(spec: IndicatorSpec, weights: Mapping[str, float]) -> np.ndarray:
+    """One row of the nodes' weights in :func:`nodes` order."""
+    return np.array([[weights[n] for n in nodes(spec)]], dtype=float)
+
+
 def assemble(
-    scores_: np.ndarray,
+    x: np.ndarray,
     spec: IndicatorSpec,
-    ind_w: np.ndarray,
-    area_w: np.ndarray,
-    aggregation: tuple[str, str],
+    w: np.ndarray,
+    methods: Mapping[int, str],
     p: float | None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Areas (r x n x a) and index (r x n) of the normalized ``scores_`` (n x k, spec order)
-    under r weight rows (``ind_w`` r x k, ``area_w`` r x a)."""
-    names = spec.names()
-    areas = np.stack(
-        [
-            scores(scores_[:, idx], ind_w[:, idx], aggregation[0], p)
-            for idx in ([names.index(n) for n in spec.names(area)] for area in spec.area_names())
-        ],
-        axis=2,
-    )
-    return areas, scores(areas, area_w, aggregation[1], p)
-
-
-def frame(areas: np.ndarray, index: np.ndarray, spec: IndicatorSpec, ags: pd.Index) -> pd.DataFrame:
-    """One composite result: areas, index, rank (1 best, ties share the best), above_average."""
-    out = pd.DataFrame(areas, index=ags, columns=spec.area_names())
-    out["index"] = index
-    out["rank"] = out["index"].rank(ascending=False, method="min").astype("Int64")
-    out["above_average"] = out["index"] > out["index"].mean()
+) -> np.ndarray:
+    """The aggregates and the index (r x n x (a + 1), in :func:`nodes` order after the
+    indicators, the index last) of the normalized scores ``x`` (n x k, spec order) under r
+    rows of node weights ``w`` (r x (k + a)), level by level with ``methods[level]``."""
+    names = nodes(spec)
+    k = len(spec.names())
+    position = {name: j for j, name in enumerate(names)}
+    position[INDEX] = len(names)
+    out = np.empty((w.shape[0], x.shape[0], len(names) + 1 - k))
+    for level in range(2, spec.depth + 1):
+        for node in spec.aggregates_at(level):
+            kids = [position[c] for c in spec.children(node)]
+            # indicators (level 2's children) have the same scores under every weight row
+            below = x[:, kids] if level == 2 else out[:, :, [j - k for j in kids]]
+            out[:, :, position[node] - k] = scores(below, w[:, kids], methods[level], p)
     return out
 
 
-def weight_arrays(
-    spec: IndicatorSpec, ind: Mapping[str, float], areas: Mapping[str, float]
-) -> tuple[np.ndarray, np.ndarray]:
-    return (
-        np.array([[ind[n] for n in spec.names()]], dtype=float),
-        np.array([[areas[a] for a in spec.area_names()]], dtype=float),
-    )
+def frame(aggregated: np.ndarray, spec: IndicatorSpec, keys: pd.Index) -> pd.DataFrame:
+    """One composite result: every aggregate, index, rank (1 best, ties share the best rank),
+    above_average."""
+    out = pd.DataFrame(aggregated, index=keys, columns=[*spec.aggregate_names(), INDEX])
+    out["rank"] = out[INDEX].rank(ascending=False, method="min").astype("Int64")
+    out["above_average"] = out[INDEX] > out[INDEX].mean()
+    return out
 
 
 class Run(NamedTuple):
@@ -240,50 +216,54 @@ class Run(NamedTuple):
 
     values: pd.DataFrame
     scores: pd.DataFrame
-    ind: dict[str, float]
-    areas: dict[str, float]
-    area_scores: np.ndarray
-    index: np.ndarray
+    weights: dict[str, float]
+    aggregated: np.ndarray  # n x (a + 1): the aggregates in nodes() order, the index last
+
+    @property
+    def index(self) -> np.ndarray:
+        return self.aggregated[:, -1]
 
 
-def run(
-    df: pd.DataFrame,
+def run(df: pd.DataFrame, spec: IndicatorSpec, choices: Choices) -> Run:
+    """values -> missing -> treatment -> normalization -> weights -> aggregates -> index."""
+    methods = choices.per_level(spec)
+    values = apply_treatment(
+        handle_missing(indicator_values(df, spec), choices.missing), choices.treatment
+    )
+    normal = normalized(values, spec, choices.normalization, choices.params)
+    weights = node_weights(spec, choices.weights, normal)
+    w = weight_matrix(spec, weights)
+    aggregated = assemble(normal.to_numpy(), spec, w, methods, choices.p)[0]
+    _warn_absorbed(normal, aggregated, spec, methods, choices.p)
+    return Run(values, normal, weights, aggregated)
+
+
+def _warn_absorbed(
+    normal: pd.DataFrame,
+    aggregated: np.ndarray,
     spec: IndicatorSpec,
-    *,
-    method: str,
-    params: Mapping[str, Any] | None,
-    aggregation: str | Mapping[str, str],
+    methods: Mapping[int, str],
     p: float | None,
-    weights: Mapping[str, float] | pd.Series | str | None,
-    missing: str,
-    treatment: str | None,
-) -> Run:
-    """values -> missing -> treatment -> normalization -> weights -> areas -> index."""
-    pair = levels(aggregation, p)
-    values = apply_treatment(handle_missing(indicator_values(df, spec), missing), treatment)
-    scores_ = normalized(values, spec, method, params)
-    if isinstance(weights, str) and weights == "pca":
-        ind, areas = base_weights(spec, pca_loadings(scores_, spec))
-    else:
-        ind, areas = base_weights(spec, weights)
-    ind_w, area_w = weight_arrays(spec, ind, areas)
-    area_scores, index = assemble(scores_.to_numpy(), spec, ind_w, area_w, pair, p)
-    absorbing = [lv for lv, agg in zip(LEVELS, pair, strict=True) if _absorbs_zeros(agg, p)]
-    if absorbing:
-        inputs = {"areas": scores_, "index": pd.DataFrame(area_scores[0], index=scores_.index)}
-        zero = pd.concat([inputs[lv].eq(0).any(axis=1) for lv in absorbing], axis=1).any(axis=1)
-        if zero.any():
-            warn(
-                f"{int(zero.sum())} municipalit{'y has' if zero.sum() == 1 else 'ies have'} a "
-                "zero score, which makes their "
-                f"{' and '.join(dict.fromkeys(agg for agg in pair if _absorbs_zeros(agg, p)))}"
-                f" zero (it cannot be compensated): "
-                f"{', '.join(map(str, zero.index[zero][:5]))}; normalize with "
-                "params={'bounds': (1, 100)} if that is not meant",
-                IndexWarning,
-            )
-    return Run(values, scores_, ind, areas, area_scores[0], index[0])
-
-
-def _absorbs_zeros(aggregation: str, p: float | None) -> bool:
-    return aggregation in ("gmean", "hmean") or (aggregation == "genmean" and (p or 0) < 0)
+) -> None:
+    """Warn where a zero score makes a geometric or harmonic mean zero (no compensation)."""
+    names = nodes(spec)
+    position = {name: j for j, name in enumerate(names)}
+    position[INDEX] = len(names)
+    table = np.column_stack([normal.to_numpy(), aggregated])
+    zero = np.zeros(len(normal), bool)
+    absorbing = set()
+    for level, method in methods.items():
+        if method in ABSORBING or (method == "genmean" and (p or 0) < 0):
+            absorbing.add(method)
+            for node in spec.aggregates_at(level):
+                kids = [position[c] for c in spec.children(node)]
+                zero |= (table[:, kids] == 0).any(axis=1)
+    if zero.any():
+        units = normal.index[zero]
+        warn(
+            f"{len(units)} unit{' has' if len(units) == 1 else 's have'} a zero score, which "
+            f"makes their {' and '.join(sorted(absorbing))} zero (it cannot be compensated): "
+            f"{', '.join(map(str, units[:5]))}; normalize with params={{'bounds': (1, 100)}} "
+            "if that is not meant",
+            IndexWarning,
+        )

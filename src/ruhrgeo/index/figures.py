@@ -14,8 +14,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ruhrgeo.errors import ParameterError
-from ruhrgeo.index.audit import AuditResult
-from ruhrgeo.index.uncertainty import UncertaintyResult
+from ruhrgeo.index.audits import AuditResult
+from ruhrgeo.index.monte_carlo import UncertaintyResult
 
 __all__ = ["plot_correlations", "plot_rank_intervals"]
 
@@ -58,7 +58,7 @@ def plot_rank_intervals(
 
 
 def plot_correlations(audit_result: AuditResult, *, title: str | None = None) -> Figure:
-    """The audit's correlation matrix (indicators, areas, index) as a heatmap.
+    """The audit's correlation matrix (indicators, aggregates, index) as a heatmap.
 
     Examples
     --------
@@ -67,7 +67,7 @@ def plot_correlations(audit_result: AuditResult, *, title: str | None = None) ->
     >>> spec = IndicatorSpec("s", (Indicator("a", "x"), Indicator("b", "x")))
     >>> df = pd.DataFrame({"a": [1.0, 5, 3, 4, 2], "b": [2.0, 1, 7, 3, 9]})
     >>> plot_correlations(audit(df, spec)).axes[0].get_title()
-    'Pearson correlations: indicators, areas, index'
+    'Pearson correlations: indicators, aggregates, index'
     """
     if not isinstance(audit_result, AuditResult):
         raise ParameterError(f"`audit_result` must be an audit() result, got {type(audit_result)}")
@@ -86,7 +86,7 @@ def plot_correlations(audit_result: AuditResult, *, title: str | None = None) ->
                 color = "white" if abs(value) > 0.6 else "black"
                 ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=6, color=color)
     fig.colorbar(image, ax=ax, shrink=0.8, label="correlation")
-    default = f"{audit_result.correlation.capitalize()} correlations: indicators, areas, index"
+    default = f"{audit_result.correlation.capitalize()} correlations: indicators, aggregates, index"
     ax.set_title(_plain(title) if title else default)
     return fig
 

@@ -18,8 +18,9 @@ from ruhrgeo.errors import (
     ParameterError,
     RegionMatchWarning,
 )
-from ruhrgeo.index.composite import composite
-from ruhrgeo.index.spec import IndicatorSpec, load_spec
+from ruhrgeo.index.composite_index import composite
+from ruhrgeo.index.spec import IndicatorSpec
+from ruhrgeo.index.spec_files import load_spec
 
 __all__ = ["compare_regions", "region_means", "region_members"]
 
@@ -162,7 +163,7 @@ def region_means(
     membership: Membership,
     *,
     columns: list[str] | None = None,
-    weight: str | pd.Series | None = "population",
+    weighted_by: str | pd.Series | None = "population",
 ) -> pd.DataFrame:
     """Weighted means of indicator values per region.
 
@@ -173,8 +174,8 @@ def region_means(
     membership
         See :func:`region_members`.
     columns
-        The columns to average (default every numeric column but the weight).
-    weight
+        The columns to average (default every numeric column but `weighted_by`).
+    weighted_by
         A column of ``df`` or a Series indexed by AGS (population, households) with
         non-negative finite weights, or None for plain means. Municipalities of a region
         without a weight (NaN, e.g. keys of another territorial status) are left out of its
@@ -199,19 +200,19 @@ def region_means(
     >>> region_means(df, regions)["fttbh"].to_dict()  # (80 * 1 + 10 * 3) / 4 = 27.5
     {'Ruhr': 27.5, 'München': 40.0}
     """
-    return _means(df, membership, columns, weight)
+    return _means(df, membership, columns, weighted_by)
 
 
 def _means(
     df: pd.DataFrame,
     membership: Membership,
     columns: list[str] | None,
-    weight: str | pd.Series | None,
+    weighted_by: str | pd.Series | None,
 ) -> pd.DataFrame:
     """region_means' work, called by it and by compare_regions (warnings name their caller)."""
     require_unique(df.index, "index", "index the municipalities by AGS, once each")
-    weights = _weights(df, weight)
-    names = columns if columns is not None else _numeric_columns(df, weight)
+    weights = _weights(df, weighted_by)
+    names = columns if columns is not None else _numeric_columns(df, weighted_by)
     absent = [c for c in names if c not in df.columns]
     if absent or not names:
         raise MissingColumnError(
@@ -233,7 +234,11 @@ def _means(
         )
     w = weights.reindex(pairs["ags"]).to_numpy()
     unweighted = pairs[np.isnan(w)]
-    label = weight if isinstance(weight, str) else getattr(weight, "name", None) or "weight"
+    label = (
+        weighted_by
+        if isinstance(weighted_by, str)
+        else getattr(weighted_by, "name", None) or "weight"
+    )
     _warn(pairs.attrs["unmatched"], unweighted, label)
     used = pairs[~np.isnan(w)].assign(w=w[~np.isnan(w)])
     used = used.join(values, on="ags")
@@ -254,36 +259,36 @@ def _means(
     return out
 
 
-def _weights(df: pd.DataFrame, weight: str | pd.Series | None) -> pd.Series:
-    if weight is None:
+def _weights(df: pd.DataFrame, weighted_by: str | pd.Series | None) -> pd.Series:
+    if weighted_by is None:
         return pd.Series(1.0, index=df.index)
-    if isinstance(weight, str):
-        if weight not in df.columns:
+    if isinstance(weighted_by, str):
+        if weighted_by not in df.columns:
             raise MissingColumnError(
-                f"`weight` {weight!r} is not a column of the table; join the population "
+                f"`weighted_by` {weighted_by!r} is not a column of the table; join the population "
                 "first (e.g. ruhrgeo.datasets.germany_municipalities()['population']) or "
-                "pass weight=None"
+                "pass weighted_by=None"
             )
-        series = df[weight]
+        series = df[weighted_by]
     else:
-        series = pd.Series(weight)
+        series = pd.Series(weighted_by)
         require_unique(series.index, "weight", "give one weight per municipality")
     values = pd.to_numeric(series, errors="coerce").astype(float)
     bad = (values < 0) | np.isinf(values) | (series.notna() & values.isna())
     if bad.any():
         raise ParameterError(
-            f"`weight` must be finite and >= 0 (NaN: no weight); {int(bad.sum())} are not, "
+            f"`weighted_by` must be finite and >= 0 (NaN: no weight); {int(bad.sum())} are not, "
             f"e.g. {series[bad].index[0]}: {series[bad].iloc[0]!r}"
         )
     return values
 
 
-def _numeric_columns(df: pd.DataFrame, weight: str | pd.Series | None) -> list[str]:
-    skip = {weight} if isinstance(weight, str) else set()
+def _numeric_columns(df: pd.DataFrame, weighted_by: str | pd.Series | None) -> list[str]:
+    skip = {weighted_by} if isinstance(weighted_by, str) else set()
     return [c for c in df.select_dtypes("number").columns if c not in skip]
 
 
-def _warn(unmatched: list[str], unweighted: pd.DataFrame, weight: str) -> None:
+def _warn(unmatched: list[str], unweighted: pd.DataFrame, weighted_by: str) -> None:
     parts = []
     if unmatched:
         parts.append(
@@ -292,7 +297,7 @@ def _warn(unmatched: list[str], unweighted: pd.DataFrame, weight: str) -> None:
     if len(unweighted):
         examples = (unweighted["region"] + ": " + unweighted["ags"]).tolist()[:6]
         parts.append(
-            f"{len(unweighted)} municipalities of the regions have no `{weight}` ({examples}; "
+            f"{len(unweighted)} municipalities of the regions have no `{weighted_by}` ({examples}; "
             "keys of another territorial status?)"
         )
     if parts:
@@ -315,12 +320,12 @@ def compare_regions(
     membership: Membership,
     spec: IndicatorSpec | None = None,
     *,
-    weight: str | pd.Series | None = "population",
-    method: str = "minmax",
+    weighted_by: str | pd.Series | None = "population",
+    normalization: str = "minmax",
 ) -> pd.DataFrame:
     """The index of regions: indicators averaged per region, then normalized across regions.
 
-    Each indicator of ``spec`` is the ``weight``-weighted mean over a region's
+    Each indicator of ``spec`` is the mean weighted by ``weighted_by`` over a region's
     municipalities (:func:`region_means`); the regions' values are then normalized and
     combined with :func:`~ruhrgeo.index.composite`, so regions are compared with each other,
     not with municipalities.
@@ -328,15 +333,15 @@ def compare_regions(
     Parameters
     ----------
     df
-        One column per indicator of ``spec``, indexed by AGS, and the weight column.
+        One column per indicator of ``spec``, indexed by AGS, and the column of `weighted_by`.
     membership
         A membership table (:func:`ruhrgeo.datasets.metropolitan_regions`), a mapping AGS
         or district key -> region, or a column name (see :func:`region_members`).
     spec
         The indicators; default the Digital-Index Ruhr spec.
-    weight
+    weighted_by
         Population or households per municipality (column name or Series), or None.
-    method
+    normalization
         The normalization across regions (see :func:`~ruhrgeo.index.normalize`).
 
     Returns
@@ -362,8 +367,8 @@ def compare_regions(
     """
     spec = spec or load_spec()
     names = spec.names()
-    means = _means(df, membership, names, weight)
-    index = composite(means[names], spec, method=method)
+    means = _means(df, membership, names, weighted_by)
+    index = composite(means[names], spec, normalization=normalization)
     clash = sorted(set(index.columns) & set(means.columns))
     if clash:
         raise ParameterError(

@@ -1,6 +1,7 @@
-"""How much the ranking depends on fixed alternatives: a grid of scenarios (normalizers x
-aggregators x weight sets) and the removal of each indicator in turn. The Monte Carlo
-version with variance-based sensitivity is :func:`ruhrgeo.index.uncertainty`."""
+"""How much the ranking depends on fixed alternatives: a grid of scenarios over any choices
+of the index (by name: normalization, params, aggregation, p, weights, missing, treatment)
+and the removal of each indicator in turn. The Monte Carlo version with variance-based
+sensitivity is :func:`ruhrgeo.index.uncertainty`."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from typing import Any
 import pandas as pd
 from scipy import stats
 
-from ruhrgeo.errors import IndexWarning, MethodError, SpecError, WeightError
-from ruhrgeo.index.composite import _spec, composite
-from ruhrgeo.index.normalize import METHODS
+from ruhrgeo.errors import IndexWarning, MethodError, SpecError
+from ruhrgeo.index.choices import CHOICES, Choices
+from ruhrgeo.index.composite_index import _spec, composite
 from ruhrgeo.index.spec import IndicatorSpec
 
 __all__ = ["SCENARIO_METHODS", "SensitivityResult", "remove_indicators", "sensitivity"]
@@ -52,18 +53,36 @@ def sensitivity(
     df: pd.DataFrame,
     spec: IndicatorSpec | None = None,
     *,
-    methods: Sequence[str] = SCENARIO_METHODS,
-    aggregations: Sequence[str] = ("amean",),
-    weight_sets: Mapping[str, Mapping[str, float]] | None = None,
-    missing: str = "error",
+    vary: Mapping[str, Sequence[Any] | Mapping[str, Any]] | None = None,
+    **choices: Any,
 ) -> SensitivityResult:
-    """Recompute the index under every normalizer x aggregator x weight set, compare ranks.
+    """Recompute the index under every combination of alternatives of the choices named in
+    ``vary`` and compare the ranks.
 
-    The baseline is the first scenario (first method, first aggregator, the spec's
-    weights). ``ranks`` has one column per scenario, labeled ``"method / aggregation /
-    weights"``; ``correlations`` Spearman's rho and Kendall's tau of every other scenario's
-    ranks against the baseline; ``rank_range`` each municipality's best and worst rank and
-    their difference.
+    Parameters
+    ----------
+    vary
+        Choice name (a field of :class:`~ruhrgeo.index.Choices`: ``normalization``,
+        ``params``, ``aggregation``, ``p``, ``weights``, ``missing``, ``treatment``) -> its
+        alternatives: a list of values, or a mapping label -> value (for values without a
+        short name, e.g. weight sets). Default: the normalizers :data:`SCENARIO_METHODS`.
+    **choices
+        The fixed choices (as :func:`composite` takes them).
+
+    Returns
+    -------
+    SensitivityResult
+        ``ranks`` has one column per scenario, labeled by its alternatives joined with
+        ``" / "``; the baseline is the first alternative of every varied choice.
+        ``correlations``: Spearman's rho and Kendall's tau of every other scenario's ranks
+        against the baseline; ``rank_range``: each unit's best and worst rank and their
+        difference.
+
+    Raises
+    ------
+    ruhrgeo.errors.MethodError
+        A name that is no choice, an empty or repeated list of alternatives, or an
+        alternative the choice does not take.
 
     Examples
     --------
@@ -72,37 +91,39 @@ def sensitivity(
     >>> spec = IndicatorSpec("toy", (Indicator("a", "x"), Indicator("b", "y")))
     >>> df = pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [4.0, 3, 2, 1.5]},
     ...                   index=pd.Index(list("pqrs"), name="ags"))
-    >>> sensitivity(df, spec, methods=["minmax", "zscore"]).ranks.columns.tolist()
-    ['minmax / amean / spec weights', 'zscore / amean / spec weights']
+    >>> result = sensitivity(df, spec, vary={"normalization": ["minmax", "zscore"],
+    ...                                      "weights": {"spec": None, "equal": "equal"}})
+    >>> result.ranks.columns.tolist()[:2]
+    ['minmax / spec', 'minmax / equal']
     """
     spec = _spec(spec)
-    for name, given, known in (("methods", methods, METHODS), ("aggregations", aggregations, None)):
-        if isinstance(given, str) or not len(given) or len(set(given)) != len(given):
-            raise MethodError(
-                f"`{name}` must be a non-empty list without repeats, got {given!r}"
-                + (f"; choose from {known}" if known else "")
-            )
-    if weight_sets is not None and not isinstance(weight_sets, Mapping):
-        raise WeightError("`weight_sets` must map a label to a weights mapping")
-    sets: dict[str, Any] = {"spec weights": None, **(weight_sets or {})}
+    vary = {"normalization": list(SCENARIO_METHODS)} if vary is None else vary
+    if not isinstance(vary, Mapping) or not vary:
+        raise MethodError(f"`vary` must map choice names to alternatives, got {vary!r}")
+    unknown = sorted(set(vary) - set(CHOICES)) + sorted(set(choices) - set(CHOICES))
+    if unknown:
+        raise MethodError(f"{unknown} are not choices of an index; choices: {list(CHOICES)}")
+    both = sorted(set(vary) & set(choices))
+    if both:
+        raise MethodError(f"{both} are given both fixed and in `vary`; give each one way")
+    options = {name: _alternatives(name, given) for name, given in vary.items()}
+    base = Choices(**choices)
     ranks = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", IndexWarning)  # reported once by the baseline below
-        for method, aggregation, (label, weights) in itertools.product(
-            methods, aggregations, sets.items()
-        ):
-            result = composite(
-                df, spec, method=method, aggregation=aggregation, weights=weights, missing=missing
-            )
-            ranks[f"{method} / {aggregation} / {label}"] = result["rank"].astype(float)
-    composite(df, spec, method=methods[0], aggregation=aggregations[0], missing=missing)
+        for combination in itertools.product(*(o.items() for o in options.values())):
+            label = " / ".join(lb for lb, _ in combination)
+            changed = base.replace(**{n: v for n, (_, v) in zip(options, combination, strict=True)})
+            ranks[label] = composite(df, spec, **_as_kwargs(changed))["rank"].astype(float)
+    first = {n: next(iter(o.values())) for n, o in options.items()}
+    composite(df, spec, **_as_kwargs(base.replace(**first)))
     table = pd.DataFrame(ranks)
-    base = table.iloc[:, 0]
+    baseline = table.iloc[:, 0]
     rows = [
         {
             "scenario": scenario,
-            "spearman": stats.spearmanr(base, table[scenario]).statistic,
-            "kendall": stats.kendalltau(base, table[scenario]).statistic,
+            "spearman": stats.spearmanr(baseline, table[scenario]).statistic,
+            "kendall": stats.kendalltau(baseline, table[scenario]).statistic,
         }
         for scenario in table.columns[1:]
     ]
@@ -112,6 +133,35 @@ def sensitivity(
     spread = pd.DataFrame({"best": table.min(axis=1), "worst": table.max(axis=1)})
     spread["range"] = spread["worst"] - spread["best"]
     return SensitivityResult(ranks=table, correlations=correlations, rank_range=spread)
+
+
+def _alternatives(name: str, given: Any) -> dict[str, Any]:
+    """Label -> value of a choice's alternatives."""
+    if isinstance(given, Mapping):
+        labeled = {str(k): v for k, v in given.items()}
+    elif isinstance(given, str) or not isinstance(given, Sequence) or not len(given):
+        raise MethodError(
+            f"the alternatives of {name!r} must be a non-empty list or a mapping label -> "
+            f"value, got {given!r}"
+        )
+    else:
+        labeled = {}
+        for value in given:
+            label = "none" if value is None else str(value)
+            if label in labeled:
+                raise MethodError(f"the alternatives of {name!r} name {label!r} twice")
+            labeled[label] = value
+    if not labeled:
+        raise MethodError(f"the alternatives of {name!r} are empty")
+    for value in labeled.values():
+        Choices(
+            **{name: value, **({"p": 1.0} if name == "aggregation" and value == "genmean" else {})}
+        )
+    return labeled
+
+
+def _as_kwargs(choices: Choices) -> dict[str, Any]:
+    return {name: getattr(choices, name) for name in CHOICES}
 
 
 def remove_indicators(

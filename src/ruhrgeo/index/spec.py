@@ -1,132 +1,387 @@
-"""Indicator specs (TOML): the hierarchy indicators -> areas -> index, directions, weights and
-the per-indicator parameters some normalizers need (a target, goalposts)."""
+"""Indicator specs: a tree of named aggregates of any depth over the indicators, with
+directions, weights per node and the per-indicator parameters some normalizers need.
+
+Indicators sit at level 1, each under its parent aggregate (level 2: an area or pillar);
+aggregates sit under other aggregates up to the index at the top (level N). Every indicator
+lies at the same depth (as in COINr's ``iMeta``). The Digital-Index Ruhr is a tree of three
+levels: twelve indicators, four areas, the index.
+"""
 
 from __future__ import annotations
 
-import os
-import tomllib
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
-from importlib import resources
-from pathlib import Path
-from typing import Any, Literal
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
 
 from ruhrgeo._params import number
-from ruhrgeo._validate import existing_path
-from ruhrgeo.errors import FileFormatError, SpecError
-from ruhrgeo.io.write import write_atomic
+from ruhrgeo.errors import SpecError
 
-__all__ = ["RESERVED", "Indicator", "IndicatorSpec", "load_spec", "save_spec"]
+__all__ = ["INDEX", "RESERVED", "Aggregate", "Indicator", "IndicatorSpec"]
 
-# Columns of a composite() result besides the areas: no area may take these names.
-RESERVED = frozenset({"index", "rank", "above_average"})
-KEYS = ("name", "area", "direction", "unit", "source", "weight", "target", "goalposts")
+INDEX = "index"  # the root of every tree
+# Columns of a composite() result besides the aggregates: no node may take these names.
+RESERVED = frozenset({INDEX, "rank", "above_average"})
+DIRECTIONS = ("higher", "lower")
 
 
 @dataclass(frozen=True)
 class Indicator:
-    """One indicator: its column name, area, direction (higher or lower is better), weight,
-    and optionally a ``target`` (for ``dist2targ``) and ``goalposts`` (lower, upper) for
-    ``goalposts``, both in the indicator's own unit."""
+    """One indicator: its column name, its parent aggregate, its direction (higher or lower is
+    better), its weight among its siblings, and optionally a ``target`` (for ``dist2targ``),
+    ``goalposts`` (lower, upper) for ``goalposts``, and a ``denominator`` (a column of the
+    denominator table it is divided by, :func:`~ruhrgeo.index.denominate`).
+
+    Examples
+    --------
+    >>> Indicator("fttbh", "infrastructure", weight=2).weight
+    2.0
+    """
 
     name: str
-    area: str
+    parent: str
     direction: Literal["higher", "lower"] = "higher"
     unit: str = ""
     source: str = ""
     weight: float = 1.0
     target: float | None = None
     goalposts: tuple[float, float] | None = None
+    denominator: str | None = None
 
     def __post_init__(self) -> None:
-        _check_indicator(self)
-        object.__setattr__(self, "weight", float(self.weight))
+        what = f"indicator {self.name!r}"
+        _check_name(self.name, "indicator", column=False)  # indicators are no result column
+        if self.name == INDEX:
+            raise SpecError(f"indicator name {INDEX!r} is the root of every spec's tree; rename it")
+        _check_name(self.parent, f"{what}: parent")
+        if self.direction not in DIRECTIONS:
+            raise SpecError(
+                f"{what}: direction must be 'higher' or 'lower', got {self.direction!r}"
+            )
+        for key in ("unit", "source"):
+            if not isinstance(getattr(self, key), str):
+                raise SpecError(f"{what}: {key} must be text")
+        object.__setattr__(self, "weight", _weight(self.weight, what))
         if self.target is not None:
-            object.__setattr__(self, "target", float(self.target))
+            object.__setattr__(
+                self, "target", number(self.target, f"target of {what}", error=SpecError)
+            )
         if self.goalposts is not None:
-            object.__setattr__(self, "goalposts", tuple(float(g) for g in self.goalposts))
+            posts = self.goalposts
+            if isinstance(posts, str) or not isinstance(posts, tuple | list) or len(posts) != 2:
+                raise SpecError(f"{what}: goalposts must be [lower, upper]")
+            low, high = (number(p, f"goalposts of {what}", error=SpecError) for p in posts)
+            if not low < high:
+                raise SpecError(
+                    f"{what}: goalposts must be [lower, upper] with lower < upper, got "
+                    f"{list(posts)}"
+                )
+            object.__setattr__(self, "goalposts", (low, high))
+        if self.denominator is not None:
+            _check_name(self.denominator, f"{what}: denominator", column=False)
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """A node of the tree above the indicators (an area, pillar or sub-index): its name, its
+    parent aggregate (None: directly under the index), its weight among its siblings and a
+    label.
+
+    Examples
+    --------
+    >>> Aggregate("connectivity", parent="infrastructure", weight=2).parent
+    'infrastructure'
+    """
+
+    name: str
+    parent: str | None = None
+    weight: float = 1.0
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        _check_name(self.name, "aggregate")
+        if self.parent is not None:
+            _check_name(self.parent, f"aggregate {self.name!r}: parent")
+        if not isinstance(self.label, str):
+            raise SpecError(f"aggregate {self.name!r}: label must be text")
+        object.__setattr__(self, "weight", _weight(self.weight, f"aggregate {self.name!r}"))
 
 
 @dataclass(frozen=True)
 class IndicatorSpec:
-    """Which indicators make the index, grouped into weighted areas.
+    """Which indicators make the index, under a tree of weighted aggregates of any depth.
 
-    Indicator weights are relative within their area, area weights relative in the total;
-    both are normalized to sum 1 when the index is computed. Every weight must be a finite
-    number > 0; names must be unique across indicators and areas, and no area may be called
-    ``index``, ``rank`` or ``above_average`` (the result's other columns).
+    Weights are relative among siblings and normalized to sum 1 when the index is computed.
+    Every weight must be a finite number > 0; names must be unique across indicators and
+    aggregates, and no aggregate may be called ``index``, ``rank`` or ``above_average`` (the
+    result's other columns).
+
+    Parameters
+    ----------
+    name
+        The spec's name.
+    indicators
+        The indicators, each naming its parent aggregate.
+    aggregates
+        The aggregates, or a mapping name -> weight of aggregates directly under the index
+        (the two-level layout of ``[areas]``); default one aggregate of weight 1 per parent
+        the indicators name.
+    version
+        The spec's version number.
+    levels
+        Names of the levels from the indicators (1) to the index (N); default
+        ``("indicators", "areas", "index")`` for three levels, else ``"level 2"`` ... .
+
+    Raises
+    ------
+    ruhrgeo.errors.SpecError
+        Names repeated or reserved, a parent that does not exist, a cycle, indicators at
+        different depths, an aggregate without children, a weight that is not > 0.
 
     Examples
     --------
+    >>> from ruhrgeo.index import load_spec
     >>> spec = load_spec()
-    >>> len(spec.indicators), spec.area_names()
+    >>> len(spec.indicators), spec.aggregates_at(2)
     (12, ['research', 'employment', 'companies', 'infrastructure'])
-    >>> spec.subset(spec.names("infrastructure")).area_names()
-    ['infrastructure']
+    >>> deep = IndicatorSpec("deep", (Indicator("a", "p1"), Indicator("b", "p2")),
+    ...                      (Aggregate("p1", "s"), Aggregate("p2", "s"), Aggregate("s")))
+    >>> deep.depth, deep.levels, deep.children("s")
+    (4, ('indicators', 'level 2', 'level 3', 'index'), ['p1', 'p2'])
     """
 
     name: str
     indicators: tuple[Indicator, ...]
-    areas: dict[str, float] = field(default_factory=dict)
+    aggregates: tuple[Aggregate, ...] | Mapping[str, float] = ()
     version: int = 1
+    levels: tuple[str, ...] | None = None
+    _children: dict[str, list[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _level: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.name, str):
+            raise SpecError(f"the spec's name must be text, got {self.name!r}")
         indicators = tuple(self.indicators)
         if not indicators:
             raise SpecError(f"spec {self.name!r} needs at least one indicator")
         for ind in indicators:
             if not isinstance(ind, Indicator):
                 raise SpecError(f"spec {self.name!r}: indicators must be Indicator, got {ind!r}")
-        names = [i.name for i in indicators]
-        duplicated = sorted({n for n in names if names.count(n) > 1})
-        if duplicated:
-            raise SpecError(f"indicator spec names {duplicated} more than once")
-        areas = dict(self.areas) if self.areas else {i.area: 1.0 for i in indicators}
-        for area, weight in areas.items():
-            _check_name(area, "area")
-            _check_weight(weight, f"area {area!r}")
-        for ind in indicators:
-            if ind.area not in areas:
+        aggregates = _aggregates(self.aggregates, indicators, self.name)
+        names = [i.name for i in indicators] + [a.name for a in aggregates]
+        doubled = sorted(n for n, c in Counter(names).items() if c > 1)
+        if doubled:
+            raise SpecError(
+                f"spec {self.name!r} names {doubled[:10]} more than once (indicators and "
+                "aggregates share one namespace)"
+            )
+        children: dict[str, list[str]] = {a.name: [] for a in aggregates}
+        children[INDEX] = []
+        for a in aggregates:
+            parent = a.parent or INDEX
+            if parent not in children:
                 raise SpecError(
-                    f"indicator {ind.name!r} is in area {ind.area!r}, which [areas] lacks "
-                    f"({sorted(areas)}); add it to [areas]"
+                    f"aggregate {a.name!r} has the parent {parent!r}, which the spec lacks; add it "
+                    "as an aggregate"
                 )
-        empty = [a for a in areas if a not in {i.area for i in indicators}]
+            children[parent].append(a.name)
+        for ind in indicators:
+            if ind.parent not in children or ind.parent == INDEX:
+                raise SpecError(
+                    f"indicator {ind.name!r} has the parent {ind.parent!r}, which the spec "
+                    f"lacks; add it as an aggregate (or to [areas])"
+                )
+            children[ind.parent].append(ind.name)
+        empty = [a for a, kids in children.items() if not kids]
         if empty:
-            raise SpecError(f"areas {empty} have no indicators; remove them from [areas]")
-        shared = sorted(set(names) & set(areas))
-        if shared:
-            raise SpecError(f"{shared} name both an indicator and an area; rename one of them")
-        object.__setattr__(self, "areas", {str(k): float(v) for k, v in areas.items()})
+            raise SpecError(f"aggregates {empty[:10]} have no children; remove them")
+        level = _levels(children, {i.name for i in indicators}, self.name)
+        depth = level[INDEX]
         object.__setattr__(self, "indicators", indicators)
+        object.__setattr__(self, "aggregates", aggregates)
+        object.__setattr__(self, "_children", children)
+        object.__setattr__(self, "_level", level)
+        object.__setattr__(self, "levels", _level_names(self.levels, depth, self.name))
+        if not isinstance(self.version, int) or isinstance(self.version, bool):
+            raise SpecError(
+                f"spec {self.name!r}: version must be a whole number, got {self.version!r}"
+            )
 
-    def names(self, area: str | None = None) -> list[str]:
-        """The indicator names (the table's columns) in spec order, of one area if given."""
-        if area is not None and (not isinstance(area, str) or area not in self.areas):
-            raise SpecError(f"spec {self.name!r} has no area {area!r}; areas: {list(self.areas)}")
-        return [i.name for i in self.indicators if area is None or i.area == area]
+    # --- the tree ---------------------------------------------------------------------------
 
-    def area_names(self) -> list[str]:
-        """The areas in spec order."""
-        return list(self.areas)
+    @property
+    def depth(self) -> int:
+        """The number of levels, indicators (1) to index (N)."""
+        return self._level[INDEX]
 
-    def in_area(self, area: str) -> list[Indicator]:
-        """The indicators of one area."""
-        return [i for i in self.indicators if i.area == area]
+    def level_of(self, node: str) -> int:
+        """The level of an indicator (1), an aggregate (2 .. N-1) or the index (N)."""
+        if node not in self._level:
+            raise SpecError(f"spec {self.name!r} has no node {node!r}")
+        return self._level[node]
+
+    def children(self, node: str = INDEX) -> list[str]:
+        """The direct children of an aggregate or of the index, in spec order."""
+        if node not in self._children:
+            raise SpecError(
+                f"spec {self.name!r} has no aggregate {node!r}; aggregates: "
+                f"{self.aggregate_names()[:20]}"
+            )
+        return list(self._children[node])
+
+    def parent_of(self, node: str) -> str:
+        """The parent of an indicator or aggregate (``"index"`` at the top)."""
+        for item in (*self.indicators, *self.aggregates):
+            if item.name == node:
+                return item.parent or INDEX
+        raise SpecError(f"spec {self.name!r} has no node {node!r}")
+
+    def aggregates_at(self, level: int) -> list[str]:
+        """The aggregates of a level (2 .. N-1), in spec order; ``["index"]`` at level N."""
+        if not isinstance(level, int) or not 2 <= level <= self.depth:
+            raise SpecError(
+                f"spec {self.name!r} has aggregation levels 2 to {self.depth}, not {level!r}"
+            )
+        if level == self.depth:
+            return [INDEX]
+        return [a.name for a in self.aggregates if self._level[a.name] == level]
+
+    def aggregate_names(self) -> list[str]:
+        """Every aggregate, level by level from the bottom (the index not included)."""
+        return [name for level in range(2, self.depth) for name in self.aggregates_at(level)]
+
+    def names(self, under: str | None = None) -> list[str]:
+        """The indicator names (the table's columns) in spec order, of those under an
+        aggregate (at any depth) if given."""
+        if under is None:
+            return [i.name for i in self.indicators]
+        if under not in self._children:
+            raise SpecError(
+                f"spec {self.name!r} has no aggregate {under!r}; aggregates: "
+                f"{self.aggregate_names()[:20]}"
+            )
+        below, stack = set(), [under]
+        while stack:
+            for child in self._children.get(stack.pop(), []):
+                below.add(child)
+                stack.append(child)
+        return [i.name for i in self.indicators if i.name in below]
+
+    def weights(self) -> dict[str, float]:
+        """Node -> its weight among its siblings, indicators then aggregates."""
+        return {i.name: i.weight for i in self.indicators} | {
+            a.name: a.weight for a in self.aggregates
+        }
 
     def directions(self) -> dict[str, str]:
         """Indicator name -> "higher" or "lower"."""
         return {i.name: i.direction for i in self.indicators}
 
+    def level_key(self, key: int | str) -> int:
+        """A level given by number (2 .. N) or by name (:attr:`levels`) as its number."""
+        if isinstance(key, str) and key in self.levels[1:]:
+            return self.levels.index(key) + 1
+        if isinstance(key, int) and not isinstance(key, bool) and 2 <= key <= self.depth:
+            return key
+        raise SpecError(
+            f"spec {self.name!r} has the aggregation levels {list(self.levels[1:])} (or 2 to "
+            f"{self.depth}), not {key!r}"
+        )
+
     def subset(self, names: Iterable[str]) -> IndicatorSpec:
-        """The spec of some of its indicators; areas left without indicators are dropped."""
+        """The spec of some of its indicators; aggregates left without indicators drop out.
+
+        Examples
+        --------
+        >>> from ruhrgeo.index import load_spec
+        >>> spec = load_spec()
+        >>> spec.subset(spec.names("infrastructure")).aggregate_names()
+        ['infrastructure']
+        """
         wanted = list(names)
         unknown = sorted(set(wanted) - set(self.names()))
         if unknown:
-            raise SpecError(f"spec {self.name!r} has no indicators {unknown}")
-        kept = tuple(i for i in self.indicators if i.name in wanted)
-        areas = {a: w for a, w in self.areas.items() if any(i.area == a for i in kept)}
-        return IndicatorSpec(self.name, kept, areas, self.version)
+            raise SpecError(f"spec {self.name!r} has no indicators {unknown[:10]}")
+        kept = tuple(i for i in self.indicators if i.name in set(wanted))
+        alive = {i.parent for i in kept}
+        for _ in range(2, self.depth):  # one level up per pass
+            for a in self.aggregates:
+                if a.name in alive and a.parent:
+                    alive.add(a.parent)
+        aggregates = tuple(a for a in self.aggregates if a.name in alive)
+        return IndicatorSpec(self.name, kept, aggregates, self.version, self.levels)
+
+
+def _aggregates(
+    given: tuple[Aggregate, ...] | Mapping[str, float], indicators: tuple[Indicator, ...], name: str
+) -> tuple[Aggregate, ...]:
+    if isinstance(given, Mapping):
+        return (
+            tuple(Aggregate(str(a), None, w) for a, w in given.items())
+            if given
+            else _default(indicators)
+        )
+    items = tuple(given)
+    if not items:
+        return _default(indicators)
+    for a in items:
+        if not isinstance(a, Aggregate):
+            raise SpecError(f"spec {name!r}: aggregates must be Aggregate, got {a!r}")
+    return items
+
+
+def _default(indicators: tuple[Indicator, ...]) -> tuple[Aggregate, ...]:
+    return tuple(Aggregate(p) for p in dict.fromkeys(i.parent for i in indicators))
+
+
+def _levels(children: dict[str, list[str]], leaves: set[str], name: str) -> dict[str, int]:
+    """Each node's level, from the leaves up; refuses cycles and unbalanced trees."""
+    level: dict[str, int] = dict.fromkeys(leaves, 1)
+    order, seen, stack = [], set(), [(INDEX, False)]
+    while stack:  # post-order without recursion: deep trees do not exhaust the stack
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        if node in seen:
+            raise SpecError(f"spec {name!r}: the aggregates form a cycle through {node!r}")
+        seen.add(node)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children.get(node, []) if child not in leaves)
+    unreachable = sorted(set(children) - seen)
+    if unreachable:
+        raise SpecError(
+            f"spec {name!r}: aggregates {unreachable[:10]} do not lead to the index (a cycle)"
+        )
+    for node in order:
+        depths = {level[child] for child in children[node]}
+        if len(depths) > 1:
+            raise SpecError(
+                f"spec {name!r}: the children of {node!r} lie at different levels "
+                f"({sorted(depths)}); every indicator must lie at the same depth below the index"
+            )
+        level[node] = depths.pop() + 1
+    return level
+
+
+def _level_names(given: Iterable[str] | None, depth: int, name: str) -> tuple[str, ...]:
+    if given is None:
+        if depth == 3:
+            return ("indicators", "areas", INDEX)
+        return ("indicators", *(f"level {k}" for k in range(2, depth)), INDEX)
+    names = tuple(given) if not isinstance(given, str) else (given,)
+    if (
+        len(names) != depth
+        or not all(isinstance(n, str) and n for n in names)
+        or len(set(names)) != depth
+    ):
+        raise SpecError(
+            f"spec {name!r}: `levels` must name its {depth} levels once each (indicators to "
+            f"index), got {list(names)}"
+        )
+    return names
 
 
 def _check_name(value: object, what: str, *, column: bool = True) -> None:
@@ -139,122 +394,5 @@ def _check_name(value: object, what: str, *, column: bool = True) -> None:
         )
 
 
-def _check_weight(value: object, what: str) -> None:
-    number(value, f"weight of {what}", low=0, low_open=True, error=SpecError)
-
-
-def _check_number(value: object, what: str) -> None:
-    number(value, what, error=SpecError)
-
-
-def _check_indicator(ind: Indicator) -> None:
-    _check_name(ind.name, "indicator", column=False)  # indicators are no result column
-    _check_name(ind.area, f"indicator {ind.name!r}: area")
-    if ind.direction not in ("higher", "lower"):
-        raise SpecError(
-            f"indicator {ind.name!r}: direction must be 'higher' or 'lower', got {ind.direction!r}"
-        )
-    for key in ("unit", "source"):
-        if not isinstance(getattr(ind, key), str):
-            raise SpecError(f"indicator {ind.name!r}: {key} must be text")
-    _check_weight(ind.weight, f"indicator {ind.name!r}")
-    if ind.target is not None:
-        _check_number(ind.target, f"target of indicator {ind.name!r}")
-    if ind.goalposts is not None:
-        posts = ind.goalposts
-        if isinstance(posts, str) or not isinstance(posts, tuple | list) or len(posts) != 2:
-            raise SpecError(f"indicator {ind.name!r}: goalposts must be [lower, upper]")
-        for post in posts:
-            _check_number(post, f"goalposts of indicator {ind.name!r}")
-        if not posts[0] < posts[1]:
-            raise SpecError(
-                f"indicator {ind.name!r}: goalposts must be [lower, upper] with lower < upper, "
-                f"got {list(posts)}"
-            )
-
-
-def load_spec(path: str | os.PathLike[str] | None = None) -> IndicatorSpec:
-    """Read an indicator spec from TOML; without ``path``, the default Digital-Index Ruhr spec.
-
-    The file holds ``name``, ``version``, an ``[areas]`` table (area = weight) and one
-    ``[[indicators]]`` table per indicator with the keys ``name``, ``area``, ``direction``
-    (``"higher"``/``"lower"`` is better), ``unit``, ``source``, ``weight`` and, optionally,
-    ``target`` (a number, for the ``dist2targ`` normalizer) and ``goalposts`` (``[lower,
-    upper]``, for ``goalposts``).
-
-    Examples
-    --------
-    >>> load_spec().in_area("infrastructure")[0].name
-    '5g_area_share'
-    """
-    if path is None:
-        text = (resources.files("ruhrgeo.index") / "specs" / "digital_index_ruhr.toml").read_text()
-        origin = "the default spec"
-    else:
-        origin = os.fspath(path)
-        file = existing_path(path, "spec")
-        try:
-            text = file.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise FileFormatError(f"spec {origin!r} is not UTF-8 text; save it as UTF-8") from None
-        except OSError as exc:
-            raise FileFormatError(f"spec {origin!r} cannot be read ({exc.strerror})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise FileFormatError(f"spec {origin!r} is not valid TOML ({exc})") from None
-    return _from_toml(data, origin)
-
-
-def _from_toml(data: dict[str, Any], origin: str) -> IndicatorSpec:
-    entries = data.get("indicators", [])
-    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise FileFormatError(f"spec {origin!r}: indicators must be [[indicators]] tables")
-    if not entries:
-        raise FileFormatError(f"spec {origin!r} has no [[indicators]] tables")
-    areas = data.get("areas", {})
-    if not isinstance(areas, dict):
-        raise FileFormatError(f"spec {origin!r}: [areas] must be a table of area = weight")
-    version = data.get("version", 1)
-    if isinstance(version, bool) or not isinstance(version, int):
-        raise FileFormatError(f"spec {origin!r}: version must be an integer, got {version!r}")
-    indicators = []
-    for entry in entries:
-        unknown = sorted(set(entry) - set(KEYS))
-        missing = [k for k in ("name", "area") if k not in entry]
-        if unknown or missing:
-            what = f"the unknown key(s) {unknown}" if unknown else f"no key(s) {missing}"
-            raise FileFormatError(
-                f"spec {origin!r}: the [[indicators]] entry {entry.get('name', '?')!r} has "
-                f"{what}; keys: {', '.join(KEYS)} (name and area required)"
-            )
-        indicators.append(Indicator(**entry))
-    return IndicatorSpec(
-        name=str(data.get("name", origin)),
-        indicators=tuple(indicators),
-        areas=areas,
-        version=version,
-    )
-
-
-def save_spec(spec: IndicatorSpec, path: str | os.PathLike[str]) -> Path:
-    """Write ``spec`` as TOML (atomically); ``load_spec`` reads it back unchanged.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> path = save_spec(load_spec(), pathlib.Path(tempfile.mkdtemp()) / "spec.toml")
-    >>> load_spec(path) == load_spec()
-    True
-    """
-    import tomli_w
-
-    indicators = []
-    for ind in spec.indicators:
-        entry = {k: v for k, v in asdict(ind).items() if v is not None}
-        if "goalposts" in entry:
-            entry["goalposts"] = list(entry["goalposts"])
-        indicators.append(entry)
-    data = {"name": spec.name, "version": spec.version, "areas": spec.areas}
-    text = tomli_w.dumps({**data, "indicators": indicators})
-    return write_atomic(path, lambda tmp: tmp.write_bytes(text.encode("utf-8")))
+def _weight(value: object, what: str) -> float:
+    return number(value, f"weight of {what}", low=0, low_open=True, error=SpecError)

@@ -12,15 +12,16 @@ from scipy import optimize
 from ruhrgeo.errors import MethodError, StatisticsError, WeightError
 from ruhrgeo.index._pipeline import (
     assemble,
-    base_weights,
     handle_missing,
     indicator_values,
-    levels,
+    node_weights,
+    nodes,
     normalized,
     pca_loadings,
-    weight_arrays,
+    weight_matrix,
 )
-from ruhrgeo.index.aggregate import check_weight
+from ruhrgeo.index.aggregators import check_weight
+from ruhrgeo.index.choices import Choices
 from ruhrgeo.index.spec import IndicatorSpec
 
 __all__ = ["optimize_weights", "pca_weights"]
@@ -30,17 +31,24 @@ def pca_weights(
     df: pd.DataFrame,
     spec: IndicatorSpec,
     *,
-    method: str = "minmax",
+    normalization: str = "minmax",
     params: Mapping[str, Any] | None = None,
     missing: str = "error",
 ) -> dict[str, float]:
-    """Indicator weights from principal components, per area.
+    """Indicator weights from principal components, per parent aggregate.
 
-    The squared loadings of the first principal component of each area's normalized
+    The squared loadings of the first principal component of each aggregate's normalized
     indicators (their correlation matrix; complete rows): non-negative and summing to 1
-    per area, so the area score carries as much of its indicators' common variance as one
+    per aggregate, so its score carries as much of its indicators' common variance as one
     weighted mean can. Unlike COINr's raw loadings they cannot be negative; an indicator
     correlated negatively with the others still gets weight, which :func:`audit` flags.
+
+    Raises
+    ------
+    ruhrgeo.errors.StatisticsError
+        Too few complete rows, or a constant indicator.
+    ruhrgeo.errors.WeightError
+        An indicator the first component gives no weight.
 
     Examples
     --------
@@ -51,43 +59,54 @@ def pca_weights(
     >>> {k: round(v, 3) for k, v in pca_weights(df, spec).items()}
     {'a': 0.5, 'b': 0.433, 'c': 0.067}
     """
-    values = handle_missing(indicator_values(df, spec), missing)
-    return pca_loadings(normalized(values, spec, method, params), spec)
+    choices = Choices(normalization, params, missing=missing)
+    values = handle_missing(indicator_values(df, spec), choices.missing)
+    return pca_loadings(normalized(values, spec, choices.normalization, choices.params), spec)
 
 
 def optimize_weights(
     df: pd.DataFrame,
     spec: IndicatorSpec,
     *,
-    level: str = "areas",
+    level: int | str = 2,
     importance: Mapping[str, float] | None = None,
-    method: str = "minmax",
+    normalization: str = "minmax",
     params: Mapping[str, Any] | None = None,
-    aggregation: str | Mapping[str, str] = "amean",
+    aggregation: str | Mapping[int | str, str] = "amean",
     p: float | None = None,
     missing: str = "error",
 ) -> pd.DataFrame:
-    """Weights of one level chosen so that the correlations of its elements with the index
+    """Weights of one level chosen so that the correlations of its nodes with the index
     match their intended importance (COINr's ``get_opt_weights``, "balance").
 
-    The Pearson correlation of each element (indicator or area) with the index, divided by
-    the sum of them, should equal its importance divided by the sum of importances; the
-    weights (positive, through their logarithms) minimize the sum of squared differences
-    (scipy's Nelder-Mead, started from the importances). The other level keeps the spec's
-    weights.
+    The Pearson correlation of each node of the level with the index, divided by the sum of
+    them, should equal its importance divided by the sum of importances; the weights
+    (positive, through their logarithms) minimize the sum of squared differences (scipy's
+    Nelder-Mead, started from the importances). The other levels keep the spec's weights.
 
     Parameters
     ----------
     level
-        ``"areas"`` (area weights) or ``"indicators"`` (all indicator weights).
+        The level whose weights are optimized: ``1`` or ``"indicators"``, or an aggregation
+        level below the index (``2`` or ``"areas"`` for the Digital-Index Ruhr), by number
+        or by the name in ``spec.levels``.
     importance
-        Element -> intended importance (> 0); default equal.
+        Node -> intended importance (> 0); default equal.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by element: ``weight`` (summing to 1; pass ``result["weight"]`` as
+        Indexed by node: ``weight`` (summing to 1; pass ``result["weight"]`` as
         ``composite(weights=...)``), ``target`` and ``achieved`` (correlation shares).
+
+    Raises
+    ------
+    ruhrgeo.errors.MethodError
+        ``level`` is not a level below the index.
+    ruhrgeo.errors.StatisticsError
+        Fewer than two nodes, or a node or the index is constant.
+    ruhrgeo.errors.WeightError
+        ``importance`` does not name every node once with a number > 0.
 
     Examples
     --------
@@ -99,28 +118,40 @@ def optimize_weights(
     >>> bool((result["achieved"] - result["target"]).abs().max() < 1e-3)
     True
     """
-    if level not in ("areas", "indicators"):
-        raise MethodError(f"`level` must be 'areas' or 'indicators', got {level!r}")
-    elements = spec.area_names() if level == "areas" else spec.names()
+    depth = level if level in (1, "indicators") else None
+    if depth is None:
+        try:
+            depth = spec.level_key(level)
+        except Exception:
+            raise MethodError(
+                f"`level` must be 'indicators' (1) or a level of spec {spec.name!r} below the "
+                f"index ({list(spec.levels[1:-1])} or 2 to {spec.depth - 1}), got {level!r}"
+            ) from None
+        if depth == spec.depth:
+            raise MethodError(
+                f"`level` {level!r} is the index, which has no weight; choose a level below it"
+            )
+    elements = spec.names() if depth in (1, "indicators") else spec.aggregates_at(depth)
     if len(elements) < 2:
-        raise StatisticsError(f"optimizing weights needs two {level} or more, got {elements}")
-    target = _importance(importance, elements, level)
-    pair = levels(aggregation, p)
-    values = handle_missing(indicator_values(df, spec), missing)
-    scores = normalized(values, spec, method, params)
-    ind, areas = base_weights(spec, None)
+        raise StatisticsError(f"optimizing weights needs two nodes or more, got {elements}")
+    target = _importance(importance, elements, "nodes")
+    choices = Choices(normalization, params, aggregation, p, missing=missing)
+    methods = choices.per_level(spec)
+    values = handle_missing(indicator_values(df, spec), choices.missing)
+    scores = normalized(values, spec, choices.normalization, choices.params)
+    base = node_weights(spec, None)
     x = scores.to_numpy()
+    order = nodes(spec)
 
     def shares(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         w = np.exp(theta - theta.max())
         w = w / w.sum()
-        named = dict(zip(elements, w, strict=True))
-        ind_w, area_w = weight_arrays(
-            spec, {**ind, **named} if level == "indicators" else ind, {**areas, **named}
-        )
-        area_scores, index = assemble(x, spec, ind_w, area_w, pair, p)
-        parts = area_scores[0] if level == "areas" else x
-        corr = np.array([_corr(parts[:, j], index[0]) for j in range(parts.shape[1])])
+        weights = base | dict(zip(elements, w, strict=True))
+        aggregated = assemble(x, spec, weight_matrix(spec, weights), methods, choices.p)[0]
+        index = aggregated[:, -1]
+        table = np.column_stack([x, aggregated])  # nodes() order, the index last
+        parts = table[:, [order.index(e) for e in elements]]
+        corr = np.array([_corr(parts[:, j], index) for j in range(parts.shape[1])])
         return w, corr / corr.sum()
 
     def loss(theta: np.ndarray) -> float:
@@ -134,9 +165,10 @@ def optimize_weights(
         options={"xatol": 1e-8, "fatol": 1e-12, "maxiter": 4000 * len(elements)},
     )
     weights, achieved = shares(result.x)
+    name = "indicator" if depth in (1, "indicators") else "aggregate"
     return pd.DataFrame(
         {"weight": weights, "target": target, "achieved": achieved},
-        index=pd.Index(elements, name="indicator" if level == "indicators" else "area"),
+        index=pd.Index(elements, name=name),
     )
 
 

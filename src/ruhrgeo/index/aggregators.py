@@ -23,7 +23,8 @@ score.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -32,9 +33,15 @@ from ruhrgeo._params import number
 from ruhrgeo.errors import AggregationError, MethodError, WeightError
 from ruhrgeo.index._frames import numeric_table
 
-__all__ = ["AGGREGATIONS", "aggregate"]
+__all__ = ["AGGREGATIONS", "AGGREGATORS", "Aggregator", "aggregate"]
 
-AGGREGATIONS: tuple[str, ...] = ("amean", "gmean", "hmean", "genmean", "copeland")
+Array: TypeAlias = np.ndarray
+# (values, present, weights, the weight each unit has, p) -> the weighted mean of each unit
+Mean: TypeAlias = Callable[
+    [np.ndarray, np.ndarray, np.ndarray, np.ndarray, float | None], np.ndarray
+]
+# (r x n x k scores, r x k weights, p) -> r x n aggregated scores
+Aggregator: TypeAlias = Callable[[np.ndarray, np.ndarray, float | None], np.ndarray]
 TIE = 1e-12  # relative: pairwise weight differences below this are ties
 CHUNK = 4_000_000  # pairwise comparisons held at once by Copeland (elements)
 
@@ -108,45 +115,78 @@ def check_weight(value: object, what: str, *, indicator: bool = True) -> None:
 
 def scores(x: np.ndarray, w: np.ndarray, method: str, p: float | None = None) -> np.ndarray:
     """Aggregate ``x`` (n units x k scores, or r x n x k, NaN = missing) under each row of
-    ``w`` (r x k weights >= 0): an r x n array; NaN where a unit has no score."""
-    batch = x if x.ndim == 3 else x[None]
-    if method == "copeland":
-        if x.ndim == 2:
-            return _copeland(x, w)
-        return np.concatenate([_copeland(batch[r], w[r : r + 1]) for r in range(len(w))])
-    present = ~np.isnan(batch)
-    x0 = np.where(present, batch, 0.0)
-    weight = w[:, None, :]
-    have = (present * weight).sum(axis=2)  # r x n: the weight a unit has
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        if method == "amean":
-            out = (x0 * weight).sum(axis=2) / have
-        else:
-            if (x0 < 0).any():
+    ``w`` (r x k weights >= 0) with the aggregator ``method`` (:data:`AGGREGATORS`): an r x n
+    array; NaN where a unit has no score."""
+    return AGGREGATORS[method](x if x.ndim == 3 else x[None], w, p)
+
+
+def _weighted(name: str, core: Mean) -> Aggregator:
+    """A weighted mean over the scores a unit has (weights renormalized over them)."""
+
+    def aggregator(batch: np.ndarray, w: np.ndarray, p: float | None) -> np.ndarray:
+        present = ~np.isnan(batch)
+        x0 = np.where(present, batch, 0.0)
+        weight = w[:, None, :]
+        have = (present * weight).sum(axis=2)  # r x n: the weight a unit has
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if name != "amean" and (x0 < 0).any():
                 rows = np.flatnonzero((x0 < 0).any(axis=(0, 2)))[:5].tolist()
                 raise AggregationError(
-                    f"{method} needs scores >= 0; negative scores in rows {rows}: normalize "
+                    f"{name} needs scores >= 0; negative scores in rows {rows}: normalize "
                     "with non-negative scores (e.g. minmax, or zscore with mean_sd=(10, 2))"
                 )
-            zero = ((present & (x0 == 0)) * weight).sum(axis=2) > 0
-            positive = np.where(present & (x0 > 0), x0, 1.0)
-            if method == "gmean":
-                out = np.exp((np.log(positive) * weight).sum(axis=2) / have)
-            elif method == "hmean":
-                out = have / ((present / positive * weight).sum(axis=2))
-            else:
-                exponent = float(p)  # type: ignore[arg-type]  # check_method ran
-                powered = positive**exponent if exponent < 0 else x0**exponent
-                out = ((powered * present * weight).sum(axis=2) / have) ** (1 / exponent)
-            if method != "genmean" or float(p) < 0:  # type: ignore[arg-type]
-                out = np.where(zero, 0.0, out)
-        out = np.where(have > 0, out, np.nan)
-    if not np.isfinite(out[have > 0]).all():
-        raise AggregationError(
-            f"{method}{f' with p = {p}' if p is not None else ''} overflows on these scores; "
-            "use a smaller exponent or a normalizer with smaller scores"
-        )
-    return out
+            out = np.where(have > 0, core(x0, present, weight, have, p), np.nan)
+        if not np.isfinite(out[have > 0]).all():
+            raise AggregationError(
+                f"{name}{f' with p = {p}' if p is not None else ''} overflows on these "
+                "scores; use a smaller exponent or a normalizer with smaller scores"
+            )
+        return out
+
+    return aggregator
+
+
+def _amean(
+    x0: np.ndarray, present: np.ndarray, weight: np.ndarray, have: np.ndarray, p: float | None
+) -> np.ndarray:
+    return (x0 * weight).sum(axis=2) / have
+
+
+def _gmean(
+    x0: np.ndarray, present: np.ndarray, weight: np.ndarray, have: np.ndarray, p: float | None
+) -> np.ndarray:
+    positive = np.where(present & (x0 > 0), x0, 1.0)
+    out = np.exp((np.log(positive) * weight).sum(axis=2) / have)
+    return np.where(_zero(x0, present, weight), 0.0, out)
+
+
+def _hmean(
+    x0: np.ndarray, present: np.ndarray, weight: np.ndarray, have: np.ndarray, p: float | None
+) -> np.ndarray:
+    positive = np.where(present & (x0 > 0), x0, 1.0)
+    out = have / ((present / positive * weight).sum(axis=2))
+    return np.where(_zero(x0, present, weight), 0.0, out)
+
+
+def _genmean(
+    x0: np.ndarray, present: np.ndarray, weight: np.ndarray, have: np.ndarray, p: float | None
+) -> np.ndarray:
+    exponent = float(p)  # type: ignore[arg-type]  # check_method ran
+    positive = np.where(present & (x0 > 0), x0, 1.0)
+    powered = positive**exponent if exponent < 0 else x0**exponent
+    out = ((powered * present * weight).sum(axis=2) / have) ** (1 / exponent)
+    return np.where(_zero(x0, present, weight), 0.0, out) if exponent < 0 else out
+
+
+def _zero(x0: np.ndarray, present: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Units with a zero score of positive weight: their mean is 0 (the limit)."""
+    return ((present & (x0 == 0)) * weight).sum(axis=2) > 0
+
+
+def _copeland_runs(batch: np.ndarray, w: np.ndarray, p: float | None) -> np.ndarray:
+    if len(batch) == 1:  # one table of scores under every weight row
+        return _copeland(batch[0], w)
+    return np.concatenate([_copeland(batch[r], w[r : r + 1]) for r in range(len(w))])
 
 
 def _copeland(x: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -166,3 +206,13 @@ def _copeland(x: np.ndarray, w: np.ndarray) -> np.ndarray:
         out[:, rows] = vote.sum(axis=2)
     out[:, ~present.any(axis=1)] = np.nan
     return out
+
+
+AGGREGATORS: dict[str, Aggregator] = {
+    "amean": _weighted("amean", _amean),
+    "gmean": _weighted("gmean", _gmean),
+    "hmean": _weighted("hmean", _hmean),
+    "genmean": _weighted("genmean", _genmean),
+    "copeland": _copeland_runs,
+}
+AGGREGATIONS: tuple[str, ...] = tuple(AGGREGATORS)

@@ -1,7 +1,7 @@
 """The statistical audit of an index (OECD/JRC Handbook step 4; COINr's get_corr,
 get_cronbach, get_PCA): correlations within and across levels, Cronbach's alpha and
-principal components per area, and flags for indicators that pull against their area or
-dominate it."""
+principal components per aggregate, and flags for indicators that pull against their parent
+or dominate it."""
 
 from __future__ import annotations
 
@@ -12,15 +12,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ruhrgeo._params import choice
 from ruhrgeo.errors import MethodError
 from ruhrgeo.index._pipeline import run
-from ruhrgeo.index.composite import _spec
-from ruhrgeo.index.spec import IndicatorSpec
+from ruhrgeo.index.choices import Choices
+from ruhrgeo.index.composite_index import _spec
+from ruhrgeo.index.spec import INDEX, IndicatorSpec
 
 __all__ = ["DOMINANCE", "AuditResult", "audit"]
 
 CORRELATIONS = ("pearson", "spearman", "kendall")
-DOMINANCE = 1.5  # importance share >= 1.5 x weight share: the indicator dominates its area
+DOMINANCE = 1.5  # importance share >= 1.5 x weight share: the indicator dominates its parent
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class AuditResult:
         flagged = self.flags[self.flags["flag"] != ""]
         flags = "; ".join(f"{i}: {r}" for i, r in flagged["reason"].items()) or "none"
         return (
-            f"Cronbach's alpha: {alpha or 'no area with two indicators'}. First principal "
+            f"Cronbach's alpha: {alpha or 'no aggregate with two children'}. First principal "
             f"component explains {pc1 or '-'}. Flags: {flags}."
         )
 
@@ -49,9 +51,9 @@ def audit(
     df: pd.DataFrame,
     spec: IndicatorSpec | None = None,
     *,
-    method: str = "minmax",
+    normalization: str = "minmax",
     params: Mapping[str, Any] | None = None,
-    aggregation: str | Mapping[str, str] = "amean",
+    aggregation: str | Mapping[int | str, str] = "amean",
     p: float | None = None,
     weights: Mapping[str, float] | pd.Series | str | None = None,
     missing: str = "error",
@@ -64,19 +66,26 @@ def audit(
     -------
     AuditResult
         ``correlations``: the normalized indicators (direction applied, so a negative
-        correlation means pulling the other way), the area scores and ``index``, each with
+        correlation means pulling the other way), every aggregate and ``index``, each with
         each (``correlation``: pearson, spearman or kendall; pairwise complete rows).
-        ``cronbach``: Cronbach's alpha of each area's normalized indicators (NaN for an area
-        of one) and, as ``index``, of the area scores. ``pca``: per area the number of
-        indicators, the share of variance the first principal component of their correlation
+        ``cronbach``: Cronbach's alpha of each aggregate's children (NaN for an aggregate of
+        one) and, as ``index``, of the index's children. ``pca``: per aggregate the number of
+        children, the share of variance the first principal component of their correlation
         matrix explains (``pc1_explained``) and how many components have an eigenvalue
-        above 1 (``components_over_1``, Kaiser). ``flags``: per indicator its ``area``,
-        ``weight_share`` within the area, correlations with its area and the index,
-        ``importance_share`` (its squared correlation with the area over the sum of those of
-        the area's indicators, the first-order effect of a linear aggregate) and ``flag``:
-        ``negative`` (correlation with its own area < 0), ``dominant`` (importance share
+        above 1 (``components_over_1``, Kaiser). ``flags``: per indicator its ``parent``,
+        ``weight_share`` among its siblings, correlations with its parent and the index,
+        ``importance_share`` (its squared correlation with the parent over the sum of those
+        of its siblings, the first-order effect of a linear aggregate) and ``flag``:
+        ``negative`` (correlation with its parent < 0), ``dominant`` (importance share
         >= :data:`DOMINANCE` x weight share) or ``constant`` (one score for all), with the
         ``reason``. Statistics that a constant indicator leaves undefined are NaN.
+
+    Raises
+    ------
+    ruhrgeo.errors.MethodError
+        ``correlation`` is not pearson, spearman or kendall, or a choice does not exist.
+    ruhrgeo.errors.MissingColumnError, ruhrgeo.errors.IndicatorValueError
+        As in :func:`composite`.
 
     Examples
     --------
@@ -87,35 +96,30 @@ def audit(
     >>> audit(df, spec).flags["flag"].to_dict()
     {'a': '', 'b': '', 'c': 'negative'}
     """
-    if correlation not in CORRELATIONS:
-        raise MethodError(f"`correlation` must be one of {CORRELATIONS}, got {correlation!r}")
+    choice(correlation, "correlation", CORRELATIONS, error=MethodError)
     spec = _spec(spec)
-    result = run(
-        df,
-        spec,
-        method=method,
-        params=params,
-        aggregation=aggregation,
-        p=p,
-        weights=weights,
-        missing=missing,
-        treatment=treatment,
-    )
+    choices = Choices(normalization, params, aggregation, p, weights, missing, treatment)
+    result = run(df, spec, choices)
     scores = result.scores
-    table = scores.copy()
-    for j, area in enumerate(spec.area_names()):
-        table[area] = result.area_scores[:, j]
-    table["index"] = result.index
+    table = pd.concat(
+        [
+            scores,
+            pd.DataFrame(
+                result.aggregated, index=scores.index, columns=[*spec.aggregate_names(), INDEX]
+            ),
+        ],
+        axis=1,
+    )
     with np.errstate(invalid="ignore", divide="ignore"):  # a constant column: NaN, flagged
         corr = table.corr(method=correlation)
-        cronbach = {a: _cronbach(scores[spec.names(a)]) for a in spec.area_names()}
-        cronbach["index"] = _cronbach(table[spec.area_names()])
-        pca = _pca(scores, spec)
+        parents = [*spec.aggregate_names(), INDEX]
+        cronbach = {a: _cronbach(table[spec.children(a)]) for a in parents}
+        pca = _pca(table, spec)
     return AuditResult(
         correlations=corr,
         cronbach=pd.Series(cronbach, name="cronbach_alpha"),
         pca=pca,
-        flags=_flags(corr, spec, result.ind),
+        flags=_flags(corr, spec, result.weights),
         correlation=correlation,
     )
 
@@ -129,52 +133,50 @@ def _cronbach(items: pd.DataFrame) -> float:
     return float(k / (k - 1) * (1 - np.trace(cov) / total)) if total > 0 else float("nan")
 
 
-def _pca(scores: pd.DataFrame, spec: IndicatorSpec) -> pd.DataFrame:
+def _pca(table: pd.DataFrame, spec: IndicatorSpec) -> pd.DataFrame:
     rows = {}
-    for area in spec.area_names():
-        names = spec.names(area)
-        data = scores[names].dropna()
+    for parent in spec.aggregate_names():
+        names = spec.children(parent)
+        data = table[names].dropna()
         if len(names) < 2 or len(data) <= len(names):
-            rows[area] = (len(names), np.nan, np.nan)
+            rows[parent] = (len(names), np.nan, np.nan)
             continue
         matrix = np.corrcoef(data.to_numpy().T)
-        if not np.isfinite(matrix).all():  # a constant indicator
-            rows[area] = (len(names), np.nan, np.nan)
+        if not np.isfinite(matrix).all():  # a constant child
+            rows[parent] = (len(names), np.nan, np.nan)
             continue
         eigen = np.linalg.eigvalsh(matrix)[::-1]
-        rows[area] = (len(names), eigen[0] / len(names), int((eigen > 1).sum()))
+        rows[parent] = (len(names), eigen[0] / len(names), int((eigen > 1).sum()))
     out = pd.DataFrame.from_dict(
-        rows, orient="index", columns=["indicators", "pc1_explained", "components_over_1"]
+        rows, orient="index", columns=["children", "pc1_explained", "components_over_1"]
     )
-    out.index.name = "area"
+    out.index.name = "aggregate"
     return out
 
 
-def _flags(corr: pd.DataFrame, spec: IndicatorSpec, ind: Mapping[str, float]) -> pd.DataFrame:
+def _flags(corr: pd.DataFrame, spec: IndicatorSpec, weights: Mapping[str, float]) -> pd.DataFrame:
     rows = []
-    for area in spec.area_names():
-        names = spec.names(area)
-        with_area = corr.loc[names, area]
-        total_w = sum(ind[n] for n in names)
-        importance = with_area**2 / (with_area**2).sum()
+    for parent in spec.aggregates_at(2):
+        names = spec.children(parent)
+        with_parent = corr.loc[names, parent]
+        total_w = sum(weights[n] for n in names)
+        importance = with_parent**2 / (with_parent**2).sum()
         for name in names:
-            share, imp, r = ind[name] / total_w, importance[name], with_area[name]
+            share, imp, r = weights[name] / total_w, importance[name], with_parent[name]
             flag, reason = "", ""
             if np.isnan(r):
                 flag = "constant"
-                reason = "has one score for every municipality: it cannot inform its area"
+                reason = "has one score for every unit: it cannot inform its parent"
             elif len(names) > 1 and r < 0:
                 flag = "negative"
-                reason = f"correlates {r:.2f} with its area {area!r}: it pulls the other way"
+                reason = f"correlates {r:.2f} with its parent {parent!r}: it pulls the other way"
             elif len(names) > 1 and imp >= DOMINANCE * share:
                 flag = "dominant"
                 reason = (
-                    f"carries {imp:.0%} of area {area!r}'s squared correlations for a "
+                    f"carries {imp:.0%} of {parent!r}'s squared correlations for a "
                     f"{share:.0%} weight"
                 )
-            rows.append(
-                (name, area, share, r, corr.loc[name, "index"], imp, flag, reason),
-            )
-    columns = ["indicator", "area", "weight_share", "corr_area", "corr_index"]
+            rows.append((name, parent, share, r, corr.loc[name, INDEX], imp, flag, reason))
+    columns = ["indicator", "parent", "weight_share", "corr_parent", "corr_index"]
     out = pd.DataFrame(rows, columns=[*columns, "importance_share", "flag", "reason"])
-    return out.set_index("indicator")
+    return out.set_index("indicator").reindex(spec.names())

@@ -1,18 +1,24 @@
 """Uncertainty and sensitivity analysis of the ranking (OECD/JRC Handbook step 7; COINr's
 get_sensitivity), with SALib's Saltelli design and estimators.
 
-Each uncertain choice is an input factor: the normalizer, the aggregator (both levels), the
-imputation (only when values are missing), the treatment, and the weights, each weight
-multiplied by 1 + u, u uniform in [-``weight_noise``, +``weight_noise``] (COINr's noise; all
-weights one group). A discrete choice takes each alternative with equal probability (COINr's
-uniform-to-discrete mapping). The design is SALib's Saltelli scheme on a scrambled Sobol'
-sequence with N base samples (``n`` rounded up to a power of two, as Sobol' sequences need):
-N x (G + 2) runs for G factor groups. The output of a run is the mean absolute rank shift
+Each uncertain choice is an input factor: the normalizer, the aggregator (every level), the
+imputation (only when values are missing), the treatment, and the weights, each weight (of
+every indicator, and of every aggregate that has siblings) multiplied by 1 + u, u uniform in
+[-``weight_noise``, +``weight_noise``] (COINr's noise; all weights one group). A discrete
+choice takes each alternative with equal probability (COINr's uniform-to-discrete mapping).
+The design is SALib's Saltelli scheme on a scrambled Sobol' sequence with N base samples
+(``n`` rounded up to a power of two, as Sobol' sequences need): N x (G + 2) runs for G factor
+groups. The output of a run is the mean absolute rank shift
 from the nominal ranking (COINr's choice); SALib gives first-order indices (Saltelli 2010)
 and total indices (Jansen's estimator) with bootstrap resamples, from which the confidence
 intervals are percentiles. The rank intervals use the 2N independent runs of the A and B
 matrices. The nominal ranking uses the first alternative of each choice and the spec's
 weights; it equals :func:`composite` with those choices.
+
+Memory is bounded: the runs are aggregated and ranked :data:`CHUNK_VALUES` values at a time
+(about 0.2 GB of float64), and only the ranks of the 2N independent runs are kept, as the
+smallest integers that hold them (2 bytes per unit and run up to 32,767 units: 0.5 GB at the
+largest N for 2,000 units).
 """
 
 from __future__ import annotations
@@ -28,10 +34,11 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import sobol as sobol_sample
 from scipy import stats
 
+from ruhrgeo import _params
 from ruhrgeo.errors import MethodError, MissingValuesError
 from ruhrgeo.index._choices import all_scores, alternatives, check_compatible
-from ruhrgeo.index._pipeline import assemble, base_weights, indicator_values, weight_arrays
-from ruhrgeo.index.composite import _spec
+from ruhrgeo.index._pipeline import assemble, indicator_values, node_weights, nodes, weight_matrix
+from ruhrgeo.index.composite_index import _spec
 from ruhrgeo.index.spec import IndicatorSpec
 
 __all__ = ["UncertaintyResult", "uncertainty"]
@@ -43,6 +50,7 @@ DEFAULT_NormalizATIONS: tuple[Any, ...] = (
     "fracmax",
 )
 MAX_N = 2**16
+CHUNK_VALUES = 25_000_000  # runs x units aggregated at a time
 
 
 @dataclass(frozen=True)
@@ -147,7 +155,7 @@ def uncertainty(
     gaps = values.isna().to_numpy()
     if gaps.all(axis=1).any():
         empty = list(values.index[gaps.all(axis=1)][:5])
-        raise MissingValuesError(f"municipalities {empty} have no indicator value at all")
+        raise MissingValuesError(f"units {empty} have no indicator value at all")
     choices = {
         "normalization": alternatives(normalizations, "normalization"),
         "aggregation": alternatives(aggregations, "aggregation"),
@@ -160,35 +168,25 @@ def uncertainty(
         values, spec, choices["imputation"], choices["treatment"], choices["normalization"]
     )
     check_compatible(table, choices["normalization"], choices["aggregation"])
-    ind0, area0 = weight_arrays(spec, *base_weights(spec, None))
-    weighted = spec.names() + (spec.area_names() if len(spec.areas) > 1 else [])
+    w0 = weight_matrix(spec, node_weights(spec, None))
+    names = nodes(spec)
+    weighted = [m for m in names if len(spec.children(spec.parent_of(m))) > 1 or m in spec.names()]
     weighted = weighted if weight_noise > 0 else []
     problem = _problem(choices, weighted)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # SALib's note on powers of two: N is one
         design = sobol_sample.sample(problem, n_base, calc_second_order=False, seed=seed)
     picks, factors = _decode(design, problem, choices, weighted, weight_noise)
-    runs_shape = (len(design), 1)
-    k = ind0.shape[1]
-    ind_w = ind0 * (factors[:, :k] if weight_noise > 0 else np.ones(runs_shape))
-    wobble = weight_noise > 0 and len(spec.areas) > 1
-    area_w = area0 * (factors[:, k:] if wobble else np.ones(runs_shape))
-    index = np.empty((len(design), len(values)))
-    keys, group = np.unique(picks, axis=0, return_inverse=True)
-    for g, (i, t, m, a) in enumerate(keys):
-        rows = np.flatnonzero(group.ravel() == g)
-        agg = choices["aggregation"][a]
-        index[rows] = assemble(
-            table[(i, t, m)], spec, ind_w[rows], area_w[rows], (agg.name,) * 2, agg.params.get("p")
-        )[1]
-    ranks = _ranks(index)
+    w = np.repeat(w0, len(design), axis=0)
+    for j, m in enumerate(weighted):
+        w[:, names.index(m)] *= factors[:, j]
     agg = choices["aggregation"][0]
-    nominal_run = (table[(0, 0, 0)], spec, ind0, area0, (agg.name,) * 2, agg.params.get("p"))
-    nominal = _ranks(assemble(*nominal_run)[1])[0]
-    shift = np.abs(ranks - nominal).mean(axis=1)
+    levels = range(2, spec.depth + 1)
+    nominal_run = (table[(0, 0, 0)], spec, w0, dict.fromkeys(levels, agg.name), agg.params.get("p"))
+    nominal = _ranks(assemble(*nominal_run)[:, :, -1])[0]
     step = len(set(problem["groups"])) + 2  # SALib's row order: A, AB_1..AB_G, B per sample
-    independent = np.r_[np.arange(0, len(ranks), step), np.arange(step - 1, len(ranks), step)]
-    runs = ranks[independent]
+    independent = np.r_[np.arange(0, len(design), step), np.arange(step - 1, len(design), step)]
+    shift, runs = _run_all(table, spec, w, picks, choices, nominal, independent, levels)
     return UncertaintyResult(
         rank_stats=_rank_stats(runs, nominal, values.index, level),
         sensitivity=_sobol(problem, shift, bootstrap, seed, level),
@@ -201,28 +199,52 @@ def uncertainty(
     )
 
 
+def _run_all(
+    table: dict,
+    spec: IndicatorSpec,
+    w: np.ndarray,
+    picks: np.ndarray,
+    choices: dict[str, list],
+    nominal: np.ndarray,
+    independent: np.ndarray,
+    levels: range,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every run's mean absolute rank shift, and the ranks of the independent runs, computed
+    a chunk of runs at a time (:data:`CHUNK_VALUES`)."""
+    units = len(nominal)
+    shift = np.empty(len(w))
+    kept = np.empty((len(independent), units), np.int16 if units < 2**15 else np.int32)
+    where = np.full(len(w), -1)
+    where[independent] = np.arange(len(independent))
+    keys, group = np.unique(picks, axis=0, return_inverse=True)
+    group = group.ravel()
+    per_chunk = max(1, CHUNK_VALUES // (units * (len(nodes(spec)) + 1)))
+    for g, (i, t, m, a) in enumerate(keys):
+        rows = np.flatnonzero(group == g)
+        agg = choices["aggregation"][a]
+        methods = dict.fromkeys(levels, agg.name)
+        for start in range(0, rows.size, per_chunk):
+            chunk = rows[start : start + per_chunk]
+            index = assemble(table[(i, t, m)], spec, w[chunk], methods, agg.params.get("p"))
+            ranks = _ranks(index[:, :, -1])
+            shift[chunk] = np.abs(ranks - nominal).mean(axis=1)
+            mine = where[chunk] >= 0
+            kept[where[chunk][mine]] = ranks[mine]
+    return shift, kept
+
+
 CHOICES = ("imputation", "treatment", "normalization", "aggregation")
 
 
 def _check_numbers(
     n: object, seed: object, noise: object, bootstrap: object, level: object
 ) -> tuple[int, int]:
-    def integer(value: object) -> bool:
-        return isinstance(value, int | np.integer) and not isinstance(value, bool)
-
-    if not integer(n) or not 4 <= n <= MAX_N:  # type: ignore[operator]
-        raise MethodError(f"`n` must be an integer from 4 to {MAX_N:,}, got {n!r}")
-    if not integer(seed) or seed < 0:  # type: ignore[operator]
-        raise MethodError(f"`seed` must be an integer >= 0, got {seed!r}")
-    if not isinstance(noise, int | float) or isinstance(noise, bool) or not 0 <= noise < 1:
-        raise MethodError(
-            f"`weight_noise` must be a number in [0, 1) (a relative perturbation), got {noise!r}"
-        )
-    if not integer(bootstrap) or bootstrap < 2:  # type: ignore[operator]
-        raise MethodError(f"`bootstrap` must be an integer >= 2, got {bootstrap!r}")
-    if not isinstance(level, float) or not 0 < level < 1:
-        raise MethodError(f"`level` must be a number between 0 and 1, got {level!r}")
-    return 1 << (int(n) - 1).bit_length(), int(seed)  # type: ignore[call-overload]
+    n = _params.whole_number(n, "n", low=4, high=MAX_N, error=MethodError)
+    seed = _params.seed(seed, error=MethodError)
+    _params.number(noise, "weight_noise", low=0, high=1, high_open=True, error=MethodError)
+    _params.whole_number(bootstrap, "bootstrap", low=2, high=100_000, error=MethodError)
+    _params.number(level, "level", low=0, high=1, low_open=True, high_open=True, error=MethodError)
+    return 1 << (n - 1).bit_length(), seed
 
 
 def _problem(choices: dict[str, list], weighted: list[str]) -> dict[str, Any]:
@@ -312,12 +334,12 @@ def _sobol(problem: dict, y: np.ndarray, bootstrap: int, seed: int, level: float
 
 def _removal(nominal_run: tuple, nominal: np.ndarray, ags: pd.Index) -> pd.DataFrame:
     """Nominal rank minus the rank with each indicator's weight set to zero (the same as
-    leaving it out: its area's other weights are renormalized, an empty area drops out)."""
-    scores_, spec, ind0, area0, pair, p = nominal_run
-    k = ind0.shape[1]
-    ind_w = np.repeat(ind0, k, axis=0)
-    np.fill_diagonal(ind_w, 0.0)
-    index = assemble(scores_, spec, ind_w, np.repeat(area0, k, axis=0), pair, p)[1]
+    leaving it out: its siblings' weights are renormalized, an empty aggregate drops out)."""
+    scores_, spec, w0, methods, p = nominal_run
+    k = len(spec.names())
+    w = np.repeat(w0, k, axis=0)
+    w[np.arange(k), np.arange(k)] = 0.0
+    index = assemble(scores_, spec, w, methods, p)[:, :, -1]
     # a municipality with no value left without the indicator has no rank: <NA>
     ranks = pd.DataFrame(index.T, index=ags, columns=spec.names()).rank(
         ascending=False, method="min"

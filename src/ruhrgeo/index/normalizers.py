@@ -36,9 +36,9 @@ stay missing; the statistics use the others.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from numbers import Real
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -46,7 +46,7 @@ import pandas as pd
 from ruhrgeo.errors import MethodError, MissingColumnError, StatisticsError
 from ruhrgeo.index._frames import numeric_table
 
-__all__ = ["METHODS", "PARAMETERS", "Method", "normalize"]
+__all__ = ["METHODS", "NORMALIZERS", "PARAMETERS", "Method", "Normalizer", "normalize"]
 
 Method = Literal[
     "minmax",
@@ -62,6 +62,8 @@ Method = Literal[
     "dist2targ",
     "reference",
 ]
+# (values, lower is better, parameters, column name, the table's index) -> scores
+Normalizer: TypeAlias = Callable[[np.ndarray, bool, dict[str, Any], str, pd.Index], np.ndarray]
 REQUIRED = object()  # a parameter without default
 RANK = {"ties": "min"}
 PARAMETERS: dict[str, dict[str, Any]] = {
@@ -134,7 +136,7 @@ def normalize(
         p = {key: _value(given, key, default, column) for key, default in _defaults(method)}
         lower = directions.get(column, "higher") == "lower"
         with np.errstate(all="ignore"):  # overflow shows as non-finite scores, checked next
-            scores = _scale(x, method, lower, p, column, df.index)
+            scores = NORMALIZERS[method](x, lower, p, column, df.index)
         if not np.isfinite(scores[~np.isnan(x)]).all():
             raise StatisticsError(
                 f"`{column}`: {method} gives non-finite scores (values too large or too close "
@@ -191,48 +193,82 @@ def _flag(value: Any, key: str, column: str) -> bool:
     return bool(value)
 
 
-def _scale(
-    x: np.ndarray, method: str, lower: bool, p: dict[str, Any], column: str, index: pd.Index
-) -> np.ndarray:
+Scores = np.ndarray  # one score per value, NaN where the value is missing
+Params = dict[str, Any]  # one value per parameter of the normalizer
+
+
+def _minmax(x: np.ndarray, lower: bool, p: Params, column: str, index: pd.Index) -> Scores:
+    low, up = _pair(p["bounds"], "bounds", column)
+    return low + (up - low) * _fraction(x, lower, column, "minmax")
+
+
+def _dist2max(
+    x: np.ndarray, lower: bool, p: dict[str, Any], column: str, index: pd.Index
+) -> Scores:
+    return 100 * _fraction(x, lower, column, "dist2max")
+
+
+def _fraction(x: np.ndarray, lower: bool, column: str, method: str) -> Scores:
     lo, hi = np.nanmin(x), np.nanmax(x)
-    if method in ("minmax", "dist2max"):
-        if hi == lo:
-            raise StatisticsError(f"`{column}` is constant ({lo}); {method} cannot scale it")
-        frac = ((hi - x) if lower else (x - lo)) / (hi - lo)
-        if method == "dist2max":
-            return 100 * frac
-        low, up = _pair(p["bounds"], "bounds", column)
-        return low + (up - low) * frac
-    if method == "zscore":
-        mean, sd = _pair(p["mean_sd"], "mean_sd", column, increasing=False)
-        _positive(sd, "mean_sd's sd", column)
-        spread = np.nanstd(x, ddof=1) if np.count_nonzero(~np.isnan(x)) > 1 else 0.0
-        if not spread > 0:
-            raise StatisticsError(f"`{column}` is constant ({lo}); a z-score cannot scale it")
-        return mean + sd * ((np.nanmean(x) - x) if lower else (x - np.nanmean(x))) / spread
-    if method in ("scaled", "goalposts"):
-        key = "range" if method == "scaled" else "goalposts"
-        start, end = _pair(p[key], key, column)
-        frac = ((end - x) if lower else (x - start)) / (end - start)
-        if method == "goalposts" and _flag(p["cap"], "cap", column):
-            frac = np.clip(frac, 0, 1)
-        return _positive(p["scale"], "scale", column) * frac
-    if method in ("rank", "borda", "prank"):
+    if hi == lo:
+        raise StatisticsError(f"`{column}` is constant ({lo}); {method} cannot scale it")
+    return ((hi - x) if lower else (x - lo)) / (hi - lo)
+
+
+def _zscore(x: np.ndarray, lower: bool, p: Params, column: str, index: pd.Index) -> Scores:
+    mean, sd = _pair(p["mean_sd"], "mean_sd", column, increasing=False)
+    _positive(sd, "mean_sd's sd", column)
+    spread = np.nanstd(x, ddof=1) if np.count_nonzero(~np.isnan(x)) > 1 else 0.0
+    if not spread > 0:
+        raise StatisticsError(f"`{column}` is constant ({np.nanmin(x)}); a z-score cannot scale it")
+    return mean + sd * ((np.nanmean(x) - x) if lower else (x - np.nanmean(x))) / spread
+
+
+def _scaled(x: np.ndarray, lower: bool, p: Params, column: str, index: pd.Index) -> Scores:
+    start, end = _pair(p["range"], "range", column)
+    frac = ((end - x) if lower else (x - start)) / (end - start)
+    return _positive(p["scale"], "scale", column) * frac
+
+
+def _goalposts(
+    x: np.ndarray, lower: bool, p: dict[str, Any], column: str, index: pd.Index
+) -> Scores:
+    start, end = _pair(p["goalposts"], "goalposts", column)
+    frac = ((end - x) if lower else (x - start)) / (end - start)
+    if _flag(p["cap"], "cap", column):
+        frac = np.clip(frac, 0, 1)
+    return _positive(p["scale"], "scale", column) * frac
+
+
+def _ranked(method: str) -> Normalizer:
+    def normalizer(
+        x: np.ndarray, lower: bool, p: dict[str, Any], column: str, index: pd.Index
+    ) -> Scores:
         return _rank(x, method, lower, p["ties"], column)
-    if method == "fracmax":
-        if lo < 0 or not hi > 0:
-            raise StatisticsError(
-                f"`{column}`: fracmax (a fixed zero) needs values >= 0 and a positive maximum"
-            )
-        return 100 * ((hi - x) if lower else x) / hi
-    if method in ("dist2ref", "dist2targ"):
+
+    return normalizer
+
+
+def _fracmax(x: np.ndarray, lower: bool, p: Params, column: str, index: pd.Index) -> Scores:
+    lo, hi = np.nanmin(x), np.nanmax(x)
+    if lo < 0 or not hi > 0:
+        raise StatisticsError(
+            f"`{column}`: fracmax (a fixed zero) needs values >= 0 and a positive maximum"
+        )
+    return 100 * ((hi - x) if lower else x) / hi
+
+
+def _distance(method: str) -> Normalizer:
+    def normalizer(
+        x: np.ndarray, lower: bool, p: dict[str, Any], column: str, index: pd.Index
+    ) -> Scores:
         if method == "dist2ref":
             good = _reference_value(x, p["reference"], column, index, single=True)
         elif _finite(p["target"]):
             good = float(p["target"])
         else:
             raise MethodError(f"`target` for `{column}` must be a finite number")
-        worst = hi if lower else lo
+        worst = np.nanmax(x) if lower else np.nanmin(x)
         if not ((good < worst) if lower else (good > worst)):
             what = "reference municipality" if method == "dist2ref" else "target"
             raise StatisticsError(
@@ -241,10 +277,33 @@ def _scale(
             )
         y = 100 * (x - worst) / (good - worst)
         return np.minimum(y, 100) if _flag(p["cap"], "cap", column) else y
+
+    return normalizer
+
+
+def _reference(
+    x: np.ndarray, lower: bool, p: dict[str, Any], column: str, index: pd.Index
+) -> Scores:
     ref = _reference_value(x, p["reference"], column, index, single=False)
     if lower and np.nanmin(x) <= 0:
         raise StatisticsError(f"`{column}`: lower-is-better with `reference` needs values > 0")
     return 100 * ref / x if lower else 100 * x / ref
+
+
+NORMALIZERS: dict[str, Normalizer] = {
+    "minmax": _minmax,
+    "zscore": _zscore,
+    "scaled": _scaled,
+    "goalposts": _goalposts,
+    "rank": _ranked("rank"),
+    "borda": _ranked("borda"),
+    "prank": _ranked("prank"),
+    "fracmax": _fracmax,
+    "dist2max": _dist2max,
+    "dist2ref": _distance("dist2ref"),
+    "dist2targ": _distance("dist2targ"),
+    "reference": _reference,
+}
 
 
 def _rank(x: np.ndarray, method: str, lower: bool, ties: Any, column: str) -> np.ndarray:
