@@ -194,6 +194,11 @@ class IndicatorSpec:
                     f"lacks; add it as an aggregate (or to [areas])"
                 )
             children[ind.parent].append(ind.name)
+        if not children[INDEX]:
+            raise SpecError(
+                f"spec {self.name!r}: no aggregate lies directly under the index (give the top "
+                "ones no parent); the parents may form a cycle"
+            )
         empty = [a for a, kids in children.items() if not kids]
         if empty:
             raise SpecError(f"aggregates {empty[:10]} have no children; remove them")
