@@ -239,7 +239,7 @@ def test_atlas_and_map_take_only_ruhrgeo_maps_and_layers():
 
 def test_a_layer_kind_is_one_of_three_names():
     with pytest.raises(ParameterError, match=r"`kind` must be one of"):
-        maps.Layer("x); alert(1", "name", True, {}, (0, 0, 1, 1))
+        maps.MapLayer("x); alert(1", "name", True, {}, (0, 0, 1, 1))
 
 
 @pytest.fixture

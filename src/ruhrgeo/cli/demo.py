@@ -24,6 +24,7 @@ from ruhrgeo.index import composite, load_spec
 from ruhrgeo.io.write import write_json, write_table
 from ruhrgeo.maps import figures
 from ruhrgeo.overlay import Overlay
+from ruhrgeo.spatial.labels import CLUSTER_COLORS
 
 __all__ = ["run_demo"]
 
@@ -218,7 +219,7 @@ def _maps(gdf: gpd.GeoDataFrame, clusters: pd.DataFrame, stage: Path) -> None:
         lisa,
         "cluster",
         title="FTTB/H 2021: LISA clusters",
-        colors=maps.LISA_COLORS,
+        colors=CLUSTER_COLORS,
         attribution=real,
     )
     figures.save_png(figure, stage / "map_clusters.png")

@@ -14,6 +14,7 @@ from ruhrgeo.cli.args import InputError, friendly, number, pairs, table_options
 from ruhrgeo.io import read_indicators, read_municipalities
 from ruhrgeo.maps import Map, checks
 from ruhrgeo.maps.figures import png_bytes
+from ruhrgeo.spatial.labels import CLUSTER_COLORS
 
 SUFFIXES = (".html", ".htm", ".png")
 
@@ -93,7 +94,7 @@ def map_command(
     fields = ["name", *tooltip] if "name" in gdf.columns else list(tooltip)
     if kind == "clusters":
         pages = [maps.cluster_map(gdf, gdf[c], tooltip=[*fields, c], **options) for c in columns]
-        figure = maps.plot(gdf, columns[0], colors=maps.LISA_COLORS, **options) if pngs else None
+        figure = maps.plot(gdf, columns[0], colors=CLUSTER_COLORS, **options) if pngs else None
     else:
         classes = {"scheme": scheme, "k": k, "bins": _bins(bins), "cmap": cmap}
         pages = [

@@ -7,17 +7,16 @@ One function per kind of map (:func:`choropleth`, :func:`cluster_map`,
 """
 
 from ruhrgeo.maps.atlas import atlas
-from ruhrgeo.maps.choropleth import LISA_COLORS, choropleth, cluster_map
+from ruhrgeo.maps.choropleth import choropleth, cluster_map
 from ruhrgeo.maps.figures import plot, save_png
 from ruhrgeo.maps.geometry import simplify
-from ruhrgeo.maps.layers import Layer
+from ruhrgeo.maps.layers import MapLayer
 from ruhrgeo.maps.page import Map, save_html
 from ruhrgeo.maps.spillover_map import spillover_map
 
 __all__ = [
-    "LISA_COLORS",
-    "Layer",
     "Map",
+    "MapLayer",
     "atlas",
     "choropleth",
     "cluster_map",

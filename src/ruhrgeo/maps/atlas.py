@@ -6,7 +6,7 @@ import dataclasses
 
 from ruhrgeo.errors import InputTypeError, ParameterError
 from ruhrgeo.maps import checks
-from ruhrgeo.maps.layers import Layer
+from ruhrgeo.maps.layers import MapLayer
 from ruhrgeo.maps.page import Map
 
 __all__ = ["atlas"]
@@ -33,7 +33,7 @@ def atlas(*maps: Map, title: str | None = None) -> Map:
     bad = [type(m).__name__ for m in maps if not isinstance(m, Map)]
     if bad:
         raise InputTypeError(f"`atlas` takes ruhrgeo maps (choropleth, ...), got {bad}")
-    layers: list[Layer] = []
+    layers: list[MapLayer] = []
     seen: set[tuple[str, str]] = set()
     for number, m in enumerate(maps):
         for layer in m.layers:

@@ -11,16 +11,9 @@ from ruhrgeo.errors import InputTypeError, MapDataError
 from ruhrgeo.maps import checks
 from ruhrgeo.maps.page import Map
 from ruhrgeo.maps.polygons import describe, layers
+from ruhrgeo.spatial.labels import CLUSTER_COLORS
 
-__all__ = ["LISA_COLORS", "choropleth", "cluster_map"]
-
-LISA_COLORS = {
-    "High-High": "#d7191c",
-    "Low-Low": "#2c7bb6",
-    "High-Low": "#fdae61",
-    "Low-High": "#abd9e9",
-    "Not significant": "#d3d3d3",
-}
+__all__ = ["choropleth", "cluster_map"]
 
 
 def choropleth(
@@ -108,7 +101,7 @@ def cluster_map(
     place_names: bool | int = False,
     attribution: str | None = None,
 ) -> Map:
-    """LISA clusters in the fixed colors of :data:`LISA_COLORS`.
+    """LISA clusters in the fixed colors of :data:`ruhrgeo.spatial.CLUSTER_COLORS`.
 
     ``clusters`` is a Series of labels indexed by AGS, or the DataFrame of
     :func:`ruhrgeo.spatial.local_moran` (its ``cluster`` column). A municipality without a
@@ -129,7 +122,7 @@ def cluster_map(
     described = describe(
         gdf.assign(cluster=labels),
         "cluster",
-        colors=LISA_COLORS,
+        colors=CLUSTER_COLORS,
         title=title or "LISA clusters",
         tooltip=tooltip,
         aliases=aliases,

@@ -14,7 +14,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from ruhrgeo.maps.escape import html_text, script_json
-from ruhrgeo.maps.layers import Layer, Shapes
+from ruhrgeo.maps.layers import MapLayer, Shapes
 
 __all__ = ["Decorations", "LayerElement", "ShapesElement", "static"]
 
@@ -70,7 +70,7 @@ class ShapesElement(MacroElement):
 
 
 class LayerElement(folium.FeatureGroup):
-    """One :class:`~ruhrgeo.maps.layers.Layer`, listed in folium's layer control."""
+    """One :class:`~ruhrgeo.maps.layers.MapLayer`, listed in folium's layer control."""
 
     _template = Template(
         "{% macro script(this, kwargs) %}"
@@ -79,7 +79,7 @@ class LayerElement(folium.FeatureGroup):
         "{% endmacro %}"
     )
 
-    def __init__(self, layer: Layer, *, name: str, show: bool) -> None:
+    def __init__(self, layer: MapLayer, *, name: str, show: bool) -> None:
         super().__init__(name=html_text(name), overlay=not layer.base, show=show)
         self._name = "Layer"
         self.kind = layer.kind  # one of three fixed names, never user text

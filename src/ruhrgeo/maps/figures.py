@@ -51,7 +51,7 @@ def plot(
 ) -> Figure:
     """A static map of ``column``: classed numbers as :func:`~ruhrgeo.maps.choropleth`
     draws them (same options, same classes and legend), or categories in ``colors``
-    (e.g. :data:`ruhrgeo.maps.LISA_COLORS`) as :func:`~ruhrgeo.maps.cluster_map` does.
+    (e.g. :data:`ruhrgeo.spatial.CLUSTER_COLORS`) as :func:`~ruhrgeo.maps.cluster_map` does.
 
     Examples
     --------

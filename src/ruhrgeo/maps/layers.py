@@ -1,6 +1,6 @@
 """Layers of a map page as plain data: what each draws, its legend and its credit.
 
-A :class:`Layer` holds only JSON-able data with the user's strings as they are; the page's
+A :class:`MapLayer` holds only JSON-able data with the user's strings as they are; the page's
 script shows them as text. Polygons travel as quantised, delta-encoded integer rings (about
 a third of the bytes of GeoJSON), stored once per page however many layers color them.
 """
@@ -20,7 +20,7 @@ from ruhrgeo.errors import ParameterError
 from ruhrgeo.maps.escape import html_text, script_json
 from ruhrgeo.maps.shading import Shading
 
-__all__ = ["Layer", "Shapes", "label_layer", "point_layer", "polygon_layer"]
+__all__ = ["MapLayer", "Shapes", "label_layer", "point_layer", "polygon_layer"]
 
 Kind = Literal["polygons", "points", "labels"]
 KINDS = ("polygons", "points", "labels")
@@ -36,7 +36,7 @@ class Shapes:
 
 
 @dataclass(frozen=True)
-class Layer:
+class MapLayer:
     """One layer of a map page.
 
     ``base`` layers (the colored polygons) are shown one at a time (radio buttons in the
@@ -76,7 +76,7 @@ def polygon_layer(
     legend: bool = True,
     outline: str = "#ffffff",
     opacity: float = 0.85,
-) -> Layer:
+) -> MapLayer:
     """Municipalities (simplified, EPSG:4326) colored by ``shading``, with tooltips."""
     data = {
         "classes": shading.classes.reindex(shapes.index).astype(int).tolist(),
@@ -92,7 +92,7 @@ def polygon_layer(
     packed = pack(shapes, decimals)
     key = hashlib.sha256(packed.encode("utf-8")).hexdigest()[:_KEY_LENGTH]
     west, south, east, north = (float(v) for v in shapes.total_bounds)
-    return Layer(
+    return MapLayer(
         "polygons",
         shading.title,
         True,
@@ -111,7 +111,7 @@ def point_layer(
     radius_m: float,
     name: str,
     attribution: str | None,
-) -> Layer:
+) -> MapLayer:
     """Markers (``sizes`` in pixels, tooltips ``labels``) and rings of ``radius_m``."""
     rows = [
         [round(p.y, 5), round(p.x, 5), round(float(s), 1), label]
@@ -119,14 +119,16 @@ def point_layer(
     ]
     data = {"points": rows, "radius": float(radius_m)}
     west, south, east, north = (float(v) for v in points.total_bounds)
-    return Layer("points", name, False, data, (west, south, east, north), attribution)
+    return MapLayer("points", name, False, data, (west, south, east, north), attribution)
 
 
-def label_layer(points: gpd.GeoSeries, names: Sequence[str], *, attribution: str | None) -> Layer:
+def label_layer(
+    points: gpd.GeoSeries, names: Sequence[str], *, attribution: str | None
+) -> MapLayer:
     """Names written on the map at ``points`` (EPSG:4326)."""
     rows = [[round(p.y, 5), round(p.x, 5), n] for p, n in zip(points, names, strict=True)]
     west, south, east, north = (float(v) for v in points.total_bounds)
-    return Layer(
+    return MapLayer(
         "labels", "Place names", False, {"points": rows}, (west, south, east, north), attribution
     )
 

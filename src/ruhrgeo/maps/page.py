@@ -24,7 +24,7 @@ from ruhrgeo.maps import checks
 from ruhrgeo.maps.assets import LEAFLET_CSS, LEAFLET_JS, embedded
 from ruhrgeo.maps.elements import Decorations, LayerElement, ShapesElement, static
 from ruhrgeo.maps.escape import html_text
-from ruhrgeo.maps.layers import Layer
+from ruhrgeo.maps.layers import MapLayer
 
 __all__ = ["Map", "Page", "save_html"]
 
@@ -49,7 +49,7 @@ class Page(Figure):
 
 
 class Map(folium.Map):
-    """A map page of ruhrgeo :class:`~ruhrgeo.maps.layers.Layer` objects (a folium Map).
+    """A map page of ruhrgeo :class:`~ruhrgeo.maps.layers.MapLayer` objects (a folium Map).
 
     Base layers (colored municipalities) are shown one at a time, the first on opening;
     overlays (campus rings, place names) can be ticked on and off; each legend shows with
@@ -68,8 +68,8 @@ class Map(folium.Map):
     default_js: ClassVar[list[tuple[str, str]]] = [("leaflet", LEAFLET_JS)]
     default_css: ClassVar[list[tuple[str, str]]] = [("leaflet_css", LEAFLET_CSS)]
 
-    def __init__(self, *layers: Layer, title: str | None = None, **kwargs: Any) -> None:
-        bad = [layer for layer in layers if not isinstance(layer, Layer)]
+    def __init__(self, *layers: MapLayer, title: str | None = None, **kwargs: Any) -> None:
+        bad = [layer for layer in layers if not isinstance(layer, MapLayer)]
         if bad:
             raise InputTypeError(
                 f"Map takes ruhrgeo layers (e.g. choropleth(...).layers), got {bad[:3]!r}"
@@ -180,7 +180,7 @@ def _inline(html: str) -> str:
     return page
 
 
-def _unique_names(layers: tuple[Layer, ...]) -> list[str]:
+def _unique_names(layers: tuple[MapLayer, ...]) -> list[str]:
     """Layer names as the layer control lists them (a repeated name gets a number)."""
     seen: dict[str, int] = {}
     names = []

@@ -15,7 +15,7 @@ from ruhrgeo.errors import MissingColumnError
 from ruhrgeo.io import read_municipalities
 from ruhrgeo.maps import checks
 from ruhrgeo.maps.geometry import label_points, simplified
-from ruhrgeo.maps.layers import Layer, label_layer, polygon_layer
+from ruhrgeo.maps.layers import MapLayer, label_layer, polygon_layer
 from ruhrgeo.maps.shading import Shading, categories, numbers, tooltip_texts
 
 __all__ = ["Described", "credit", "describe", "layers", "outlines"]
@@ -107,7 +107,7 @@ def outlines(
 
 def layers(
     described: Described, *, legend: bool = True, outline: str = "#ffffff", opacity: float = 0.85
-) -> list[Layer]:
+) -> list[MapLayer]:
     """The page layers of a described map: the colored polygons, and the place names."""
     shapes, decimals = simplified(described.munis)
     texts = tooltip_texts(described.munis, described.fields, described.units)

@@ -10,7 +10,7 @@ import numpy as np
 from ruhrgeo._geometry import positive
 from ruhrgeo.errors import MapDataError
 from ruhrgeo.maps import checks
-from ruhrgeo.maps.layers import Layer, point_layer
+from ruhrgeo.maps.layers import MapLayer, point_layer
 from ruhrgeo.maps.page import Map
 from ruhrgeo.maps.polygons import credit, describe, layers, outlines
 from ruhrgeo.spillover import allocate
@@ -110,7 +110,7 @@ def _sources(sources: object) -> gpd.GeoDataFrame:
 
 def _rings(
     points: gpd.GeoDataFrame, radius_km: float, size: str | None, attribution: str | None
-) -> Layer:
+) -> MapLayer:
     if size is None:
         px = np.full(len(points), (MIN_PX + MAX_PX) / 2)
     else:

@@ -1,74 +1,66 @@
-"""Spatial statistics over municipalities: weights, autocorrelation, models, the divide.
+"""Spatial statistics over areas: graphs, autocorrelation, models, the divide.
 
 Thin over libpysal's :class:`~libpysal.graph.Graph`, esda, spreg and inequality: ruhrgeo
 validates the input, accepts one ``graph=`` vocabulary everywhere (:func:`build_graph`),
-applies one documented island policy, keeps results indexed by AGS with the libraries'
-own names and objects, and makes every random result reproducible through ``seed``.
+applies one documented island policy, keeps results indexed like the data with the
+libraries' own names and objects, and makes every random result reproducible through
+``seed``.
+
+The names below are imported on first use: ``import ruhrgeo.spatial`` loads neither esda nor
+spreg until a statistic needs them.
 """
 
-from ruhrgeo.spatial.autocorrelation import (
-    BivariateMoranResult,
-    GearyResult,
-    JoinCountResult,
-    MoranResult,
-    geary,
-    join_counts,
-    moran,
-    moran_bv,
-)
-from ruhrgeo.spatial.correlogram import CorrelogramResult, correlogram
-from ruhrgeo.spatial.divide import (
-    NorthSouthResult,
-    TheilResult,
-    compare_divide,
-    divide_regimes,
-    north_south,
-    theil_divide,
-)
-from ruhrgeo.spatial.graphs import GRAPH_KINDS, KERNELS, GraphSpec, build_graph, read_graph
-from ruhrgeo.spatial.local import (
-    CLUSTER_LABELS,
-    SPOT_LABELS,
-    LocalResult,
-    getis_ord,
-    local_moran,
-    local_moran_bv,
-)
-from ruhrgeo.spatial.models import ModelResult, ols, spatial_error, spatial_lag
-from ruhrgeo.spatial.plots import CLUSTER_COLORS, moran_scatterplot
+from __future__ import annotations
 
-__all__ = [
-    "CLUSTER_COLORS",
-    "CLUSTER_LABELS",
-    "GRAPH_KINDS",
-    "KERNELS",
-    "SPOT_LABELS",
-    "BivariateMoranResult",
-    "CorrelogramResult",
-    "GearyResult",
-    "GraphSpec",
-    "JoinCountResult",
-    "LocalResult",
-    "ModelResult",
-    "MoranResult",
-    "NorthSouthResult",
-    "TheilResult",
-    "build_graph",
-    "compare_divide",
-    "correlogram",
-    "divide_regimes",
-    "geary",
-    "getis_ord",
-    "join_counts",
-    "local_moran",
-    "local_moran_bv",
-    "moran",
-    "moran_bv",
-    "moran_scatterplot",
-    "north_south",
-    "ols",
-    "read_graph",
-    "spatial_error",
-    "spatial_lag",
-    "theil_divide",
-]
+import importlib
+from typing import Any
+
+_NAMES = {
+    "BivariateMoranResult": "autocorrelation",
+    "GearyResult": "autocorrelation",
+    "JoinCountResult": "autocorrelation",
+    "MoranResult": "autocorrelation",
+    "geary": "autocorrelation",
+    "join_counts": "autocorrelation",
+    "moran": "autocorrelation",
+    "moran_bv": "autocorrelation",
+    "CorrelogramResult": "correlograms",
+    "correlogram": "correlograms",
+    "NorthSouthResult": "divide",
+    "TheilResult": "divide",
+    "compare_divide": "divide",
+    "divide_regimes": "divide",
+    "north_south": "divide",
+    "theil_divide": "divide",
+    "GRAPH_KINDS": "graphs",
+    "KERNELS": "graphs",
+    "GraphSpec": "graphs",
+    "build_graph": "graphs",
+    "read_graph": "graphs",
+    "CLUSTER_COLORS": "labels",
+    "CLUSTER_LABELS": "labels",
+    "SPOT_LABELS": "labels",
+    "LocalResult": "local",
+    "getis_ord": "local",
+    "local_moran": "local",
+    "local_moran_bv": "local",
+    "ModelResult": "models",
+    "ols": "models",
+    "spatial_error": "models",
+    "spatial_lag": "models",
+    "moran_scatterplot": "plots",
+}
+
+__all__ = sorted(_NAMES, key=lambda n: (not n.isupper(), not n[0].isupper(), n))
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NAMES:
+        value = getattr(importlib.import_module(f"{__name__}.{_NAMES[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_NAMES))

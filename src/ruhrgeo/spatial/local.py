@@ -29,20 +29,14 @@ from ruhrgeo.spatial._checks import (
     significance,
 )
 from ruhrgeo.spatial.graphs import GraphLike
+from ruhrgeo.spatial.labels import QUADRANTS
 
 __all__ = [
-    "CLUSTER_LABELS",
-    "SPOT_LABELS",
     "LocalResult",
     "getis_ord",
     "local_moran",
     "local_moran_bv",
 ]
-
-# esda's quadrants: 1 HH, 2 LH, 3 LL, 4 HL
-QUADRANTS = {1: "High-High", 2: "Low-High", 3: "Low-Low", 4: "High-Low"}
-CLUSTER_LABELS = ("High-High", "Low-Low", "High-Low", "Low-High", "Not significant")
-SPOT_LABELS = ("Hot spot", "Cold spot", "Not significant")
 
 
 class LocalResult(pd.DataFrame):

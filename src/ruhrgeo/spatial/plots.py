@@ -8,20 +8,13 @@ import numpy as np
 
 from ruhrgeo.errors import ParameterError
 from ruhrgeo.spatial.autocorrelation import BivariateMoranResult, MoranResult
+from ruhrgeo.spatial.labels import CLUSTER_COLORS
 from ruhrgeo.spatial.local import LocalResult
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["CLUSTER_COLORS", "moran_scatterplot"]
-
-CLUSTER_COLORS = {
-    "High-High": "#d7191c",
-    "Low-Low": "#2c7bb6",
-    "High-Low": "#fdae61",
-    "Low-High": "#abd9e9",
-    "Not significant": "#d3d3d3",
-}
+__all__ = ["moran_scatterplot"]
 
 
 def moran_scatterplot(
