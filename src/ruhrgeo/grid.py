@@ -63,12 +63,6 @@ class GridSpec:
         """Number of cells."""
         return self.shape[0] * self.shape[1]
 
-    def same_as(self, other: GridSpec) -> bool:
-        """True when both specs describe the same cells."""
-        return (
-            self.shape == other.shape and self.same_lattice(other) and self.offset(other) == (0, 0)
-        )
-
     def same_lattice(self, other: GridSpec) -> bool:
         """True when both grids' cells coincide where they overlap (same CRS, cell size and
         origin on the same lattice); their extents may differ."""
