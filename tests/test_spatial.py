@@ -13,6 +13,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import esda
 import geopandas as gpd
@@ -456,3 +457,61 @@ def test_real_ruhr_divide_by_every_method(ruhr_2021):
     assert slopes.set_index("regime")["coefficient"].to_dict() == pytest.approx(
         {"north": -13.07, "south": 4.54}, abs=5e-3
     )
+
+
+@pytest.mark.parametrize("keep", [True, False])
+def test_the_esda_objects_are_complete_and_equal_to_esda_run_directly(keep):
+    """The NumPy permutations fill esda's object with every attribute esda itself sets, to
+    the same values: nothing half-filled (random values: no ties between permutations)."""
+    rng = np.random.default_rng(11)
+    gdf = lattice(6, 7, rng.random(42).tolist()).assign(x=rng.random(42))
+    options = {"graph": "rook", "permutations": 199, "seed": 3, "keep_simulations": keep}
+    runs = {
+        "lisa": (
+            spatial.local_moran(gdf, "v", **options),
+            esda.Moran_Local,
+            ("v",),
+            {"transformation": "r"},
+        ),
+        "bv": (
+            spatial.local_moran_bv(gdf, "v", "x", **options),
+            esda.Moran_Local_BV,
+            ("v", "x"),
+            {"transformation": "r"},
+        ),
+        "gi": (
+            spatial.getis_ord(gdf, "v", **options),
+            esda.G_Local,
+            ("v",),
+            {"transform": "B", "star": True},
+        ),
+        "g": (
+            spatial.getis_ord(gdf, "v", star=False, **options),
+            esda.G_Local,
+            ("v",),
+            {"transform": "B", "star": False},
+        ),
+    }
+    for name, (ours, cls, columns, kwargs) in runs.items():
+        order = list(ours.graph.unique_ids)
+        values = [gdf.loc[order, c].to_numpy() for c in columns]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            theirs = cls(
+                *values, ours.graph, permutations=199, seed=3, keep_simulations=keep, **kwargs
+            )
+        assert set(vars(ours.esda)) == set(vars(theirs)), name
+        for attribute, expected in vars(theirs).items():
+            if not keep and attribute in ("rlisas", "rGs", "sim") and expected is not None:
+                assert getattr(ours.esda, attribute) is None  # esda leaves these uninitialized
+                continue
+            got = getattr(ours.esda, attribute)
+            if isinstance(expected, np.ndarray | float | int | np.floating) and not isinstance(
+                expected, bool
+            ):
+                np.testing.assert_allclose(
+                    np.asarray(got, float), np.asarray(expected, float), rtol=1e-9,
+                    err_msg=f"{name}.{attribute}",
+                )  # fmt: skip
+            elif expected is None:
+                assert got is None, f"{name}.{attribute}"

@@ -135,6 +135,11 @@ def esda_object(
         )
 
 
+# What esda sets beside the raw simulations when they are not kept (esda 2.6 to 2.9):
+# Moran_Local ``sim`` (None) and the moments (NaN), Moran_Local_BV ``sim``, G_Local neither.
+_WITHOUT_SIMS = {"Moran_Local": ("sim", "moments"), "Moran_Local_BV": ("sim",), "G_Local": ()}
+
+
 def fill(
     obj: Any,
     z: np.ndarray,
@@ -163,11 +168,18 @@ def fill(
         keep=keep,
     )
     raw, mean, sd, var = sims
+    kind = type(obj).__name__
     obj.permutations = permutations
-    obj.p_sim = run.p_sim
-    if run.sims is None:
-        setattr(obj, raw, None)
-        obj.sim = None
+    # as esda keeps them: float32 from esda.crand, except a LISA with its simulations kept,
+    # whose p-values esda computes again in float64
+    single = kind == "G_Local" or not keep
+    obj.p_sim = run.p_sim.astype(np.float32) if single else run.p_sim
+    if run.sims is None:  # esda's attributes without kept simulations (its raw arrays
+        setattr(obj, raw, None)  # are left uninitialized there: None here)
+        if "sim" in _WITHOUT_SIMS[kind]:
+            obj.sim = None
+        if "moments" not in _WITHOUT_SIMS[kind]:
+            return
         moments = (np.nan, np.nan, np.nan, np.nan, np.nan)
     else:
         setattr(obj, raw, run.sims)

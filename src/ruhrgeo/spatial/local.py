@@ -7,7 +7,10 @@ table's ``esda`` attribute is esda's own object and ``graph`` the weights used.
 esda compiles its permutation kernels with numba on the first call in a process (about
 20 s). Up to :data:`~ruhrgeo.spatial._crand.NUMPY_WORK` units x permutations ruhrgeo runs
 the same algorithm in NumPy instead (same permuted ids from the same seed, same p-values)
-and fills esda's object with the results; above it, esda's compiled kernels run.
+and fills esda's object with the results; above it, esda's compiled kernels run. The object
+then carries every attribute esda itself sets, with esda's values and types (tested against
+esda run directly); only where esda leaves an array uninitialized (the raw simulations of
+the bivariate LISA and of G when they are not kept) ruhrgeo sets None.
 """
 
 from __future__ import annotations
@@ -80,7 +83,7 @@ def _lisa_table(
     obj: Any, index: pd.Index, lag: np.ndarray, alpha: float, fdr: bool, permutations: int
 ) -> pd.DataFrame:
     n = len(index)
-    p_sim = np.asarray(obj.p_sim, dtype=float) if permutations else np.full(n, np.nan)
+    p_sim = _exact(obj.p_sim, permutations) if permutations else np.full(n, np.nan)
     significant = significance(p_sim, alpha, fdr) if permutations else np.zeros(n, bool)
     quadrant = pd.Series(obj.q, index=index).map(QUADRANTS)
     table = pd.DataFrame(
@@ -313,7 +316,7 @@ def getis_ord(
             sims=("rGs", "EG_sim", "seG_sim", "VG_sim"),
         )
     n = len(y)
-    p_sim = np.asarray(obj.p_sim, dtype=float) if permutations else np.full(n, np.nan)
+    p_sim = _exact(obj.p_sim, permutations) if permutations else np.full(n, np.nan)
     significant = significance(p_sim, alpha, fdr) if permutations else np.zeros(n, bool)
     table = pd.DataFrame(
         {
@@ -329,6 +332,12 @@ def getis_ord(
     spot = np.where(obj.Zs > 0, "Hot spot", "Cold spot")
     table["spot"] = np.where(significant, spot, "Not significant")
     return _finish(table, gdf.index, obj, w)
+
+
+def _exact(p_sim: np.ndarray, permutations: int) -> np.ndarray:
+    """esda's pseudo p-values as exact fractions of ``permutations + 1`` (esda keeps G's in
+    float32)."""
+    return np.rint(np.asarray(p_sim, float) * (permutations + 1)) / (permutations + 1)
 
 
 def _options(
