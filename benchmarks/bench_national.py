@@ -91,7 +91,7 @@ def _extent() -> tuple[float, float, float, float]:
     )
 
 
-def _write(path, km, per_km, x0, ytop, cell, seed, kind) -> None:
+def _write(path, km, per_km, x0, ytop, cell, seed, kind, crs="EPSG:25832") -> None:
     rng = np.random.default_rng(seed)
     coarse = rng.random(km)
     rows, cols = km[0] * per_km, km[1] * per_km
@@ -101,7 +101,7 @@ def _write(path, km, per_km, x0, ytop, cell, seed, kind) -> None:
         "width": cols,
         "count": 1,
         "dtype": "uint8",
-        "crs": "EPSG:25832",
+        "crs": crs,
         "transform": Affine(cell, 0, x0, 0, -cell, ytop),
         "nodata": 255,
         "compress": "deflate",
@@ -231,7 +231,15 @@ def _peak_rss() -> tuple[int, int]:
 
 
 def _child(queue, name, args):
-    result = globals()[name](*args)
+    """Run job ``name`` (a function of this module, or ``module:function``)."""
+    if ":" in name:
+        import importlib
+
+        module, _, function = name.partition(":")
+        job = getattr(importlib.import_module(module), function)
+    else:
+        job = globals()[name]
+    result = job(*args)
     queue.put((result, _peak_rss()))
 
 

@@ -37,7 +37,7 @@ from ruhrgeo.io import cells
 from ruhrgeo.io.readers import open_layers, open_reader
 from ruhrgeo.overlay import fractions, runners
 from ruhrgeo.overlay import runs as whole_runs
-from ruhrgeo.overlay.kernel import tile_sums
+from ruhrgeo.overlay.kernel import Sums, tile_sums
 from ruhrgeo.overlay.runs import TileWork
 from ruhrgeo.overlay.tiles import Tile
 
@@ -503,7 +503,8 @@ def test_the_kernel_sums_what_the_entries_say(entries, seed, dtype, threshold, r
     layer = open_layers({"x": source})["x"]
     n = 4
     with patch.object(whole_runs, "RUN_CELLS", run_cells):
-        sums = tile_sums(TileWork(entries), n=n, window=grid.spec, layers={"x": (layer, (0, 0))})
+        part = tile_sums(TileWork(entries), n=n, window=grid.spec, layers={"x": (layer, (0, 0))})
+    sums = Sums.zeros(n, ["x"]).add(part)  # a tile's sums hold the areas it touches
     muni = np.repeat(entries.muni, entries.lengths)
     f = entries.fraction.astype(np.float64)
     flat_values, flat_nodata = values.ravel()[entries.cells], nodata.ravel()[entries.cells]
@@ -535,7 +536,9 @@ def test_long_runs_are_summed_exactly(cols, dtype, high):
     )
     layer = open_layers({"x": GridSource(grid, threshold=0)})["x"]
     raw = replace(layer, threshold=None)  # the counts themselves, summed
-    sums = tile_sums(TileWork(entries), n=1, window=grid.spec, layers={"x": (raw, (0, 0))})
+    sums = Sums.zeros(1, ["x"]).add(
+        tile_sums(TileWork(entries), n=1, window=grid.spec, layers={"x": (raw, (0, 0))})
+    )
     assert sums.covered["x"][0] == values.astype(np.int64).sum()
 
 

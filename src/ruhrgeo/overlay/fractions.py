@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -144,11 +145,16 @@ def tile_entries(
     lengths, cells, fraction = cell_fractions(geometries[hits], spec)
     some = lengths > 0
     if cells.size:
-        r0, r1 = int(cells.min()) // tile.cols, int(cells.max()) // tile.cols + 1
-        cols = cells % tile.cols
-        c0, c1 = int(cols.min()), int(cols.max()) + 1
+        # the cells the areas' bounding boxes cover (cheaper than the cells' own extent, and
+        # as good: a tile inside the areas' boxes keeps its size without a pass over cells)
+        xmin, ymin, xmax, ymax = shapely.bounds(geometries[hits[some]]).T
+        col0, row0 = ~spec.transform @ (xmin.min(), ymax.max())
+        col1, row1 = ~spec.transform @ (xmax.max(), ymin.min())
+        r0, c0 = max(0, math.floor(row0)), max(0, math.floor(col0))
+        r1, c1 = min(tile.rows, math.ceil(row1)), min(tile.cols, math.ceil(col1))
         if (r1 - r0, c1 - c0) != (tile.rows, tile.cols):
-            cells = (cells // tile.cols - r0) * (c1 - c0) + (cols - c0)
+            rows, cols = np.divmod(cells, tile.cols)
+            cells = ((rows - r0) * (c1 - c0) + (cols - c0)).astype(np.int32)
             tile = Tile(tile.row0 + r0, tile.col0 + c0, r1 - r0, c1 - c0)
     return TileEntries(tile, hits[some].astype(np.int32), lengths[some], cells, fraction)
 

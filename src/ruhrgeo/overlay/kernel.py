@@ -68,13 +68,16 @@ class Sums:
     """Per area: the total area (or weight), and per layer the part with data and the
     part covered; what the layers' values looked like (for a unit still to be inferred, the
     summary of the values under the areas; for a declared one, of values that all
-    fit it: :func:`_run_summary`); overlapping areas found."""
+    fit it: :func:`_run_summary`); overlapping areas found. A tile's sums hold only the
+    areas it touches (``at``, their positions; None: every area), so that what a worker sends
+    back follows the tile, not the count of areas."""
 
     total: np.ndarray
     with_data: dict[str, np.ndarray]
     covered: dict[str, np.ndarray]
     seen: dict[str, ValueSummary]
     overlaps: dict[tuple[int, int], float] = field(default_factory=dict)
+    at: np.ndarray | None = None
 
     @classmethod
     def zeros(cls, n: int, names: list[str]) -> Sums:
@@ -85,13 +88,25 @@ class Sums:
             {name: ValueSummary() for name in names},
         )
 
+    def only(self, at: np.ndarray) -> Sums:
+        """These sums for the areas at positions ``at`` (sorted, unique) only."""
+        return Sums(
+            self.total[at],
+            {name: values[at] for name, values in self.with_data.items()},
+            {name: values[at] for name, values in self.covered.items()},
+            self.seen,
+            self.overlaps,
+            at,
+        )
+
     def add(self, other: Sums) -> Sums:
         """Add ``other`` in place (tile after tile, in one fixed order: the same result on every
         runner)."""
-        self.total += other.total
+        at = slice(None) if other.at is None else other.at
+        self.total[at] += other.total
         for name in self.covered:
-            self.with_data[name] += other.with_data[name]
-            self.covered[name] += other.covered[name]
+            self.with_data[name][at] += other.with_data[name]
+            self.covered[name][at] += other.covered[name]
             self.seen[name] = self.seen[name].merge(other.seen[name])
         for pair, area in other.overlaps.items():
             self.overlaps[pair] = self.overlaps.get(pair, 0.0) + area
@@ -117,14 +132,16 @@ def tile_sums(
     entries = work.entries
     sums = Sums.zeros(n, list(layers))
     if not entries.cells.size:
-        return sums
+        return sums.only(np.empty(0, np.intp))
     if weights is None:
-        base, base_sums = entries.fraction, entries.areas  # fractions widened chunk by chunk
+        base = entries.fraction  # widened chunk by chunk
+        runs, rest = work.split  # the areas from the runs' lengths and the rest's fractions
+        sums.total += np.bincount(runs.muni, runs.lengths, minlength=n)
+        sums.total[rest.muni] += rest.areas
     else:
-        w = read_entries(entries, weights, window, "count", "`weights`")[0]
+        w = read_entries(entries, weights, window, "count", "`weighted_by`")[0]
         base = np.multiply(entries.fraction, w, dtype=np.float64)
-        base_sums = entries.segment_sums(base)
-    sums.total[entries.muni] = base_sums
+        sums.total[entries.muni] = entries.segment_sums(base)
     where = _Where(entries.tile.spec(window), entries.tile.cols)
     for name, (layer, offset) in layers.items():
         reader_window, flat, beyond = locate(entries, offset, layer.reader.spec.shape)
@@ -143,10 +160,11 @@ def tile_sums(
             _add_runs(sums, read, runs)
             _gather(sums, read, rest, rest.cells, None, rest.fraction, rest.areas)
         else:
+            base_sums = entries.areas if weights is None else sums.total[entries.muni]
             _gather(sums, read, entries, flat, beyond, base, base_sums)
     if find_overlaps:
         sums.overlaps = _overlaps(entries, entries.tile, window)
-    return sums
+    return sums.only(np.sort(entries.muni))
 
 
 @dataclass(frozen=True)

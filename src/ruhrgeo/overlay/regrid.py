@@ -98,7 +98,7 @@ class RegriddedReader(Reader):
     ) -> RegriddedReader:
         src, tgt = ground_size(source.spec, target.crs), min(target.cell_size)
         n = subdivisions or max(4, math.ceil(4 * src / tgt))
-        return cls(target, "count", name or "`weights`", None, source, n)
+        return cls(target, "count", name or "`weighted_by`", None, source, n)
 
     def _read(
         self, window: Window, parts: Sequence[Window] | None
