@@ -99,7 +99,7 @@ CASES = [
             "--out",
             "o.csv",
         ],
-        "`radius_km` must be a positive number",
+        "`radius_km (the",
         "o.csv",
     ),
     (["demo", "--out", "c.tif"], "Directory 'c.tif' is a file", None),

@@ -17,6 +17,7 @@ import shapely
 from conftest import REPO
 
 from ruhrgeo import datasets, read_coverage, read_municipalities
+from ruhrgeo.errors import DownloadError, ParameterError
 
 
 def test_demo_files_exist_and_read():
@@ -80,13 +81,24 @@ def test_fetch_vg250_caches_and_checks_the_hash(tmp_path):
     )
     assert again == path and again.read_bytes() == b"pretend zip"
     wrong = "sha256:" + "0" * 64
-    with pytest.raises(ValueError, match="hash"):
+    with pytest.raises(DownloadError, match=r"refused: SHA256 hash of downloaded file"):
         datasets.fetch_vg250(
             url="https://example.invalid/other.zip",
             known_hash=wrong,
             cache_dir=cache,
             downloader=_local_downloader(source),
         )
+    assert sorted(p.name for p in cache.iterdir()) == [path.name]  # the wrong file not kept
+    path.write_bytes(b"tampered")  # a cached file with another hash is fetched again
+    source.write_bytes(b"pretend zip")
+    fixed = datasets.fetch_vg250(
+        known_hash=digest, cache_dir=cache, downloader=_local_downloader(source)
+    )
+    assert fixed.read_bytes() == b"pretend zip"
+    with pytest.raises(DownloadError, match="ftpx://x"):
+        datasets.fetch_vg250(url="ftpx://x/vg250.zip", known_hash=digest, cache_dir=tmp_path / "c2")
+    with pytest.raises(ParameterError, match="`known_hash` must be 'sha256:'"):
+        datasets.fetch_vg250(known_hash="md5:abc", cache_dir=cache)
 
 
 # --- the real data: identical to the shared originals where not reduced -----------------------

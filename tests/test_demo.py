@@ -113,7 +113,7 @@ def test_the_page_and_readme_credit_the_sources(demo_run):
     assert "cdn." not in page and "https://unpkg" not in page
     readme = (out / "README.txt").read_text(encoding="utf-8")
     assert "REAL data" in readme and "SYNTHETIC data" in readme and "dl-de/zero-2-0" in readme
-    assert not [p for p in out.parent.iterdir() if p.name.startswith(".out.tmp")]
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".ruhrgeo-")]
 
 
 def test_a_failing_run_writes_nothing(tmp_path, monkeypatch):

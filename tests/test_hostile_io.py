@@ -239,13 +239,18 @@ def test_outputs_onto_a_folder_or_into_a_read_only_folder(tmp_path):
     assert list((tmp_path / "locked").iterdir()) == []
 
 
-def test_a_killed_runs_temporary_file_is_removed_by_the_next_run(tmp_path):
-    stale = tmp_path / ".out.tmp-999999999.csv"  # no such process
-    stale.write_text("half")
-    alive = tmp_path / ".out.tmp-1.csv"  # pid 1 runs
-    alive.write_text("someone else's")
+def test_a_killed_runs_temporary_folder_is_removed_by_the_next_run(tmp_path):
+    stale = tmp_path / ".ruhrgeo-999999999-abc"  # no such process
+    stale.mkdir()
+    (stale / "out.csv").write_text("half")
+    alive = tmp_path / ".ruhrgeo-1-xyz"  # pid 1 runs
+    alive.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / ".ruhrgeo-999999998-link").symlink_to(elsewhere)  # a link is not followed
     write_atomic(tmp_path / "out.csv", lambda tmp: tmp.write_text("whole"))
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.tmp-1.csv", "out.csv"]
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [".ruhrgeo-1-xyz", ".ruhrgeo-999999998-link", "elsewhere", "out.csv"]
 
 
 # --- spill-over sources ------------------------------------------------------------------------

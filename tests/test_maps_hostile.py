@@ -199,9 +199,9 @@ def _sources() -> gpd.GeoDataFrame:
 
 
 SPILLOVER = [
-    ({"radius_km": 0}, ParameterError, r"`radius_km` must be a positive number"),
-    ({"radius_km": float("nan")}, ParameterError, r"`radius_km` must be a positive number"),
-    ({"radius_km": None}, ParameterError, r"`radius_km` must be a positive number"),
+    ({"radius_km": 0}, ParameterError, r"`radius_km \(the"),
+    ({"radius_km": float("nan")}, ParameterError, r"`radius_km \(the"),
+    ({"radius_km": None}, ParameterError, r"`radius_km \(the"),
     ({"sources": _sources().iloc[:0]}, MapDataError, r"`sources` has no rows"),
     ({"sources": pd.DataFrame(_sources())}, InputTypeError, r"`sources` must be a GeoDataFrame"),
     (

@@ -182,7 +182,7 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(inputs, name):
     assert message in lines[0]
     assert "Traceback" not in result.output and not out.exists()
     folder = inputs[0]
-    assert not [p.name for p in folder.iterdir() if ".tmp-" in p.name]
+    assert not [p.name for p in folder.iterdir() if p.name.startswith(".ruhrgeo-")]
 
 
 def test_a_failed_run_leaves_an_earlier_output_alone(inputs):

@@ -59,6 +59,12 @@ def _missing_values(tmp_path):
     ruhrgeo.read_indicators(path)
 
 
+def _totals(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("ags;name;v\n05913000;Dortmund;1\n00000000;Deutschland;9\n", encoding="utf-8")
+    ruhrgeo.read_indicators(path)
+
+
 def _index(tmp_path):
     spec = index.IndicatorSpec("s", (index.Indicator("a", "x"), index.Indicator("b", "x")))
     df = pd.DataFrame({"a": [1.0, np.nan, 3.0], "b": [2.0, 1.0, 0.0]}, index=list("pqr"))
@@ -78,6 +84,7 @@ TRIGGERS = {
     errors.NoDataWarning: _no_data,
     errors.IslandWarning: _island,
     errors.MissingValuesWarning: _missing_values,
+    errors.TotalsRowWarning: _totals,
     errors.IndexWarning: _index,
     errors.SpilloverWarning: _spillover,
 }

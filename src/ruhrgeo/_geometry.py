@@ -9,7 +9,8 @@ import numpy as np
 import pyproj
 import shapely
 
-from ruhrgeo.errors import CRSMissingError, ParameterError, UnusableCRSError
+from ruhrgeo._params import number
+from ruhrgeo.errors import CRSMissingError, UnusableCRSError
 
 UTM32 = pyproj.CRS.from_epsg(25832)
 
@@ -34,9 +35,9 @@ def metric_crs(gdf: gpd.GeoDataFrame) -> pyproj.CRS:
     return UTM32 if inside else gdf.estimate_utm_crs()
 
 
-def positive(value: float | None, name: str, what: str) -> None:
-    if value is None or not value > 0:
-        raise ParameterError(f"`{name}` must be a positive number ({what}), got {value!r}")
+def positive(value: object, name: str, what: str) -> float:
+    """``value`` as a finite number > 0 (a distance, a radius), else a ParameterError."""
+    return number(value, f"{name} ({what})", low=0, low_open=True)
 
 
 def north_of(gdf: gpd.GeoDataFrame, points: gpd.GeoSeries, divide: Any) -> tuple[np.ndarray, str]:

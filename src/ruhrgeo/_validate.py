@@ -83,14 +83,21 @@ def normalize_ags(values: pd.Series, name: str = "ags") -> pd.Series:
             "every municipality needs its 8-digit AGS"
         )
     text = values.map(_ags_text).astype(str)
-    bad = ~text.str.fullmatch(r"\d{7,8}")
+    bad = ~text.str.fullmatch(r"[0-9]{7,8}")  # ASCII digits: a full-width key joins nothing
     if bad.any():
         examples = sorted(set(values[bad].astype(str)))[:5]
         raise MissingIdError(
             f"`{name}` has {int(bad.sum())} value(s) that are not an AGS of 7 or 8 digits, "
             f"e.g. {examples}; give the 8-digit Amtlicher Gemeindeschlüssel ('05913000')"
         )
-    return text.str.zfill(AGS_LENGTH)
+    ags = text.str.zfill(AGS_LENGTH)
+    totals = ags == "00000000"
+    if totals.any():
+        raise MissingIdError(
+            f"`{name}` holds the key 00000000 (Germany, a row of totals) in "
+            f"{int(totals.sum())} row(s); drop the totals row: it is no municipality"
+        )
+    return ags
 
 
 def _ags_text(value: Any) -> str:

@@ -91,6 +91,14 @@ class RegionMatchWarning(RuhrgeoWarning):
     """Members of a region have no data or no weight and were left out of its means."""
 
 
+class TotalsRowWarning(RuhrgeoWarning):
+    """Rows of totals (Germany, "Insgesamt") were left out of a table of municipalities."""
+
+
+class DownloadError(RuhrgeoError, OSError):
+    """A download failed, or its file is not the one expected (another SHA-256)."""
+
+
 # --- reading and overlay: grids, units, values ---
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import os
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -27,9 +28,13 @@ class InputError(click.ClickException):
 
 
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
+    """A command whose errors are one line with exit code 2, whose warnings are printed once,
+    and which refuses an output that is one of its inputs."""
+
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            refuse_overwriting(kwargs)
             with warnings.catch_warnings():
                 warnings.simplefilter("always", RuhrgeoWarning)
                 warnings.showwarning = show_warning
@@ -38,6 +43,38 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
             raise InputError(str(exc)) from None
 
     return wrapper
+
+
+def refuse_overwriting(options: dict[str, Any]) -> None:
+    """Refuse an output path (the options named ``out...``) that is one of the input files the
+    other options name (paths, or ``NAME=PATH`` pairs): writing it would replace the input."""
+    outputs: list[Path] = []
+    inputs: list[Path] = []
+    for name, value in options.items():
+        values = value if isinstance(value, tuple | list) else [value]
+        for item in values:
+            if isinstance(item, str) and "=" in item:
+                item = Path(item.partition("=")[2])
+            if not isinstance(item, Path):
+                continue
+            (outputs if name.startswith("out") else inputs).append(item)
+    for out in outputs:
+        for given in inputs:
+            if _same_file(out, given):
+                flag = "--out"
+                raise InputError(
+                    f"{flag} {str(out)!r} is also an input of this command ({str(given)!r}); "
+                    "writing it would replace the input: choose another output file"
+                )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+        return os.path.realpath(a) == os.path.realpath(b)
+    except OSError:
+        return False
 
 
 def show_warning(message: Any, category: type, *_: Any, **__: Any) -> None:

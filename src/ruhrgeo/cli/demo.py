@@ -5,7 +5,6 @@ over those boundaries; every output labeled with what is real and what is synthe
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +20,7 @@ from ruhrgeo.cli.args import friendly
 from ruhrgeo.cli.report import estimate_json
 from ruhrgeo.errors import OutputError
 from ruhrgeo.index import composite, load_spec
-from ruhrgeo.io.write import write_json, write_table
+from ruhrgeo.io.write import staging_folder, write_json, write_table
 from ruhrgeo.maps import figures
 from ruhrgeo.overlay import Overlay
 from ruhrgeo.spatial.labels import CLUSTER_COLORS
@@ -76,21 +75,18 @@ def run_demo(out_dir: Path, *, progress: bool | None = None) -> str:
 
 @contextmanager
 def _staging(out_dir: Path) -> Iterator[Path]:
-    """A hidden folder beside ``out_dir`` for the outputs; moved into ``out_dir`` when all are
+    """A private folder beside ``out_dir`` for the outputs; moved into ``out_dir`` when all are
     written, removed when anything fails (nothing half-written is left)."""
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"--out {str(out_dir)!r} is a file, not a folder")
-    stage = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
-    try:
-        stage.mkdir(parents=True, exist_ok=False)
+    with staging_folder(out_dir) as stage:
         yield stage
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for path in sorted(stage.iterdir()):
-            os.replace(path, out_dir / path.name)
-    except PermissionError as exc:
-        raise OutputError(f"cannot write to {str(out_dir)!r} ({exc.strerror})") from None
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            for path in sorted(stage.iterdir()):
+                os.replace(path, out_dir / path.name)
+        except OSError as exc:
+            raise OutputError(f"cannot write to {str(out_dir)!r} ({exc.strerror})") from None
 
 
 def _overlay(

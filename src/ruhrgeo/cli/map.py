@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from ruhrgeo import maps
 from ruhrgeo.cli.args import InputError, friendly, number, pairs, table_options
 from ruhrgeo.io import read_indicators, read_municipalities
+from ruhrgeo.io.write import write_atomic
 from ruhrgeo.maps import Map, checks
 from ruhrgeo.maps.figures import png_bytes
 from ruhrgeo.spatial.labels import CLUSTER_COLORS
@@ -164,7 +165,7 @@ def _write(page: Map, figure: Figure | None, targets: list[Path]) -> list[str]:
     written: list[Path] = []
     try:
         for target, data in zip(targets, contents, strict=True):
-            checks.write(target, lambda tmp, data=data: tmp.write_bytes(data))
+            write_atomic(target, lambda tmp, data=data: tmp.write_bytes(data))
             written.append(target)
     except Exception:
         for path in written:

@@ -2,7 +2,7 @@
 
 Both return a matplotlib :class:`~matplotlib.figure.Figure` without pyplot (no global
 state); write them with :func:`ruhrgeo.maps.save_png`. Labels are drawn as plain text
-(a ``$`` in a name is not read as mathematics).
+(a ``$`` in a name is not read as mathematics) and bounded in length.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ruhrgeo._figures import label, literal
+from ruhrgeo._figures import title as heading
 from ruhrgeo.errors import ParameterError
 from ruhrgeo.index.audits import AuditResult
 from ruhrgeo.index.monte_carlo import UncertaintyResult
@@ -53,8 +55,8 @@ def plot_rank_intervals(
     ax.invert_yaxis()
     ax.set_xlabel("rank (1 = best)")
     ax.legend(loc="upper right", fontsize=8)
-    ax.set_title(_plain(title) if title else f"Rank intervals ({result.level:.0%} of the runs)")
-    return fig
+    ax.set_title(heading(title) if title else f"Rank intervals ({result.level:.0%} of the runs)")
+    return literal(fig)
 
 
 def plot_correlations(audit_result: AuditResult, *, title: str | None = None) -> Figure:
@@ -76,7 +78,7 @@ def plot_correlations(audit_result: AuditResult, *, title: str | None = None) ->
     fig = Figure(figsize=(size + 1, size), layout="constrained")
     ax = fig.add_subplot()
     image = ax.imshow(corr.to_numpy(), cmap="RdBu", vmin=-1, vmax=1)
-    labels = [_plain(str(c)) for c in corr.columns]
+    labels = [label(c) for c in corr.columns]
     ticks = np.arange(len(corr))
     ax.set_xticks(ticks, labels, rotation=90, fontsize=7)
     ax.set_yticks(ticks, labels, fontsize=7)
@@ -87,14 +89,10 @@ def plot_correlations(audit_result: AuditResult, *, title: str | None = None) ->
                 ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=6, color=color)
     fig.colorbar(image, ax=ax, shrink=0.8, label="correlation")
     default = f"{audit_result.correlation.capitalize()} correlations: indicators, aggregates, index"
-    ax.set_title(_plain(title) if title else default)
-    return fig
+    ax.set_title(heading(title) if title else default)
+    return literal(fig)
 
 
 def _labels(index: pd.Index, names: Mapping[str, str] | pd.Series | None) -> list[str]:
     lookup = dict(names.items()) if names is not None else {}
-    return [_plain(str(lookup.get(a, a))) for a in index]
-
-
-def _plain(text: str) -> str:
-    return text.replace("$", r"\$")
+    return [label(lookup.get(a, a)) for a in index]

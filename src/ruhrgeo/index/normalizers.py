@@ -131,8 +131,14 @@ def normalize(
     out = {}
     for column in df.columns:
         x = df[column].to_numpy()
-        if np.isnan(x).all():
+        present = int(np.count_nonzero(~np.isnan(x)))
+        if present == 0:
             raise StatisticsError(f"`{column}` has no values; a normalizer needs some")
+        if present == 1 and method not in ("goalposts", "scaled", "reference", "dist2targ"):
+            raise StatisticsError(
+                f"`{column}` has one value only (a table of one unit?); {method} compares "
+                "units and needs two or more (goalposts or scaled need none)"
+            )
         p = {key: _value(given, key, default, column) for key, default in _defaults(method)}
         lower = directions.get(column, "higher") == "lower"
         with np.errstate(all="ignore"):  # overflow shows as non-finite scores, checked next

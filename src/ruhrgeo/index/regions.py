@@ -12,6 +12,7 @@ import pandas as pd
 from ruhrgeo._validate import normalize_ags, require_unique
 from ruhrgeo._warn import warn
 from ruhrgeo.errors import (
+    DuplicateIdError,
     MissingColumnError,
     MissingIdError,
     MissingValuesError,
@@ -105,7 +106,7 @@ def _from_table(table: pd.DataFrame, keys: pd.Index) -> pd.DataFrame:
     if table.empty:
         raise ParameterError("the membership table is empty; give at least one region")
     kreis = table["kreis_ags"].astype(str).str.strip()
-    bad = ~kreis.str.fullmatch(r"\d{5}")
+    bad = ~kreis.str.fullmatch(r"[0-9]{5}")
     if bad.any():
         raise MissingIdError(
             f"the membership table has {int(bad.sum())} `kreis_ags` that are no 5-digit "
@@ -134,6 +135,12 @@ def _from_table(table: pd.DataFrame, keys: pd.Index) -> pd.DataFrame:
             )
         if partial:
             ags = normalize_ags(pd.Series(listed.split(";")), "member_municipalities_ags")
+            twice = sorted(set(ags[ags.duplicated()]))
+            if twice:
+                raise DuplicateIdError(
+                    f"the membership of {r} in district {k} lists {twice} more than once; "
+                    "list each member municipality once (it would count twice)"
+                )
             outside = ags[ags.str[:5] != k]
             if len(outside):
                 raise MissingIdError(
@@ -149,6 +156,7 @@ def _from_table(table: pd.DataFrame, keys: pd.Index) -> pd.DataFrame:
         rows += [(r, a) for a in found]
     pairs = pd.DataFrame(rows, columns=["region", "ags"])
     pairs.attrs["unmatched"] = unmatched
+    pairs.attrs["regions"] = list(dict.fromkeys(region))
     return pairs
 
 
@@ -239,10 +247,13 @@ def _means(
         if isinstance(weighted_by, str)
         else getattr(weighted_by, "name", None) or "weight"
     )
-    _warn(pairs.attrs["unmatched"], unweighted, label)
+    order = pairs.attrs.get("regions") or list(dict.fromkeys(pairs["region"]))
+    empty = [r for r in order if r not in set(pairs["region"])]
     used = pairs[~np.isnan(w)].assign(w=w[~np.isnan(w)])
     used = used.join(values, on="ags")
-    order = list(dict.fromkeys(pairs["region"]))
+    weight_of = used.groupby("region", sort=False)["w"].sum()
+    weightless = [r for r in order if r not in empty and not weight_of.get(r, 0) > 0]
+    _warn(pairs.attrs["unmatched"], unweighted, label, empty, weightless)
     grouped = used.groupby("region", sort=False)
     sums = used[names].mul(used["w"], axis=0).groupby(used["region"], sort=False).sum()
     total = grouped["w"].sum()
@@ -255,6 +266,8 @@ def _means(
         "unmatched": list(pairs.attrs["unmatched"]),
         "unweighted": unweighted.groupby("region")["ags"].apply(list).to_dict(),
         "shared": _shared(pairs),
+        "empty": empty,
+        "weightless": weightless,
     }
     return out
 
@@ -288,24 +301,37 @@ def _numeric_columns(df: pd.DataFrame, weighted_by: str | pd.Series | None) -> l
     return [c for c in df.select_dtypes("number").columns if c not in skip]
 
 
-def _warn(unmatched: list[str], unweighted: pd.DataFrame, weighted_by: str) -> None:
+def _warn(
+    unmatched: list[str],
+    unweighted: pd.DataFrame,
+    weighted_by: str,
+    empty: list[str],
+    weightless: list[str],
+) -> None:
     parts = []
+    if empty:
+        parts.append(
+            f"{len(empty)} region(s) have no municipality in the table at all ({empty[:6]}): "
+            "their means are NaN"
+        )
+    if weightless:
+        parts.append(
+            f"the `{weighted_by}` of every municipality of {len(weightless)} region(s) is 0 "
+            f"({weightless[:6]}; no inhabitants?): their means are NaN"
+        )
     if unmatched:
         parts.append(
-            f"{len(unmatched)} member(s) have no municipality in the table ({unmatched[:6]})"
+            f"{len(unmatched)} member(s) have no municipality in the table ({unmatched[:6]}) "
+            "and are left out of their regions' means"
         )
     if len(unweighted):
         examples = (unweighted["region"] + ": " + unweighted["ags"]).tolist()[:6]
         parts.append(
             f"{len(unweighted)} municipalities of the regions have no `{weighted_by}` ({examples}; "
-            "keys of another territorial status?)"
+            "keys of another territorial status?) and are left out of their regions' means"
         )
     if parts:
-        warn(
-            "; ".join(parts) + "; they are left out of their regions' means (listed in the "
-            "result's attrs)",
-            RegionMatchWarning,
-        )
+        warn("; ".join(parts) + " (listed in the result's attrs)", RegionMatchWarning)
 
 
 def _shared(pairs: pd.DataFrame) -> dict[str, list[str]]:
@@ -368,6 +394,12 @@ def compare_regions(
     spec = spec or load_spec()
     names = spec.names()
     means = _means(df, membership, names, weighted_by)
+    if means.attrs["empty"] or means.attrs["weightless"]:
+        raise MissingValuesError(
+            f"regions without any municipality in the table ({means.attrs['empty'][:6]}) or "
+            f"whose `{weighted_by}` is 0 for all of them ({means.attrs['weightless'][:6]}) "
+            "cannot be ranked; drop them from `membership`"
+        )
     index = composite(means[names], spec, normalization=normalization)
     clash = sorted(set(index.columns) & set(means.columns))
     if clash:

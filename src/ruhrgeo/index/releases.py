@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ruhrgeo._validate import require_unique
-from ruhrgeo.errors import MissingColumnError, MissingValuesError, ParameterError
+from ruhrgeo.errors import MissingColumnError, MissingIdError, MissingValuesError, ParameterError
 
 __all__ = ["compare_releases"]
 
@@ -60,6 +60,12 @@ def compare_releases(
         if not isinstance(frame, pd.DataFrame):
             raise ParameterError(f"`{name}` must be a DataFrame indexed by AGS")
         require_unique(frame.index, name, "give each municipality one row per release")
+    common = old.index.intersection(new.index)
+    if common.empty:
+        raise MissingIdError(
+            f"`old` and `new` share no key (e.g. {list(old.index[:3])} vs {list(new.index[:3])}); "
+            "both must be indexed by the same keys (8-digit AGS as text, e.g. '05913000')"
+        )
     composite_mode = columns is None and _COMPOSITE <= set(old.columns) & set(new.columns)
     names = ["index"] if composite_mode else _columns(old, new, columns)
     directions = dict(directions or {})

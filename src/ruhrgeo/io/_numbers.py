@@ -19,11 +19,13 @@ from ruhrgeo.errors import FileFormatError, NumberFormatError
 # Markers the statistical offices use for missing or secret values
 MISSING_MARKERS = ("", "-", ".", "x", "/", "...", "–", "—")
 FORMATS = {
-    ",": re.compile(r"^[+-]?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d+)(?:,\d+)?$"),
-    ".": re.compile(r"^[+-]?(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?$"),
+    ",": re.compile(r"^[+-]?(?:[1-9][0-9]{0,2}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?$"),
+    ".": re.compile(
+        r"^[+-]?(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$"
+    ),
 }
 NAMES = {",": "decimal comma", ".": "decimal point"}
-_NUMBER_LIKE = re.compile(r"^[+-]?[\d.,]*\d[\d.,]*(?:[eE][+-]?\d+)?$")
+_NUMBER_LIKE = re.compile(r"^[+-]?[0-9.,]*[0-9][0-9.,]*(?:[eE][+-]?[0-9]+)?$")
 _NOT_FINITE = re.compile(r"^[+-]?(?:inf|infinity|nan)$", re.IGNORECASE)
 
 

@@ -136,7 +136,7 @@ def _normalized(frame: gpd.GeoDataFrame) -> bool:
     ):
         return False
     return bool(
-        index.is_unique and index.str.fullmatch(r"\d{8}").all() and frame["name"].notna().all()
+        index.is_unique and index.str.fullmatch(r"[0-9]{8}").all() and frame["name"].notna().all()
     )
 
 

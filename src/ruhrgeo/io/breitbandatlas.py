@@ -53,12 +53,12 @@ TECHNOLOGIES = {
 MAX_PERCENT = 101.0
 MISSING = ("", "-")
 _HEADER = re.compile(r"^(?P<tech>.+?)\s*(?:≥|>=|>)\s*(?P<mbits>\d+)\s*mbit/s$")
-_SHORT = re.compile(r"^(?:all|wired|mobile|dsl|catv|ftthb)_ge\d+$")
+_SHORT = re.compile(r"^(?:all|wired|mobile|dsl|catv|ftthb)_ge[0-9]+$")
 _RELEASE = (
     (re.compile(r"(?<!\d)(20\d\d)_(ende|mitte)(?!\w)"), {"ende": "12", "mitte": "06"}),
     (re.compile(r"(?<!\d)(20\d\d)-(0[1-9]|1[0-2])(?!\d)"), None),
 )
-_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+_NUMBER = re.compile(r"^[+-]?[0-9]+(?:[.,][0-9]+)?$")
 
 
 def breitbandatlas_column(header: str) -> str | None:

@@ -20,7 +20,7 @@ __all__ = ["read_grid_csv"]
 
 # BKG UTM ids carry hectometers/kilometers (`100mN56789E3512`); INSPIRE ids meters
 # (`CRS3035RES100mN2689100E4337000`).
-_CELL_ID = r"^(?:CRS(?P<crs>\d+)RES)?(?P<size>\d+)(?P<unit>k?m)N(?P<n>\d+)E(?P<e>\d+)$"
+_CELL_ID = r"^(?:CRS(?P<crs>[0-9]+)RES)?(?P<size>[0-9]+)(?P<unit>k?m)N(?P<n>[0-9]+)E(?P<e>[0-9]+)$"
 _BKG_CRS = 25832
 _MISSING = ["", "-", "–", "—", ".", "x", "/", "..."]
 _NOT_VALUES = ("x_mp_100m", "y_mp_100m", "x_mp_1km", "y_mp_1km", "werterlaeuternde_zeichen")

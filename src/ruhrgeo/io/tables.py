@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import zipfile
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
+from ruhrgeo._params import choice
 from ruhrgeo._validate import existing_path, normalize_ags, require_unique
 from ruhrgeo._warn import warn
 from ruhrgeo.errors import (
@@ -20,6 +22,7 @@ from ruhrgeo.errors import (
     MissingValuesWarning,
     ParameterError,
     TableLayoutError,
+    TotalsRowWarning,
 )
 from ruhrgeo.io._numbers import MISSING_MARKERS, decide_decimal, numeric_columns, to_floats
 from ruhrgeo.io._text import read_text, split_rows
@@ -33,6 +36,7 @@ def read_indicators(
     path: str | os.PathLike[str],
     *,
     id_col: str | None = None,
+    key: str = "ags",
     sheet: str | int | None = None,
     kreis_lookup: Mapping[str, str] | None = None,
     decimal: str | None = None,
@@ -46,6 +50,10 @@ def read_indicators(
         A ``.csv`` (separator ``;``, ``,`` or tab, detected) or ``.xlsx`` file.
     id_col
         The key column; default a column named ``ags`` (any case).
+    key
+        ``"ags"`` (default): the keys are municipalities' AGS, normalized to 8 digits (a lost
+        leading zero restored, 5-digit Kreis keys only through ``kreis_lookup``);
+        ``"text"``: any other key (a Kreis key, a LAU or NUTS code), kept as written.
     sheet
         The worksheet of an XLSX file (name or 0-based position; default the first).
     kreis_lookup
@@ -63,7 +71,10 @@ def read_indicators(
     Returns
     -------
     pandas.DataFrame
-        Indexed by 8-character AGS; numeric columns as float. Cells marked ``-``, ``.``,
+        Indexed by 8-character AGS (or by the keys of ``id_col``); numeric columns as
+        float. Rows of totals (key ``00000000``, or a name such as "Deutschland" or
+        "Insgesamt") are left out with a :class:`~ruhrgeo.errors.TotalsRowWarning` and
+        listed in ``df.attrs["totals"]``. Cells marked ``-``, ``.``,
         ``x``, ``/``, ``...`` or empty are NaN and reported in one
         :class:`MissingValuesWarning` (and in ``df.attrs["missing"]``). Text columns that are
         not numbers at all (names) stay text.
@@ -86,15 +97,21 @@ def read_indicators(
     """
     if decimal not in (None, ",", "."):
         raise ParameterError(f"`decimal` must be ',' or '.', got {decimal!r}")
+    choice(key, "key", ("ags", "text"))
     source = existing_path(path, "path")
     raw = _read_raw(source, sheet, encoding)
     file = f"{_WHAT} {source.name!r}"
     id_column = _id_column(raw, id_col, file)
-    ags = _keys(raw[id_column], id_column, kreis_lookup, file)
+    raw = _without_totals(raw, id_column, source.name)
+    municipal = key == "ags"
+    if municipal:
+        keys = _keys(raw[id_column], id_column, kreis_lookup, file)
+    else:
+        keys = _other_keys(raw[id_column], id_column, file)
     values = raw.drop(columns=id_column)
     numbers = numeric_columns(values, file)
     separator = decide_decimal(numbers, decimal, file)
-    out = pd.DataFrame(index=pd.Index(ags.to_numpy(), name="ags"))
+    out = pd.DataFrame(index=pd.Index(keys.to_numpy(), name="ags" if municipal else id_column))
     missing: dict[str, list[str]] = {}
     for column in values.columns:
         if column not in numbers:
@@ -108,7 +125,50 @@ def read_indicators(
         text = "; ".join(f"{c}: {len(a)} ({', '.join(a[:5])})" for c, a in missing.items())
         warn(f"{source.name}: cells marked missing read as NaN: {text}", MissingValuesWarning)
     out.attrs["missing"] = missing
+    out.attrs["totals"] = raw.attrs.get("totals", [])
     return out
+
+
+# Keys and names of rows that sum others up: Germany, a whole table, "all municipalities".
+TOTAL_KEYS = frozenset({"0", "00", "000", "00000", "00000000", "000000000000", "DG"})
+TOTAL_NAMES = frozenset(
+    {"deutschland", "bundesgebiet", "insgesamt", "gesamt", "summe", "total", "alle gemeinden"}
+)
+
+
+def _without_totals(raw: pd.DataFrame, id_column: str, name: str) -> pd.DataFrame:
+    """The rows that are not totals; those that are, reported in one warning."""
+    keys = raw[id_column].map(str).str.strip().str.replace(r"\.0$", "", regex=True)
+    totals = keys.isin(TOTAL_KEYS).to_numpy().copy()
+    for column in raw.columns:
+        if column != id_column and raw[column].dtype == object:
+            text = raw[column].map(lambda v: str(v).strip().lower() if isinstance(v, str) else "")
+            totals |= text.isin(TOTAL_NAMES).to_numpy()
+    if not totals.any():
+        return raw
+    shown = [f"{k!r}" for k in keys[totals][:5]]
+    warn(
+        f"{name}: {int(totals.sum())} row(s) of totals left out (key {', '.join(shown)}: "
+        "Germany or 'Insgesamt', not a municipality); listed in attrs['totals']",
+        TotalsRowWarning,
+    )
+    out = raw[~totals]
+    out.attrs["totals"] = keys[totals].tolist()
+    return out
+
+
+def _other_keys(column: pd.Series, name: str, file: str) -> pd.Series:
+    """Keys of a column other than the AGS, kept as text (stripped), checked once each."""
+    keys = column.map(lambda v: str(v).strip() if v is not None else "")
+    keys = keys.str.replace(r"\.0$", "", regex=True)
+    empty = keys == ""
+    if empty.any():
+        raise MissingIdError(f"{file}: `{name}` is empty in {int(empty.sum())} row(s)")
+    try:
+        require_unique(keys, name, "give each unit one row")
+    except DuplicateIdError as exc:
+        raise DuplicateIdError(f"{file}: {exc}") from None
+    return keys
 
 
 def _read_raw(path: Path, sheet: str | int | None, encoding: str) -> pd.DataFrame:
@@ -176,7 +236,7 @@ def _frame(header: list[str], rows: list[list], name: str) -> pd.DataFrame:
             )
     keep = [i for i, h in enumerate(header) if h]
     names = [header[i] for i in keep]
-    repeated = sorted({h for h in names if names.count(h) > 1})
+    repeated = sorted(h for h, count in Counter(names).items() if count > 1)
     if repeated:
         raise TableLayoutError(
             f"{name} has more than one column named {repeated}; give each column its own name"
@@ -201,7 +261,7 @@ def _keys(
     column: pd.Series, name: str, kreis_lookup: Mapping[str, str] | None, file: str
 ) -> pd.Series:
     keys = column.map(str).str.strip().str.replace(r"\.0$", "", regex=True)
-    short = keys.str.fullmatch(r"\d{5}")
+    short = keys.str.fullmatch(r"[0-9]{5}")
     if short.any():
         if kreis_lookup is None:
             raise MissingIdError(

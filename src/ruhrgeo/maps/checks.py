@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
@@ -21,7 +21,6 @@ from ruhrgeo.errors import (
     OutputError,
     ParameterError,
 )
-from ruhrgeo.io.write import write_atomic
 
 # Deterministic mapclassify schemes that terminate on any data. Left out: natural_breaks,
 # max_p and the *_sampled schemes (random: each run would draw another map), jenks_caspall
@@ -206,15 +205,3 @@ def output(path: object, suffixes: tuple[str, ...], what: str) -> Path:
             f"name the file e.g. map{suffixes[0]}"
         )
     return target
-
-
-def write(target: Path, writer: Callable[[Path], object]) -> Path:
-    """Write atomically; a failure leaves nothing and says where and why."""
-    try:
-        return write_atomic(target, writer)
-    except OutputError:
-        raise
-    except OSError as exc:  # e.g. a full disk
-        raise OutputError(
-            f"cannot write {str(target)!r}: {exc.strerror or exc}; choose a folder you can write to"
-        ) from None

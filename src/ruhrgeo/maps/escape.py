@@ -16,8 +16,9 @@ Contexts and their rule:
   so ``{{ 7*7 }}`` in a name would become ``49`` (and worse: Jinja can call Python). Both
   rules above therefore never let ``{{``, ``{%`` or ``{#`` through: :func:`html_text`
   writes ``{`` as ``&#123;``, :func:`script_json` as ``\u007b``.
-- **matplotlib text** (PNG titles, legends, labels, attribution): :func:`figure_text`, which
-  keeps ``$`` from starting mathtext.
+- **matplotlib text** (PNG titles, legends, labels, attribution): shown literally by
+  :func:`ruhrgeo._figures.literal` (mathtext off for every text of a figure), bounded in length
+  by :func:`ruhrgeo._figures.label` and :func:`ruhrgeo._figures.title`.
 
 Every function refuses text that is not valid Unicode (a lone surrogate, the trace of a file
 read with the wrong encoding) instead of writing a page the browser would mangle.
@@ -31,7 +32,7 @@ import re
 
 from ruhrgeo.errors import MapTextError
 
-__all__ = ["figure_text", "html_text", "script_json"]
+__all__ = ["html_text", "script_json"]
 
 # Characters that could end a <script> element, open a comment or a template literal, or
 # end a line in older JavaScript parsers; JSON allows "\\uXXXX" for each of them.
@@ -70,17 +71,6 @@ def script_json(value: object) -> str:
         raise MapTextError(f"the page data holds a value JSON cannot carry ({exc})") from None
     # JSON itself never writes "{{", "{%" or "{#": each one is inside a string
     return _JINJA_OPEN.sub(r"\\u007b", _unicode(text).translate(_SCRIPT_UNSAFE))
-
-
-def figure_text(text: str) -> str:
-    """``text`` shown literally by matplotlib (a ``$`` would otherwise start mathtext).
-
-    Examples
-    --------
-    >>> figure_text("costs in $ and $x^2$")
-    'costs in \\\\$ and \\\\$x^2\\\\$'
-    """
-    return _unicode(text).replace("$", r"\$")
 
 
 def _unicode(text: str) -> str:

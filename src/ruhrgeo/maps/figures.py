@@ -19,11 +19,12 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
+from ruhrgeo._figures import CREDIT_LIMIT, label, literal, title
 from ruhrgeo._geometry import metric_crs
 from ruhrgeo._params import whole_number
 from ruhrgeo.errors import InputTypeError
+from ruhrgeo.io.write import write_atomic
 from ruhrgeo.maps import checks
-from ruhrgeo.maps.escape import figure_text
 from ruhrgeo.maps.polygons import Described, describe, largest
 
 __all__ = ["draw", "plot", "png_bytes", "save_png"]
@@ -107,8 +108,8 @@ def draw(described: Described) -> Figure:
     if handles:
         ax.legend(
             handles,
-            [figure_text(text) for _, text in shading.legend],
-            title=figure_text(shading.title),
+            [label(text) for _, text in shading.legend],
+            title=label(shading.title),
             loc="upper left",
             bbox_to_anchor=(1.0, 1.0),
             fontsize=8,
@@ -116,21 +117,21 @@ def draw(described: Described) -> Figure:
             frameon=False,
         )
     _place_names(ax, largest(munis, described.place_names))
-    ax.set_title(figure_text(shading.title), wrap=True)
+    ax.set_title(title(shading.title))
     ax.add_artist(_scale_bar(ax, munis))
     ax.set_axis_off()
     if described.attribution:
         fig.text(
             0.99,
             0.01,
-            figure_text(described.attribution),
+            label(described.attribution, CREDIT_LIMIT),
             ha="right",
             va="bottom",
             fontsize=6,
             color="#555555",
             wrap=True,
         )
-    return fig
+    return literal(fig)
 
 
 def save_png(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150) -> Path:
@@ -149,12 +150,13 @@ def save_png(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150) -> Pa
     dpi = whole_number(dpi, "dpi", low=10, high=1200)
     target = checks.output(path, (".png",), "figures")
     data = png_bytes(fig, dpi=dpi)
-    return checks.write(target, lambda tmp: tmp.write_bytes(data))
+    return write_atomic(target, lambda tmp: tmp.write_bytes(data))
 
 
 def png_bytes(fig: Figure, *, dpi: int = 150) -> bytes:
     """``fig`` as PNG bytes (no software stamp, so the same figure gives the same bytes)."""
     buffer = io.BytesIO()
+    literal(fig)  # ticks made since the figure was drawn
     fig.savefig(
         buffer,
         dpi=dpi,
@@ -170,7 +172,7 @@ def _place_names(ax: object, named: gpd.GeoDataFrame) -> None:
     halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
     for point, name in zip(named.geometry.representative_point(), named["name"], strict=True):
         ax.annotate(  # type: ignore[attr-defined]
-            figure_text(str(name)),
+            label(name),
             (point.x, point.y),
             ha="center",
             va="center",

@@ -20,6 +20,7 @@ from branca.element import Element, Figure
 from folium.elements import ElementAddToElement
 
 from ruhrgeo.errors import InputTypeError, MapAssetError
+from ruhrgeo.io.write import write_atomic
 from ruhrgeo.maps import checks
 from ruhrgeo.maps.assets import LEAFLET_CSS, LEAFLET_JS, embedded
 from ruhrgeo.maps.elements import Decorations, LayerElement, ShapesElement, static
@@ -143,7 +144,7 @@ def save_html(m: Element, path: str | os.PathLike[str]) -> Path:
     else:  # a plain folium map: numbered and inlined the same way
         _number(root)
         html = _inline(root.render())
-    return checks.write(target, lambda tmp: tmp.write_text(html, encoding="utf-8"))
+    return write_atomic(target, lambda tmp: tmp.write_text(html, encoding="utf-8"))
 
 
 def _number(root: Element) -> None:

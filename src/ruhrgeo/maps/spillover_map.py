@@ -58,7 +58,7 @@ def spillover_map(
     """
     checks.frame(municipalities, "municipalities")
     points = _sources(sources)
-    positive(radius_km, "radius_km", "the ring radius in km")
+    radius_km = positive(radius_km, "radius_km", "the ring radius in km")
     own = credit(municipalities, attribution)
     if values is not None:
         amounts = checks.numbers(points, checks.column(points, values, "values"))

@@ -299,25 +299,34 @@ def _entries(
         raise _damaged(name, "a tile's runs do not add up to its entries")
     if np.unique(run_tile.astype(np.int64) * n + muni).size != muni.size:
         raise _damaged(name, "an area has more than one run in a tile")
-    entry_tile = np.repeat(np.arange(count), entries)
-    if cells.size and ((cells < 0) | (cells >= (height * width)[entry_tile])).any():
-        raise _damaged(name, "an entry's cell lies outside its tile")
-    first = np.zeros(cells.size, bool)
-    first[np.cumsum(lengths) - lengths] = True
-    if cells.size and (np.diff(cells.astype(np.int64)) <= 0)[~first[1:]].any():
-        raise _damaged(name, "a run's cells are not increasing (a cell counted twice)")
     if not np.isfinite(fraction).all() or (fraction <= 0).any():
         raise _damaged(name, "a fraction is not a finite number > 0")
     if (fraction > 1 + _FRACTION_TOLERANCE).any():
         raise _damaged(name, "a fraction exceeds 1")
     run_at, entry_at = np.cumsum(runs) - runs, np.cumsum(entries) - entries
     out = []
-    for t in range(count):
+    for t in range(count):  # tile by tile: no array the size of all entries is made
         r = slice(run_at[t], run_at[t] + runs[t])
         e = slice(entry_at[t], entry_at[t] + entries[t])
         tile = Tile(int(row0[t]), int(col0[t]), int(height[t]), int(width[t]))
-        out.append(TileEntries(tile, muni[r], lengths[r], cells[e], fraction[e]))
+        here = TileEntries(tile, muni[r], lengths[r], cells[e], fraction[e])
+        _check_tile(here, name)
+        out.append(here)
     return out
+
+
+def _check_tile(entries: TileEntries, name: str) -> None:
+    """Each entry's cell inside its tile and increasing within its run (a cell listed twice
+    would count twice)."""
+    cells = entries.cells
+    if not cells.size:
+        return
+    if cells.min() < 0 or cells.max() >= entries.tile.cells:
+        raise _damaged(name, "an entry's cell lies outside its tile")
+    steps = np.diff(cells)  # int32: cells of one tile differ by less than 2**31
+    steps[entries.starts[1:] - 1] = 1  # a run's first cell may lie before the last one's
+    if (steps <= 0).any():
+        raise _damaged(name, "a run's cells are not increasing (a cell counted twice)")
 
 
 def _spec_json(spec: GridSpec) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
+from ruhrgeo import _params
 from ruhrgeo.errors import ParameterError
 from ruhrgeo.overlay.tiles import Tile
 
@@ -56,8 +57,8 @@ def run(
     a single item, or a single worker, runs here.
     ``progress`` None shows a bar where stderr is a terminal.
     """
-    if workers is not None and (not isinstance(workers, int) or workers < 1):
-        raise ParameterError(f"`workers` must be a whole number >= 1, got {workers!r}")
+    if workers is not None:
+        workers = _params.whole_number(workers, "workers", low=1)
     if client is not None and workers is not None:
         raise ParameterError(
             "`workers` starts processes on this machine and `client` runs on a Dask "

@@ -30,6 +30,7 @@ from ruhrgeo._validate import require_unique
 from ruhrgeo._warn import warn
 from ruhrgeo.errors import (
     EmptyGeometryError,
+    GraphMismatchError,
     IslandWarning,
     ParameterError,
     StatisticsError,
@@ -227,6 +228,7 @@ def build_graph(gdf: pd.DataFrame, graph: GraphLike = "queen") -> Graph:
         given = read_graph(spec) if isinstance(spec, Path) else spec
         if isinstance(given, W):
             given = Graph.from_W(given)
+        check_weights(given, describe(spec))
         built = align_ids(given, gdf.index, describe(spec))
         if len(built.isolates) and not isinstance(gdf, gpd.GeoDataFrame):
             raise StatisticsError(
@@ -235,6 +237,20 @@ def build_graph(gdf: pd.DataFrame, graph: GraphLike = "queen") -> Graph:
                 "so that they can be joined to their nearest neighbor, or fix the weights"
             )
     return _join_islands(built, gdf) if len(built.isolates) else built
+
+
+def check_weights(graph: Graph, what: str) -> None:
+    """Refuse weights that are not finite numbers >= 0 (a NaN, a negative or infinite weight
+    in a file or a given graph would enter every statistic)."""
+    weights = graph.adjacency.to_numpy(dtype=float)
+    bad = ~np.isfinite(weights) | (weights < 0)
+    if bad.any():
+        pairs = graph.adjacency.index[bad][:5]
+        shown = ", ".join(f"{a}-{b}: {weights[bad][k]:g}" for k, (a, b) in enumerate(pairs))
+        raise GraphMismatchError(
+            f"the weights ({what}) hold {int(bad.sum())} weight(s) that are not finite numbers "
+            f">= 0 ({shown}); fix the weights file or graph"
+        )
 
 
 def _canonical(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ruhrgeo._figures import label
 from ruhrgeo.errors import ParameterError
 from ruhrgeo.spatial.autocorrelation import BivariateMoranResult, MoranResult
 from ruhrgeo.spatial.labels import CLUSTER_COLORS
@@ -50,14 +51,17 @@ def moran_scatterplot(
     ax.scatter(x, lag, c=colors, s=28, edgecolors="#333333", linewidths=0.4)
     line = np.array([x.min(), x.max()])
     ax.plot(line, lag.mean() + slope * (line - x.mean()), color="#333333", lw=1.2)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(label(xlabel))
+    ax.set_ylabel(label(ylabel))
     ax.set_title(f"Moran's I = {slope:.3f}")
     if isinstance(result, LocalResult):
         shown = [c for c in CLUSTER_COLORS if (result["cluster"] == c).any()]
-        for label in shown:
-            ax.scatter([], [], c=CLUSTER_COLORS[label], label=label, s=28)
+        for cluster in shown:
+            ax.scatter([], [], c=CLUSTER_COLORS[cluster], label=cluster, s=28)
         ax.legend(loc="best", fontsize="small", frameon=False)
+    legend = ax.get_legend()
+    for text in (ax.xaxis.label, ax.yaxis.label, ax.title, *(legend.get_texts() if legend else ())):
+        text.set_parse_math(False)  # names shown as written (the axes may be the caller's)
     return ax
 
 

@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ruhrgeo import _params
 from ruhrgeo._geometry import centroids, north_of
 from ruhrgeo._warn import warn
-from ruhrgeo.errors import ParameterError, SpilloverWarning
+from ruhrgeo.errors import SpilloverWarning
 from ruhrgeo.io import read_municipalities
 from ruhrgeo.spillover.distance import (
     Kernel,
@@ -119,8 +120,7 @@ def reach(
     >>> result.north_total + result.south_total
     53
     """
-    if not 0 < threshold <= 1:
-        raise ParameterError(f"`threshold` must lie in (0, 1], got {threshold}")
+    threshold = _params.number(threshold, "threshold", low=0, high=1, low_open=True)
     munis = read_municipalities(municipalities)
     table = distances_of(munis, sources)
     weights = kernel_weight(table.to_numpy(), radius_km, kernel)

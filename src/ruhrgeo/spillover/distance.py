@@ -53,7 +53,7 @@ def kernel_weight(
     0.606531
     """
     check_kernel(kernel)
-    positive(radius_km, "radius_km", "the spill-over radius in km")
+    radius_km = positive(radius_km, "radius_km", "the spill-over radius in km")
     u = np.asarray(distance_km, dtype=float) / radius_km
     if kernel == "uniform":
         return (u <= 1).astype(float)

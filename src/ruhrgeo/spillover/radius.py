@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy.cluster.vq import kmeans2
 
+from ruhrgeo import _params
 from ruhrgeo._geometry import centroids
 from ruhrgeo._validate import column_values
 from ruhrgeo.errors import ParameterError
@@ -116,13 +117,18 @@ def estimate_radius(
     >>> result.radius_km, result.significant
     (20.0, True)
     """
-    if n_boot < 19:
-        raise ParameterError(f"`n_boot` must be at least 19, got {n_boot}")
+    n_boot = _params.whole_number(n_boot, "n_boot", low=19, high=1_000_000)
+    if n_blocks is not None:
+        n_blocks = _params.whole_number(n_blocks, "n_blocks", low=2)
+    alpha = _params.number(alpha, "alpha", low=0, high=1, low_open=True, high_open=True)
+    seed = _params.seed(seed)
     munis = read_municipalities(gdf)
     y = column_values(munis, outcome).to_numpy()
-    radii = np.asarray(list(radii_km), dtype=float)
-    if radii.size < 2 or (radii <= 0).any():
-        raise ParameterError(f"`radii_km` must hold at least two positive radii, got {radii_km}")
+    if isinstance(radii_km, str) or not hasattr(radii_km, "__iter__"):
+        raise ParameterError(f"`radii_km` must be a list of radii in km, got {radii_km!r}")
+    radii = np.array([_params.number(r, "radii_km", low=0, low_open=True) for r in radii_km])
+    if radii.size < 2 or radii.size > 10_000:
+        raise ParameterError(f"`radii_km` must hold 2 to 10,000 radii, got {radii.size}")
     z = np.column_stack([np.ones(len(y)), *(column_values(munis, c) for c in controls or ())])
     distances = distances_of(munis, sources, to=to, population=population).to_numpy()
     source_sizes = sizes(sources, size)
