@@ -237,6 +237,6 @@ def test_the_script_makes_exactly_the_shipped_files(shared_data, tmp_path):
         check=True,
     )
     made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
-    assert len(made) == 10
+    assert len(made) == 11
     for relative in made:
         assert (tmp_path / relative).read_bytes() == (datasets.data_dir() / relative).read_bytes()

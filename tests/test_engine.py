@@ -255,9 +255,17 @@ def test_many_columns_of_one_file_are_read_once(munis, layers, monkeypatch):
 def test_units_are_decided_alike_on_every_path(munis, tmp_path):
     only_01 = np.random.default_rng(1).integers(0, 2, SHAPE).astype(np.uint8)
     path = write_tif(tmp_path / "01.tif", only_01)
-    for given in (path, read_coverage(path), GridSource(path)):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnitWarning)  # a byte raster of 0 and 1 is binary, quietly
+        for given in (path, read_coverage(path), GridSource(path)):
+            for runner in ({"tile_size": 16}, {"tile_size": 16, "workers": 2}, {}):
+                as_binary = coverage_share(munis, {"x": given}, **runner)
+    floats = write_tif(tmp_path / "01f.tif", only_01.astype(np.float32))
+    for given in (floats, read_coverage(floats), GridSource(floats)):
         with pytest.warns(UnitWarning, match="holds only 0 and 1.*unit='percent'"):
-            as_binary = coverage_share(munis, {"x": given}, tile_size=16)
+            pd.testing.assert_frame_equal(
+                coverage_share(munis, {"x": given}, tile_size=16), as_binary
+            )
     as_percent = coverage_share(munis, {"x": GridSource(path, unit="percent")})
     np.testing.assert_allclose(as_binary["x"], 100 * as_percent["x"])
     tagged = write_tif(tmp_path / "tagged.tif", only_01, unit="%")  # the file says percent
@@ -566,9 +574,10 @@ def test_values_outside_the_municipalities_decide_nothing(tmp_path):
     for value in (7, -9999):
         beside = values.copy()
         beside[hole] = value
-        with pytest.warns(UnitWarning, match="holds only 0 and 1"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # integers 0 and 1 under the municipality: binary
             result = coverage_share(munis, {"x": write_tif(tmp_path / "beside.tif", beside)})
-        assert result.loc["05000001", "x"] == pytest.approx(100 * 1000 / 1500)
+        assert result.loc["05000001", "x"] == pytest.approx(100 * 1000 / 1500)  # not percent
     inside = values.copy()
     inside[5, 30] = 7  # a whole cell: lower-left corner x = 353,000, y = 5,703,400
     path = write_tif(tmp_path / "in.tif", inside)

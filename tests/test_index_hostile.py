@@ -538,7 +538,7 @@ def test_spec_file_values_refused(case, line, match, tmp_path):
 
 SPEC_FILES = [
     ("missing", None, DataFileNotFoundError, "no file at"),
-    ("a directory", "dir", FileFormatError, "cannot be read"),
+    ("a directory", "dir", DataFileNotFoundError, "is a folder, not a file"),
     ("binary", b"\xff\xfe\x00garbage", FileFormatError, "is not UTF-8 text"),
     ("empty", b"", FileFormatError, r"has no \[\[indicators\]\] tables"),
     ("not TOML", b"name = ", FileFormatError, "is not valid TOML"),

@@ -181,7 +181,7 @@ CLUSTERS = [
     (
         lambda d: _labels(d).set_axis(range(len(d))),
         MapDataError,
-        r"53 ids that are not municipalities of the map, e.g. \['0', .*index the labels",
+        r"53 ids that are not areas of the map, e.g. \['0', .*index the labels",
     ),
     (lambda d: list(_labels(d)), InputTypeError, r"`clusters` must be a Series"),
     (lambda d: pd.DataFrame({"label": _labels(d)}), MissingColumnError, r"`clusters` 'cluster'"),

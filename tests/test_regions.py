@@ -20,7 +20,7 @@ from ruhrgeo.errors import (
     StatisticsError,
 )
 from ruhrgeo.index import Indicator, IndicatorSpec, compare_regions
-from ruhrgeo.index.regions import region_means, region_members
+from ruhrgeo.index import region_means, region_members
 
 ATOL = 1e-9
 SPEC = IndicatorSpec("v", (Indicator("v", "infrastructure"),))

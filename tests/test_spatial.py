@@ -161,7 +161,7 @@ ORACLE = textwrap.dedent(
     import geopandas as gpd, shapely, pandas as pd
     _crand.NUMPY_WORK = 0
     case = cases["lattice"]
-    gdf = pd.DataFrame({"y": case["y"], "x": case["x"]}, index=case["ids"])
+    gdf = pd.DataFrame({"y": case["y"], "x": case["x"]}, index=pd.Index(case["ids"], name="ags"))
     g = Graph.from_arrays(case["focal"], case["neighbor"], case["weight"])
     lisa = spatial.local_moran(gdf, "y", graph=g, permutations=case["permutations"], seed=3)
     out["compiled_path"] = [lisa["p_sim"].tolist(), lisa["z_sim"].tolist()]

@@ -90,7 +90,7 @@ COLUMN_CASES = {
     "duplicated index": (
         lambda: spatial.moran(BASE.iloc[[0, 0, *range(1, 16)]], "v"),
         DuplicateIdError,
-        r"`index` has 1 duplicated id\(s\): 05000000",
+        r"`gdf` has 1 repeated key\(s\) in `ags`: 05000000",
     ),
     "two columns of one name": (
         lambda: spatial.moran(pd.concat([BASE, BASE[["v"]]], axis=1), "v"),
@@ -178,14 +178,14 @@ GRAPH_CASES = {
     "empty geometry": (
         lambda: spatial.moran(BASE.set_geometry([shapely.Polygon(), *BASE.geometry.iloc[1:]]), "v"),
         EmptyGeometryError,
-        r"1 municipalities have no geometry \(e.g. \['05000000'\]\)",
+        r"`gdf`: areas with missing or empty geometry: 05000000",
     ),
     "no CRS for distances": (
         lambda: spatial.moran(
             BASE.set_crs(None, allow_override=True), "v", graph=GraphSpec("knn", k=3)
         ),
         CRSMissingError,
-        r"no CRS; distances need one: set it, e.g. gdf.set_crs\(25832\)",
+        r"`gdf` has no CRS; set one with `gdf.set_crs\(25832\)`",
     ),
     "points with contiguity": (
         lambda: spatial.moran(BASE.set_geometry(BASE.geometry.centroid), "v"),

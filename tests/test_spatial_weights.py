@@ -17,7 +17,7 @@ from libpysal.weights import W
 from test_spatial import lattice, rook_matrix
 
 from ruhrgeo import spatial
-from ruhrgeo.errors import GraphMismatchError, IslandWarning
+from ruhrgeo.errors import GraphMismatchError, IslandWarning, TooFewObservationsError
 from ruhrgeo.spatial import GraphSpec
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -184,3 +184,20 @@ def test_results_do_not_depend_on_the_crs(values):
     a = spatial.local_moran(gdf, "v", graph=spec, permutations=99)
     b = spatial.local_moran(gdf.to_crs(3035), "v", graph=spec, permutations=99)
     pd.testing.assert_frame_equal(pd.DataFrame(a), pd.DataFrame(b))
+
+
+@pytest.mark.parametrize(
+    "graph",
+    [
+        "queen",
+        GraphSpec("knn", k=1),
+        GraphSpec("distance", threshold_km=5),
+        GraphSpec("kernel", bandwidth_km=5),
+    ],
+)
+def test_one_area_has_no_neighbor_to_weigh(graph):
+    one = gpd.GeoDataFrame(
+        geometry=[shapely.box(0, 0, 1000, 1000)], crs=25832, index=pd.Index(["a"], name="id")
+    )
+    with pytest.raises(TooFewObservationsError, match="at least 2 areas"):
+        spatial.build_graph(one, graph)

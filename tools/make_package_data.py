@@ -6,6 +6,8 @@ Reads the open data beside the checkout (see its PROVENANCE.md) and writes, repr
 (rerunning gives byte-identical files):
 
 - ``dvg2_nrw/ruhr_municipalities.gpkg``: the 53 Ruhr municipalities (DVG2 NRW), EPSG:25832;
+- ``dvg2_nrw/ruhr_kreise.gpkg``: the Ruhr's 15 Kreise and kreisfreie Städte (DVG2 NRW),
+  keyed by the 5-digit ``kreis_ags``, EPSG:25832;
 - ``breitbandatlas/gemeinden_haushalte_2021-06.csv``: the mid-2021 municipal household table
   for Germany, read from the raw release with ``read_breitbandatlas`` and reduced to COLUMNS;
 - ``breitbandatlas/kreise_haushalte_2021-06.csv``: the Kreis table's 5G and LTE columns;
@@ -90,6 +92,24 @@ def ruhr_municipalities(shared: Path, out: Path) -> list[str]:
     return munis["ags"].tolist()
 
 
+KREIS_COLUMNS_SHIPPED = ["kreis_ags", "name", "kreis_typ", "population", "area_km2"]
+
+
+def ruhr_kreise(shared: Path, out: Path) -> None:
+    """The Ruhr's 15 district-level units in EPSG:25832, coordinates rounded to centimeters."""
+    source = gpd.read_file(shared / "boundaries" / "ruhr_kreise.geojson")
+    assert len(source) == 15, len(source)
+    kreise = source[[*KREIS_COLUMNS_SHIPPED, "geometry"]].to_crs(UTM)
+    kreise["population"] = kreise["population"].astype("int64")
+    geoms = shapely.transform(kreise.geometry.values, lambda xy: np.round(xy, COORDINATE_DECIMALS))
+    assert shapely.is_valid(geoms).all(), "rounding made a polygon invalid"
+    kreise = kreise.set_geometry(geoms).sort_values("kreis_ags", ignore_index=True)
+    target = out / "dvg2_nrw" / "ruhr_kreise.gpkg"
+    target.unlink(missing_ok=True)
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": DVG2_DATE})
+    kreise.to_file(target, driver="GPKG", layer="kreise", engine="pyogrio")
+
+
 def breitbandatlas_germany(shared: Path, out: Path) -> None:
     """The mid-2021 household table for Germany, reduced to COLUMNS, city districts left out."""
     raw = shared / "coverage" / "releases" / "gemeinde_bezirke_privat_2021_mitte.csv"
@@ -159,6 +179,7 @@ def main() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # nothing the sources hold may pass unnoticed
         ruhr = ruhr_municipalities(args.shared, args.out)
+        ruhr_kreise(args.shared, args.out)
         breitbandatlas_germany(args.shared, args.out)
         breitbandatlas_kreise(args.shared, args.out)
         release_extracts(args.shared, args.out, ruhr)

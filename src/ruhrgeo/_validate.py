@@ -16,6 +16,7 @@ from ruhrgeo.errors import (
     DataFileNotFoundError,
     DuplicateIdError,
     InfiniteValuesError,
+    InputTypeError,
     MissingColumnError,
     MissingIdError,
     MissingValuesError,
@@ -51,14 +52,19 @@ def require_projected(crs: pyproj.CRS, name: str) -> None:
         )
 
 
-def existing_path(source: str | os.PathLike[str], name: str) -> Path:
-    """Return ``source`` as a Path, or raise if it does not exist (``/vsi`` paths pass)."""
+def existing_path(source: str | os.PathLike[str], name: str, *, folder_ok: bool = False) -> Path:
+    """Return ``source`` as a Path, or raise if it does not exist or, unless ``folder_ok``
+    (vector formats stored as folders), is a folder (``/vsi`` paths pass)."""
+    if not isinstance(source, str | os.PathLike):
+        raise InputTypeError(f"`{name}` must be a file path, got {type(source).__name__}")
     text = os.fspath(source)
     if text.startswith(("/vsi", "zip://")):
         return Path(text)
     path = Path(text).expanduser()
     if not path.exists():
         raise DataFileNotFoundError(f"`{name}`: no file at {text!r}; check the path")
+    if path.is_dir() and not folder_ok:
+        raise DataFileNotFoundError(f"`{name}`: {text!r} is a folder, not a file; give a file")
     return path
 
 
@@ -128,7 +134,7 @@ def column_values(gdf: pd.DataFrame, column: str) -> pd.Series:
     >>> column_values(pd.DataFrame({"v": [float(i) * 1e-10 for i in range(8)]}), "v").tolist()[1]
     1e-10
     """
-    require_unique(gdf.index, "index", "index the municipalities by AGS (read_municipalities)")
+    require_unique(gdf.index, "index", "index the areas by their key, once each")
     if not isinstance(column, str) or column not in gdf.columns:
         raise MissingColumnError(
             f"`column` {column!r} is not in the data; columns: {[c for c in gdf.columns][:20]}"

@@ -19,9 +19,11 @@ Where the unit comes from, first match wins:
    Mobilfunk-Monitoring ``nr_*``, ``lte``, Zensus ``Einwohner``: count);
 4. inferred from the values the overlay reads (the cells under the municipalities, so the
    same cells on every path): some value above 1 (and none outside 0-100): percent; only 0
-   and 1: binary, with a :class:`~ruhrgeo.errors.UnitWarning` (a percent layer could hold only
-   0 and 1: declare the unit to be sure); values between 0 and 1 other than 0 and 1: a
-   :class:`~ruhrgeo.errors.UnitError` (fractions or small percentages? declare it).
+   and 1 stored as integers (a byte raster, the commonest input): binary; only 0 and 1
+   stored as floats: binary, with a :class:`~ruhrgeo.errors.UnitWarning` (a percent layer
+   could hold only 0.0 and 1.0: declare the unit to be sure); values between 0 and 1 other
+   than 0 and 1: a :class:`~ruhrgeo.errors.UnitError` (fractions or small percentages?
+   declare it).
 
 A value outside its unit's range (negative, above 100 for percent, not finite) raises
 :class:`~ruhrgeo.errors.ValueRangeError` naming the cell: a fill value such as -9999 is never
@@ -164,6 +166,7 @@ class ValueSummary:
     low: float = np.inf
     high: float = -np.inf
     only_01: bool = True
+    integers: bool = True  # stored as integers (a 0/1 byte raster is binary beyond doubt)
 
     @classmethod
     def of(cls, values: np.ndarray) -> ValueSummary:
@@ -175,7 +178,7 @@ class ValueSummary:
         only_01 = low >= 0 and high <= 1
         if only_01 and values.dtype.kind == "f":
             only_01 = bool(((values == 0) | (values == 1)).all())
-        return cls(low, high, only_01)
+        return cls(low, high, only_01, values.dtype.kind in "uib")
 
     def fits(self, unit: str | None) -> bool:
         """Whether every value summarized lies in ``unit``'s range (0 to 100 when None)."""
@@ -187,7 +190,10 @@ class ValueSummary:
 
     def merge(self, other: ValueSummary) -> ValueSummary:
         return ValueSummary(
-            min(self.low, other.low), max(self.high, other.high), self.only_01 and other.only_01
+            min(self.low, other.low),
+            max(self.high, other.high),
+            self.only_01 and other.only_01,
+            self.integers and other.integers,
         )
 
 
@@ -206,6 +212,8 @@ def resolve_unit(declared: str | None, seen: ValueSummary, name: str) -> str:
         return declared
     if seen.high > 1:
         return "percent"
+    if seen.only_01 and seen.integers:
+        return "binary"  # the commonest input: a byte raster of 0 and 1
     if seen.only_01:
         warn(
             f"layer {name!r} holds only 0 and 1 in the municipalities: read as binary "

@@ -18,7 +18,6 @@ import pyogrio
 
 from ruhrgeo import datasets
 from ruhrgeo.errors import RuhrgeoError, RuhrgeoWarning
-from ruhrgeo.io import read_areas, read_indicators, read_municipalities
 
 
 class InputError(click.ClickException):
@@ -34,6 +33,7 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            refuse_unencodable(kwargs)
             refuse_overwriting(kwargs)
             with warnings.catch_warnings():
                 warnings.simplefilter("always", RuhrgeoWarning)
@@ -43,6 +43,32 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
             raise InputError(str(exc)) from None
 
     return wrapper
+
+
+def refuse_unencodable(options: dict[str, Any]) -> None:
+    """Refuse an argument this system cannot turn back into bytes (a lone surrogate, a NUL:
+    no file name or terminal holds one), naming the option, before anything is read."""
+    for name, value in options.items():
+        for item in value if isinstance(value, tuple | list) else [value]:
+            if not isinstance(item, str | Path):
+                continue
+            try:
+                if "\x00" in os.fsencode(item).decode("utf-8", "replace"):
+                    raise UnicodeError("NUL")
+            except UnicodeError:
+                raise InputError(
+                    f"{_flag(name)} {str(item)!r} holds characters that are not text in this "
+                    "system's encoding; retype the value"
+                ) from None
+
+
+def _flag(name: str) -> str:
+    """The option as the user typed it (``label_args`` -> ``--label``)."""
+    context = click.get_current_context(silent=True)
+    for param in context.command.params if context else []:
+        if param.name == name:
+            return param.opts[0] if isinstance(param, click.Option) else param.human_readable_name
+    return name
 
 
 def refuse_overwriting(options: dict[str, Any]) -> None:
@@ -81,42 +107,11 @@ def show_warning(message: Any, category: type, *_: Any, **__: Any) -> None:
     click.echo(f"warning: {message}", err=True)
 
 
-def read_boundaries(
-    path: Path, *, layer: str | None = None, id_col: str | None = None, name_col: str | None = None
-) -> gpd.GeoDataFrame:
-    """Boundaries keyed by ``id_col``: municipalities by AGS (read_municipalities) when no key
-    or an AGS column is named, else any areas keyed by that column (read_areas)."""
-    if id_col is None or id_col.lower() == "ags":
-        return read_municipalities(path, layer=layer, id_col=id_col, name_col=name_col)
-    return read_areas(path, id_col=id_col, name_col=name_col, layer=layer)
-
-
 def table_path(_ctx: click.Context, _param: click.Parameter, value: Path) -> Path:
     """Callback of --out: results are tables, CSV or GeoPackage."""
     if value.suffix.lower() not in (".csv", ".gpkg"):
         raise InputError(f"--out must end in .csv or .gpkg, got {value.name!r}")
     return value
-
-
-def read_table(path: Path, id_col: str, columns: list[str]) -> pd.DataFrame:
-    """The given columns of a table (CSV or XLSX, as :func:`ruhrgeo.read_indicators` reads
-    it: ``;`` or ``,``, decimal commas), indexed by the normalized AGS."""
-    table = read_indicators(path, id_col=id_col)
-    absent = [c for c in columns if c not in table.columns]
-    if absent:
-        raise InputError(
-            f"--table {path.name} has no column {' or '.join(map(repr, absent))}; "
-            f"it has {list(table.columns)[:20]}"
-        )
-    return table[columns]
-
-
-def with_table(
-    munis: gpd.GeoDataFrame, path: Path, id_col: str, columns: list[str]
-) -> gpd.GeoDataFrame:
-    """The municipalities with the table's columns (which replace any of the same name)."""
-    table = read_table(path, id_col, columns)
-    return munis.drop(columns=[c for c in columns if c in munis.columns]).join(table)
 
 
 def read_sources(path: Path | None) -> gpd.GeoDataFrame:
@@ -154,34 +149,26 @@ def read_sources(path: Path | None) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(lon, lat), crs=4326)
 
 
+class PathArg(click.Path):
+    """click's Path that refuses an empty argument (an unset shell variable): click reads it
+    as the current folder, where a run would then read or write."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("the path is empty (an unset variable?); give a file or folder", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def out_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """The --out option of the commands that write a table."""
     return click.option(
         "--out",
         "out_path",
-        type=click.Path(path_type=Path),
+        type=PathArg(path_type=Path),
         required=True,
         callback=table_path,
         help=help_text,
     )
-
-
-def table_options(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """The --table and --id-col options of the commands that read a table keyed by AGS."""
-
-    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
-        command = click.option(
-            "--id-col", default="ags", show_default=True, help="AGS column of the table."
-        )(command)
-        return click.option(
-            "--table",
-            "table_path",
-            type=click.Path(path_type=Path),
-            required=True,
-            help=help_text,
-        )(command)
-
-    return decorate
 
 
 def pairs(values: tuple[str, ...], option: str) -> dict[str, str]:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ruhrgeo import datasets, maps, spatial, spillover
 from ruhrgeo.cli import findings
-from ruhrgeo.cli.args import friendly
+from ruhrgeo.cli.args import PathArg, friendly
 from ruhrgeo.cli.report import estimate_json
 from ruhrgeo.errors import OutputError
 from ruhrgeo.index import composite, load_spec
@@ -253,7 +253,7 @@ def _readme(said: list[findings.Finding]) -> str:
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathArg(file_okay=False, path_type=Path),
     required=True,
     help="Folder for the outputs (created if missing).",
 )

@@ -10,7 +10,7 @@ from typing import Any
 import click
 import pandas as pd
 
-from ruhrgeo.cli.args import InputError, friendly, out_option
+from ruhrgeo.cli.args import InputError, PathArg, friendly, out_option
 from ruhrgeo.errors import RuhrgeoError
 from ruhrgeo.index import (
     AGGREGATIONS,
@@ -23,6 +23,7 @@ from ruhrgeo.index import (
     uncertainty,
 )
 from ruhrgeo.index.choices import TREATMENTS
+from ruhrgeo.cli.areas import is_ags
 from ruhrgeo.io import read_indicators
 from ruhrgeo.io.write import write_table
 
@@ -30,11 +31,11 @@ TREATMENT_OPTIONS = {"none" if t is None else t: t for t in TREATMENTS}
 
 
 @click.command(name="index")
-@click.argument("table_path", metavar="TABLE", type=click.Path(path_type=Path))
+@click.argument("table_path", metavar="TABLE", type=PathArg(path_type=Path))
 @click.option(
     "--spec",
     "spec_path",
-    type=click.Path(path_type=Path),
+    type=PathArg(path_type=Path),
     help="Indicator spec (TOML); default the Digital-Index Ruhr spec.",
 )
 @click.option(
@@ -72,7 +73,11 @@ TREATMENT_OPTIONS = {"none" if t is None else t: t for t in TREATMENTS}
     help="Monte Carlo base sample size N: rank intervals and sensitivity.",
 )
 @click.option("--seed", default=0, show_default=True, help="Seed of --uncertainty.")
-@click.option("--id-col", help="AGS column of the table (default ags).")
+@click.option(
+    "--id-col",
+    help="Key column of the table (default ags: AGS, normalized); any other (e.g. kreis_ags, "
+    "a LAU code) is kept as written.",
+)
 @out_option("Output .csv; --audit and --uncertainty write beside it (OUT_*.csv, OUT_*.png).")
 @friendly
 def index_command(
@@ -97,7 +102,7 @@ def index_command(
     if samples is not None and samples < 4:
         raise InputError(f"--uncertainty takes a sample size N >= 4, got {samples}")
     spec = load_spec(spec_path)
-    table = read_indicators(table_path, id_col=id_col)
+    table = read_indicators(table_path, id_col=id_col, key="ags" if is_ags(id_col) else "text")
     choices: dict[str, Any] = {
         "normalization": normalization,
         "params": {"reference": reference} if reference is not None else None,

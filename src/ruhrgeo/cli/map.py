@@ -5,13 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import geopandas as gpd
-import pandas as pd
 from matplotlib.figure import Figure
 
 from ruhrgeo import maps
-from ruhrgeo.cli.args import InputError, friendly, number, pairs, table_options
-from ruhrgeo.io import read_indicators, read_municipalities
+from ruhrgeo.cli.areas import area_options, read_boundaries, table_options, with_table
+from ruhrgeo.cli.args import InputError, PathArg, friendly, number, pairs
 from ruhrgeo.io.write import write_atomic
 from ruhrgeo.maps import Map, checks
 from ruhrgeo.maps.figures import png_bytes
@@ -21,8 +19,9 @@ SUFFIXES = (".html", ".htm", ".png")
 
 
 @click.command(name="map")
-@click.argument("boundaries", type=click.Path(path_type=Path))
-@table_options("Table with an AGS column and the columns to map (CSV with ; or , or XLSX).")
+@click.argument("boundaries", type=PathArg(path_type=Path))
+@area_options
+@table_options("Table with a key column and the columns to map (CSV with ; or , or XLSX).")
 @click.option(
     "--column",
     "columns",
@@ -51,7 +50,7 @@ SUFFIXES = (".html", ".htm", ".png")
 @click.option(
     "--out",
     "out_paths",
-    type=click.Path(path_type=Path),
+    type=PathArg(path_type=Path),
     required=True,
     multiple=True,
     help="map.html (self-contained, offline) or map.png; repeat for both.",
@@ -60,7 +59,10 @@ SUFFIXES = (".html", ".htm", ".png")
 def map_command(
     boundaries: Path,
     table_path: Path,
-    id_col: str,
+    table_id_col: str | None,
+    boundary_layer: str | None,
+    id_col: str | None,
+    name_col: str | None,
     columns: tuple[str, ...],
     kind: str,
     title: str | None,
@@ -91,7 +93,8 @@ def map_command(
         "place_names": _place_names(place_names),  # checked before the data is read
         "attribution": attribution,
     }
-    gdf = _with_table(read_municipalities(boundaries), table_path, id_col, [*columns, *tooltip])
+    areas = read_boundaries(boundaries, layer=boundary_layer, id_col=id_col, name_col=name_col)
+    gdf = with_table(areas, table_path, table_id_col or id_col, [*columns, *tooltip])
     fields = ["name", *tooltip] if "name" in gdf.columns else list(tooltip)
     if kind == "clusters":
         pages = [maps.cluster_map(gdf, gdf[c], tooltip=[*fields, c], **options) for c in columns]
@@ -107,28 +110,7 @@ def map_command(
         click.echo(line)
     missing = int(gdf[list(columns)].isna().all(axis=1).sum())
     if missing:
-        click.echo(f"{missing} of {len(gdf)} municipalities have no value (hatched: no data)")
-
-
-def _with_table(
-    munis: gpd.GeoDataFrame, path: Path, id_col: str, needed: list[str]
-) -> gpd.GeoDataFrame:
-    """The boundaries with the table's columns that are needed (the table's win)."""
-    try:
-        table = read_indicators(path, id_col=id_col)
-    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError(
-            f"--table {path.name} cannot be read as a table ({exc}); give a CSV (; or , "
-            "separated, UTF-8) or XLSX with an AGS column"
-        ) from None
-    from_table = [c for c in dict.fromkeys(needed) if c in table.columns]
-    absent = [c for c in needed if c not in table.columns and c not in munis.columns]
-    if absent:
-        raise InputError(
-            f"--table {path.name} has no column {' or '.join(map(repr, absent))}; "
-            f"it has {list(table.columns)[:20]}"
-        )
-    return munis.drop(columns=from_table, errors="ignore").join(table[from_table])
+        click.echo(f"{missing} of {len(gdf)} areas have no value (hatched: no data)")
 
 
 def _units(args: tuple[str, ...], columns: tuple[str, ...]) -> dict[str, str]:

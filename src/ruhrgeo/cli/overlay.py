@@ -11,13 +11,21 @@ from urllib.parse import urlsplit
 
 import click
 
-from ruhrgeo.cli.args import InputError, friendly, number, out_option, pairs, read_boundaries
+from ruhrgeo.cli.areas import area_options, read_boundaries
+from ruhrgeo.cli.args import (
+    InputError,
+    PathArg,
+    friendly,
+    number,
+    out_option,
+    pairs,
+)
 from ruhrgeo.io.write import write_table
 from ruhrgeo.overlay import GridSource, coverage_share
 
 
 @click.command()
-@click.argument("boundaries", type=click.Path(path_type=Path))
+@click.argument("boundaries", type=PathArg(path_type=Path))
 @click.option(
     "--layer",
     "layer_specs",
@@ -36,17 +44,11 @@ from ruhrgeo.overlay import GridSource, coverage_share
 @click.option("--nodata", "fills", multiple=True, help="NAME=VALUE: a fill value meaning no data.")
 @click.option(
     "--weighted-by",
-    type=click.Path(path_type=Path),
+    type=PathArg(path_type=Path),
     help="Count grid (population, households): shares of the counts instead of the area.",
 )
 @click.option("--weighted-by-column", help="Value column of a CSV count grid (e.g. Einwohner).")
-@click.option("--boundary-layer", help="Layer of a multi-layer boundaries file (e.g. vg250_gem).")
-@click.option(
-    "--id-col",
-    help="Key column of the boundaries (default: the AGS, read as municipalities); any other "
-    "unique id keeps its values, e.g. --id-col kreis_ags.",
-)
-@click.option("--name-col", help="Name column of the boundaries (default GEN/name).")
+@area_options
 @click.option("--by", help="Column of the boundaries to aggregate to (e.g. kreis): exact shares.")
 @out_option("Output .csv or .gpkg (with geometries).")
 @click.option(

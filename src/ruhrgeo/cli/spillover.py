@@ -8,16 +8,9 @@ from pathlib import Path
 import click
 
 from ruhrgeo import spillover
-from ruhrgeo.cli.args import (
-    friendly,
-    out_option,
-    parse_radii,
-    read_sources,
-    table_options,
-    with_table,
-)
+from ruhrgeo.cli.areas import area_options, read_boundaries, table_options, with_table
+from ruhrgeo.cli.args import PathArg, friendly, out_option, parse_radii, read_sources
 from ruhrgeo.cli.report import estimate_json
-from ruhrgeo.io import read_municipalities
 from ruhrgeo.io.write import write_table
 
 
@@ -32,13 +25,14 @@ _KERNEL = click.option(
 _SOURCES = click.option(
     "--sources",
     "sources_path",
-    type=click.Path(path_type=Path),
+    type=PathArg(path_type=Path),
     help="Points: CSV with latitude/longitude or a vector file (default: the Ruhr's universities).",
 )
 
 
 @spillover_group.command(name="allocate")
-@click.argument("boundaries", type=click.Path(path_type=Path))
+@click.argument("boundaries", type=PathArg(path_type=Path))
+@area_options
 @_SOURCES
 @click.option("--value", required=True, help="Column of the sources to spread (e.g. it_graduates).")
 @click.option("--radius-km", type=float, required=True, help="Spill-over radius in km.")
@@ -47,25 +41,28 @@ _SOURCES = click.option(
 @friendly
 def spillover_allocate(
     boundaries: Path,
+    boundary_layer: str | None,
+    id_col: str | None,
+    name_col: str | None,
     sources_path: Path | None,
     value: str,
     radius_km: float,
     kernel: str,
     out_path: Path,
 ) -> None:
-    """Spread each source's VALUE over the municipalities of BOUNDARIES (totals kept)."""
-    munis = read_municipalities(boundaries)
+    """Spread each source's VALUE over the areas of BOUNDARIES (totals kept)."""
+    areas = read_boundaries(boundaries, layer=boundary_layer, id_col=id_col, name_col=name_col)
     sources = read_sources(sources_path)
-    allocated = spillover.allocate(munis, sources, value, radius_km=radius_km, kernel=kernel)
-    write_table(munis[["name", munis.geometry.name]].join(allocated), out_path)
-    click.echo(
-        f"allocated {allocated.sum():.6g} {value} over {len(munis)} municipalities to {out_path}"
-    )
+    allocated = spillover.allocate(areas, sources, value, radius_km=radius_km, kernel=kernel)
+    named = ["name"] if "name" in areas.columns else []
+    write_table(areas[[*named, areas.geometry.name]].join(allocated), out_path)
+    click.echo(f"allocated {allocated.sum():.6g} {value} over {len(areas)} areas to {out_path}")
 
 
 @spillover_group.command(name="estimate")
-@click.argument("boundaries", type=click.Path(path_type=Path))
-@table_options("CSV with an AGS column and the outcome.")
+@click.argument("boundaries", type=PathArg(path_type=Path))
+@area_options
+@table_options("CSV with a key column and the outcome.")
 @click.option("--outcome", required=True, help="The outcome column.")
 @_SOURCES
 @click.option("--size", help="Column of the sources weighting them (e.g. students).")
@@ -78,8 +75,11 @@ def spillover_allocate(
 def spillover_estimate(
     boundaries: Path,
     table_path: Path,
+    table_id_col: str | None,
+    boundary_layer: str | None,
+    id_col: str | None,
+    name_col: str | None,
     outcome: str,
-    id_col: str,
     sources_path: Path | None,
     size: str | None,
     kernel: str,
@@ -89,8 +89,8 @@ def spillover_estimate(
     as_json: bool,
 ) -> None:
     """Estimate from data how far the spill-over of the sources reaches into OUTCOME."""
-    munis = read_municipalities(boundaries)
-    gdf = with_table(munis, table_path, id_col, [outcome])
+    areas = read_boundaries(boundaries, layer=boundary_layer, id_col=id_col, name_col=name_col)
+    gdf = with_table(areas, table_path, table_id_col or id_col, [outcome])
     result = spillover.estimate_radius(
         gdf,
         outcome,

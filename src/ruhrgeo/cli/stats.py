@@ -9,9 +9,9 @@ import click
 import pandas as pd
 
 from ruhrgeo import spatial
-from ruhrgeo.cli.args import InputError, friendly, number, out_option, table_options, with_table
+from ruhrgeo.cli.areas import area_options, read_boundaries, table_options, with_table
+from ruhrgeo.cli.args import InputError, PathArg, friendly, number, out_option
 from ruhrgeo.cli.report import global_stats
-from ruhrgeo.io import read_municipalities
 from ruhrgeo.io.write import write_table
 from ruhrgeo.spatial.graphs import GraphLike, describe
 
@@ -20,8 +20,9 @@ NEEDS = {"knn": "--k", "distance": "--threshold-km", "kernel": "--bandwidth-km"}
 
 
 @click.command()
-@click.argument("boundaries", type=click.Path(path_type=Path))
-@table_options("CSV or XLSX with an AGS column and the values (',' or ';', decimal commas).")
+@click.argument("boundaries", type=PathArg(path_type=Path))
+@area_options
+@table_options("CSV or XLSX with a key column and the values (',' or ';', decimal commas).")
 @click.option("--column", required=True, help="The column to analyze.")
 @click.option(
     "--graph",
@@ -35,8 +36,8 @@ NEEDS = {"knn": "--k", "distance": "--threshold-km", "kernel": "--bandwidth-km"}
 @click.option("--kernel", help=f"Kernel of --graph kernel: {', '.join(spatial.KERNELS)}.")
 @click.option(
     "--weights-file",
-    type=click.Path(path_type=Path),
-    help="Spatial weights from a GAL or GWT file keyed by AGS (instead of --graph).",
+    type=PathArg(path_type=Path),
+    help="Spatial weights from a GAL or GWT file keyed like the boundaries (not --graph).",
 )
 @click.option("--permutations", "permutations_text", default="9999", show_default=True)
 @click.option("--seed", "seed_text", default="0", show_default=True, help="Random seed.")
@@ -47,15 +48,17 @@ NEEDS = {"knn": "--k", "distance": "--threshold-km", "kernel": "--bandwidth-km"}
     show_default=True,
     help="Benjamini-Hochberg false discovery rate for the local statistics.",
 )
-@click.option("--boundary-layer", help="Layer of a multi-layer boundaries file.")
 @out_option("Local results: .csv or .gpkg (with geometries).")
 @click.option("--json", "as_json", is_flag=True, help="Print the global results as JSON.")
 @friendly
 def stats(
     boundaries: Path,
     table_path: Path,
+    table_id_col: str | None,
+    boundary_layer: str | None,
+    id_col: str | None,
+    name_col: str | None,
     column: str,
-    id_col: str,
     kind: str | None,
     k_text: str | None,
     threshold_text: str | None,
@@ -66,7 +69,6 @@ def stats(
     seed_text: str,
     alpha_text: str,
     fdr: bool,
-    boundary_layer: str | None,
     out_path: Path,
     as_json: bool,
 ) -> None:
@@ -79,8 +81,8 @@ def stats(
     permutations = _whole(permutations_text, "--permutations")
     seed = _whole(seed_text, "--seed")
     alpha = number(alpha_text, "--alpha")
-    munis = read_municipalities(boundaries, layer=boundary_layer)
-    gdf = with_table(munis, table_path, id_col, [column])
+    munis = read_boundaries(boundaries, layer=boundary_layer, id_col=id_col, name_col=name_col)
+    gdf = with_table(munis, table_path, table_id_col or id_col, [column])
     options = {"graph": graph, "permutations": permutations, "seed": seed}
     lisa = spatial.local_moran(gdf, column, alpha=alpha, fdr=fdr, **options)
     negative = (pd.to_numeric(gdf[column], errors="coerce") < 0).any()
@@ -93,7 +95,8 @@ def stats(
     else:
         spots = spatial.getis_ord(gdf, column, alpha=alpha, fdr=fdr, **options)
     results = global_stats(gdf, column, **options)
-    local = munis[["name", munis.geometry.name]].join(gdf[[column]])
+    named = ["name"] if "name" in munis.columns else []
+    local = munis[[*named, munis.geometry.name]].join(gdf[[column]])
     local = local.join(lisa.add_prefix("lisa_"))
     test = f"FDR {alpha:g}" if fdr else f"p <= {alpha:g}"
     results["local"] = {

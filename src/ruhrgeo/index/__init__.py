@@ -30,7 +30,7 @@ _NAMES = {
     "normalize": "normalizers",
     "compare_regions": "regions",
     "region_means": "regions",
-    "region_members": "regions",
+    "region_members": "membership",
     "compare_releases": "releases",
     "SensitivityResult": "robustness",
     "remove_indicators": "robustness",

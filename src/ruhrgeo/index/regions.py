@@ -1,169 +1,25 @@
-"""Regions compared with each other: municipalities grouped by a membership table (districts
-in full or in part, a district in two regions), weighted means per region, the regions' index.
-"""
+"""Regions compared with each other: weighted means per region of the areas that belong to it
+(see :mod:`ruhrgeo.index.membership`), the regions' index."""
 
 from __future__ import annotations
-
-from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
-from ruhrgeo._validate import normalize_ags, require_unique
+from ruhrgeo._validate import require_unique
 from ruhrgeo._warn import warn
 from ruhrgeo.errors import (
-    DuplicateIdError,
     MissingColumnError,
-    MissingIdError,
     MissingValuesError,
     ParameterError,
     RegionMatchWarning,
 )
 from ruhrgeo.index.composite_index import composite
+from ruhrgeo.index.membership import Membership, region_members
 from ruhrgeo.index.spec import IndicatorSpec
 from ruhrgeo.index.spec_files import load_spec
 
-__all__ = ["compare_regions", "region_means", "region_members"]
-
-Membership = pd.DataFrame | Mapping[str, str] | pd.Series | str
-MEMBERSHIP_COLUMNS = ("region", "kreis_ags", "membership", "member_municipalities_ags")
-
-
-def region_members(membership: Membership, ags: pd.Index | pd.DataFrame) -> pd.DataFrame:
-    """The (region, ags) pairs: which municipalities of ``ags`` belong to which region.
-
-    Parameters
-    ----------
-    membership
-        A membership table like :func:`ruhrgeo.datasets.metropolitan_regions` (columns
-        ``region``, ``kreis_ags``; optional ``membership`` ``full``/``partial`` and
-        ``member_municipalities_ags``, ``;``-separated 8-digit AGS of a partial member), or
-        a mapping (or Series) from 8-digit AGS or 5-digit district key to region, or the
-        name of a column of ``ags`` (a DataFrame) that holds each municipality's region.
-        A district may belong to several regions; its municipalities then count in each.
-    ags
-        The municipalities (an index of AGS, or a DataFrame indexed by AGS).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``region`` and ``ags``, one row per pair, in the order of the membership.
-        ``attrs["unmatched"]`` lists the members (districts or municipalities) for which
-        ``ags`` holds no municipality, as "region: key" strings.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> table = pd.DataFrame({"region": ["A", "B", "B"], "kreis_ags": ["05170", "05170", "05911"],
-    ...                       "membership": ["full", "partial", "full"],
-    ...                       "member_municipalities_ags": ["", "05170004", ""]})
-    >>> ags = pd.Index(["05170004", "05170008", "05911000"])
-    >>> region_members(table, ags).values.tolist()
-    [['A', '05170004'], ['A', '05170008'], ['B', '05170004'], ['B', '05911000']]
-    """
-    frame = ags if isinstance(ags, pd.DataFrame) else None
-    keys = pd.Index(ags.index if frame is not None else ags).astype(str)
-    if isinstance(membership, str):
-        if frame is None or membership not in frame.columns:
-            raise MissingColumnError(
-                f"`membership` {membership!r} is not a column of the table; give a column "
-                "holding each municipality's region, or a membership table"
-            )
-        regions = frame[membership]
-        known = regions.notna().to_numpy()
-        pairs = pd.DataFrame({"region": regions.to_numpy()[known], "ags": keys[known]})
-        pairs.attrs["unmatched"] = []
-        return pairs
-    if isinstance(membership, pd.DataFrame):
-        return _from_table(membership, keys)
-    mapping = pd.Series(membership, dtype=object)
-    if mapping.empty:
-        raise ParameterError("`membership` is empty; give at least one region")
-    lengths = set(mapping.index.astype(str).str.len())
-    if lengths == {5}:
-        table = pd.DataFrame({"region": mapping.to_numpy(), "kreis_ags": mapping.index})
-        return _from_table(table, keys)
-    if lengths != {8}:
-        raise MissingIdError(
-            "`membership` maps keys of mixed or unknown length "
-            f"{sorted(lengths)}; give 8-digit AGS or 5-digit district keys"
-        )
-    present = mapping.index.isin(keys)
-    pairs = pd.DataFrame(
-        {"region": mapping.to_numpy()[present], "ags": mapping.index.astype(str)[present]}
-    )
-    pairs.attrs["unmatched"] = [f"{r}: {a}" for a, r in mapping[~present].items()]
-    return pairs
-
-
-def _from_table(table: pd.DataFrame, keys: pd.Index) -> pd.DataFrame:
-    absent = [c for c in ("region", "kreis_ags") if c not in table.columns]
-    if absent:
-        raise MissingColumnError(
-            f"the membership table has no column {absent} (columns: {list(table.columns)}); "
-            f"it needs {list(MEMBERSHIP_COLUMNS)}, e.g. ruhrgeo.datasets.metropolitan_regions()"
-        )
-    if table.empty:
-        raise ParameterError("the membership table is empty; give at least one region")
-    kreis = table["kreis_ags"].astype(str).str.strip()
-    bad = ~kreis.str.fullmatch(r"[0-9]{5}")
-    if bad.any():
-        raise MissingIdError(
-            f"the membership table has {int(bad.sum())} `kreis_ags` that are no 5-digit "
-            f"district key, e.g. {kreis[bad].iloc[0]!r}; give keys such as '05913'"
-        )
-    region = table["region"].astype(str).str.strip()
-    require_unique(
-        pd.Index(region + " / " + kreis), "region / kreis_ags", "list each district once"
-    )
-    kind = _column(table, "membership", "full").str.lower()
-    members = _column(table, "member_municipalities_ags", "")
-    unknown = ~kind.isin(["full", "partial"])
-    if unknown.any():
-        first = int(np.flatnonzero(unknown)[0])
-        raise ParameterError(
-            f"`membership` must be 'full' or 'partial'; {region.iloc[first]} in district "
-            f"{kreis.iloc[first]} says {kind.iloc[first]!r}"
-        )
-    prefixes = keys.str[:5]
-    rows, unmatched = [], []
-    for r, k, partial, listed in zip(region, kreis, kind == "partial", members, strict=True):
-        if partial != bool(listed):
-            raise ParameterError(
-                f"the membership of {r} in district {k}: a 'partial' member needs its "
-                "municipalities in `member_municipalities_ags` and a 'full' member none"
-            )
-        if partial:
-            ags = normalize_ags(pd.Series(listed.split(";")), "member_municipalities_ags")
-            twice = sorted(set(ags[ags.duplicated()]))
-            if twice:
-                raise DuplicateIdError(
-                    f"the membership of {r} in district {k} lists {twice} more than once; "
-                    "list each member municipality once (it would count twice)"
-                )
-            outside = ags[ags.str[:5] != k]
-            if len(outside):
-                raise MissingIdError(
-                    f"the membership of {r} in district {k} lists municipalities of another "
-                    f"district: {outside.tolist()}"
-                )
-            found = ags[ags.isin(keys)]
-            unmatched += [f"{r}: {a}" for a in ags[~ags.isin(keys)]]
-        else:
-            found = keys[prefixes == k]
-            if found.empty:
-                unmatched.append(f"{r}: {k}")
-        rows += [(r, a) for a in found]
-    pairs = pd.DataFrame(rows, columns=["region", "ags"])
-    pairs.attrs["unmatched"] = unmatched
-    pairs.attrs["regions"] = list(dict.fromkeys(region))
-    return pairs
-
-
-def _column(table: pd.DataFrame, name: str, default: str) -> pd.Series:
-    if name not in table.columns:
-        return pd.Series(default, index=table.index)
-    return table[name].fillna(default).astype(str).str.strip()
+__all__ = ["compare_regions", "region_means"]
 
 
 def region_means(
@@ -228,19 +84,20 @@ def _means(
         )
     values = df[names].apply(pd.to_numeric, errors="coerce").astype(float)
     pairs = region_members(membership, df)
+    key = pairs.columns[1]
     if pairs.empty:
         raise MissingValuesError(
             "no municipality of the table belongs to any region of `membership`; "
             "check that both use the same keys (8-digit AGS, 5-digit district keys)"
         )
-    in_regions = values.loc[pairs["ags"].unique()]
+    in_regions = values.loc[pairs[key].unique()]
     if not np.isfinite(in_regions.to_numpy()).all():
         bad = in_regions.index[~np.isfinite(in_regions.to_numpy()).all(axis=1)]
         raise MissingValuesError(
             f"{len(bad)} municipalities of the regions have missing or infinite values "
             f"(e.g. {list(bad[:5])}); fill or drop them first"
         )
-    w = weights.reindex(pairs["ags"]).to_numpy()
+    w = weights.reindex(pairs[key]).to_numpy()
     unweighted = pairs[np.isnan(w)]
     label = (
         weighted_by
@@ -250,7 +107,7 @@ def _means(
     order = pairs.attrs.get("regions") or list(dict.fromkeys(pairs["region"]))
     empty = [r for r in order if r not in set(pairs["region"])]
     used = pairs[~np.isnan(w)].assign(w=w[~np.isnan(w)])
-    used = used.join(values, on="ags")
+    used = used.join(values, on=key)
     weight_of = used.groupby("region", sort=False)["w"].sum()
     weightless = [r for r in order if r not in empty and not weight_of.get(r, 0) > 0]
     _warn(pairs.attrs["unmatched"], unweighted, label, empty, weightless)
@@ -264,7 +121,7 @@ def _means(
     out["municipalities"] = out["municipalities"].fillna(0).astype(int)
     out.attrs = {
         "unmatched": list(pairs.attrs["unmatched"]),
-        "unweighted": unweighted.groupby("region")["ags"].apply(list).to_dict(),
+        "unweighted": unweighted.groupby("region")[key].apply(list).to_dict(),
         "shared": _shared(pairs),
         "empty": empty,
         "weightless": weightless,
@@ -325,7 +182,7 @@ def _warn(
             "and are left out of their regions' means"
         )
     if len(unweighted):
-        examples = (unweighted["region"] + ": " + unweighted["ags"]).tolist()[:6]
+        examples = (unweighted["region"] + ": " + unweighted.iloc[:, 1].astype(str)).tolist()[:6]
         parts.append(
             f"{len(unweighted)} municipalities of the regions have no `{weighted_by}` ({examples}; "
             "keys of another territorial status?) and are left out of their regions' means"
@@ -335,6 +192,9 @@ def _warn(
 
 
 def _shared(pairs: pd.DataFrame) -> dict[str, list[str]]:
+    """District -> the regions sharing it (municipal keys only: others have no district)."""
+    if pairs.columns[1] != "ags":
+        return {}
     counts = pairs.groupby("ags")["region"].apply(lambda r: tuple(sorted(set(r))))
     shared = counts[counts.map(len) > 1]
     by_kreis = shared.groupby(shared.index.str[:5]).first()

@@ -32,7 +32,7 @@ from ruhrgeo.errors import (
     UnusableCRSError,
 )
 
-__all__ = ["as_areas", "read_areas"]
+__all__ = ["as_areas", "as_keyed", "read_areas"]
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
 _PREFERRED_LAYERS = ("vg250_gem", "municipalities")
@@ -122,13 +122,16 @@ def read_areas(
     return as_areas(frame, origin, make_valid=make_valid)
 
 
-def as_areas(areas: object, what: str = "`areas`", *, make_valid: bool = False) -> gpd.GeoDataFrame:
+def as_areas(
+    areas: object, what: str = "`areas`", *, make_valid: bool = False, points: bool = False
+) -> gpd.GeoDataFrame:
     """``areas`` checked as every step takes them: a GeoDataFrame indexed by a named, unique key
     (strings or integers), with a CRS, plausible coordinates and valid, non-empty polygons.
 
     A frame without a named index but with an ``ags`` column is read as municipalities
     (:func:`~ruhrgeo.read_municipalities`: the AGS normalised). The result is the frame
     itself when nothing needed changing, else a new frame; the input is never modified.
+    With ``points=True`` (statistics on distance graphs) points are taken beside polygons.
 
     Examples
     --------
@@ -158,14 +161,38 @@ def as_areas(areas: object, what: str = "`areas`", *, make_valid: bool = False) 
             f"{what} has no CRS; set one with `gdf.set_crs(25832)` (VG250 is in EPSG:25832)"
         )
     check_coordinates(areas, what)
-    geometry = checked_geometries(areas, make_valid, what)
+    geometry = checked_geometries(areas, make_valid, what, points=points)
     if geometry is areas.geometry:
         return areas
     return areas.set_geometry(geometry)
 
 
+def as_keyed(frame: object, what: str = "`gdf`") -> pd.DataFrame:
+    """``frame`` checked for the steps that take areas or a plain table of them (a table
+    with a given graph): a GeoDataFrame as :func:`as_areas` checks it, a DataFrame indexed
+    by a named, unique key.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> as_keyed(pd.DataFrame({"v": [1.0]}, index=pd.Index(["a"], name="id"))).index.tolist()
+    ['a']
+    """
+    if isinstance(frame, gpd.GeoDataFrame):
+        return as_areas(frame, what, points=True)
+    if not isinstance(frame, pd.DataFrame):
+        raise InputTypeError(not_a_frame(frame))
+    if frame.index.name is None:
+        raise MissingIdError(
+            f"{what} has no key: index it by a unique, named id (e.g. "
+            "`df.set_index('ags')`); the results keep that key"
+        )
+    check_keys(frame.index, what)
+    return frame
+
+
 def check_keys(index: pd.Index, what: str) -> None:
-    """Refuse missing, repeated or unusable keys (floats, mixed or nested values)."""
+    """Refuse missing, blank, repeated or unusable keys (floats, mixed or nested values)."""
     if index.hasnans:
         rows = np.flatnonzero(index.isna())[:5].tolist()
         raise MissingIdError(f"{what} has {int(index.isna().sum())} missing key(s) (rows {rows})")
@@ -175,6 +202,13 @@ def check_keys(index: pd.Index, what: str) -> None:
             f"{what} is keyed by {index.dtype} values (e.g. {', '.join(examples)}); keys must "
             "be texts or whole numbers: convert them (e.g. `gdf.index = gdf.index.astype(str)`)"
         )
+    if _all_text(index):
+        blank = np.flatnonzero(pd.Series(index, dtype=object).str.strip().eq("").to_numpy())
+        if len(blank):
+            raise MissingIdError(
+                f"{what} has {len(blank)} blank key(s) in `{index.name}` (rows "
+                f"{blank[:5].tolist()}); give every area a key"
+            )
     if not index.is_unique:
         doubled = index[index.duplicated()].unique()
         shown = ", ".join(map(str, list(doubled[:10])))
@@ -223,7 +257,7 @@ def check_coordinates(frame: gpd.GeoDataFrame, what: str) -> None:
 
 
 def checked_geometries(
-    frame: gpd.GeoDataFrame, make_valid: bool, what: str = "`areas`"
+    frame: gpd.GeoDataFrame, make_valid: bool, what: str = "`areas`", *, points: bool = False
 ) -> gpd.GeoSeries:
     """The frame's geometry when every one is a valid, non-empty polygon; repaired ones with
     ``make_valid``; else the error naming the first ten areas at fault."""
@@ -235,10 +269,12 @@ def checked_geometries(
             "drop them or fix the source"
         )
     kinds = shapely.get_type_id(geoms)
-    not_polygonal = ~np.isin(kinds, (3, 6))  # Polygon, MultiPolygon
+    allowed = (3, 6, 0, 4) if points else (3, 6)  # (Multi)Polygon, and (Multi)Point
+    not_polygonal = ~np.isin(kinds, allowed)
     if not_polygonal.any():
+        what_kind = "polygons or points" if points else "polygons"
         raise InvalidGeometryError(
-            f"{what}: areas must be polygons; not polygonal: {named(frame, not_polygonal)}"
+            f"{what}: areas must be {what_kind}; not such: {named(frame, not_polygonal)}"
         )
     invalid = ~shapely.is_valid(geoms)
     if not invalid.any():
@@ -306,14 +342,14 @@ def pick_column(
 
 def read_vector(source: str | os.PathLike[str], layer: str | None) -> gpd.GeoDataFrame:
     """A vector file (or a zip of one) as a GeoDataFrame, or a FileFormatError naming it."""
-    path = existing_path(source, "source")
+    path = existing_path(source, "source", folder_ok=True)
     target = str(path)
     if path.suffix.lower() == ".zip":
         target = _zip_member(path, layer)
     try:
         layers = [str(name) for name, _ in pyogrio.list_layers(target)]
         chosen = layer or _default_layer(layers, target)
-        return gpd.read_file(target, layer=chosen, engine="pyogrio")
+        frame = gpd.read_file(target, layer=chosen, engine="pyogrio")
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         hint = (
             "; a CSV holds no boundaries: give a GeoPackage, Shapefile or GeoJSON"
@@ -323,6 +359,12 @@ def read_vector(source: str | os.PathLike[str], layer: str | None) -> gpd.GeoDat
         raise FileFormatError(
             f"`source` {os.fspath(source)!r} cannot be read as vector data ({exc}){hint}"
         ) from None
+    if not isinstance(frame, gpd.GeoDataFrame) or (len(frame) and frame.geometry.isna().all()):
+        raise FileFormatError(
+            f"`source` {os.fspath(source)!r} holds a table without geometries, not boundaries; "
+            "give a GeoPackage, Shapefile or GeoJSON (join a table to boundaries by its key)"
+        )
+    return frame
 
 
 def _default_layer(layers: list[str], target: str) -> str | None:

@@ -8,6 +8,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ruhrgeo.errors import InputTypeError, MapDataError
+from ruhrgeo.io.areas import as_areas
 from ruhrgeo.maps import checks
 from ruhrgeo.maps.page import Map
 from ruhrgeo.maps.polygons import describe, layers
@@ -103,7 +104,7 @@ def cluster_map(
 ) -> Map:
     """LISA clusters in the fixed colors of :data:`ruhrgeo.spatial.CLUSTER_COLORS`.
 
-    ``clusters`` is a Series of labels indexed by AGS, or the DataFrame of
+    ``clusters`` is a Series of labels indexed like ``gdf`` (the areas' key), or the DataFrame of
     :func:`ruhrgeo.spatial.local_moran` (its ``cluster`` column). A municipality without a
     label is hatched as "no data", never shown as "Not significant". The other options are
     those of :func:`choropleth`.
@@ -141,14 +142,17 @@ def aligned_clusters(gdf: gpd.GeoDataFrame, clusters: pd.Series | pd.DataFrame) 
         clusters = clusters["cluster"]
     if not isinstance(clusters, pd.Series):
         raise InputTypeError(
-            f"`clusters` must be a Series of labels indexed by AGS (or local_moran's "
+            f"`clusters` must be a Series of labels indexed by the areas' key (or local_moran's "
             f"DataFrame), got {type(clusters).__name__}"
         )
-    index = gdf.index if gdf.index.name == "ags" or "ags" not in gdf.columns else gdf["ags"]
-    stray = pd.Index(clusters.index).difference(pd.Index(index))
+    keys = as_areas(gdf, "`gdf`").index
+    if not clusters.index.is_unique:
+        raise MapDataError("`clusters` names an area more than once; give each one label")
+    stray = pd.Index(clusters.index).difference(keys)
     if len(stray):
         raise MapDataError(
-            f"`clusters` has {len(stray)} ids that are not municipalities of the map, e.g. "
-            f"{list(map(str, stray[:5]))}; index the labels by the same AGS as `gdf`"
+            f"`clusters` has {len(stray)} ids that are not areas of the map, e.g. "
+            f"{list(map(str, stray[:5]))}; index the labels by the same keys as `gdf`"
         )
-    return pd.Series(clusters.reindex(index).to_numpy(), index=gdf.index)
+    labels = pd.Series(clusters.reindex(keys).to_numpy(), index=keys)
+    return labels.set_axis(gdf.index) if len(keys) == len(gdf) else labels

@@ -11,7 +11,8 @@ import numpy as np
 import shapely
 
 from ruhrgeo._geometry import metric_crs
-from ruhrgeo.io import read_municipalities
+from ruhrgeo._params import number, whole_number
+from ruhrgeo.io.areas import as_areas
 
 __all__ = ["bounds", "label_points", "simplified", "simplify"]
 
@@ -38,7 +39,12 @@ def simplify(
     >>> len(simplify(gdf).geometry.iloc[0].exterior.coords)
     5
     """
-    return simplified(read_municipalities(gdf), tolerance_m=tolerance_m, decimals=decimals)[0]
+    areas = as_areas(gdf, "`gdf`")
+    if tolerance_m is not None:
+        tolerance_m = number(tolerance_m, "tolerance_m", low=0)
+    if decimals is not None:
+        decimals = whole_number(decimals, "decimals", low=0, high=15)
+    return simplified(areas, tolerance_m=tolerance_m, decimals=decimals)[0]
 
 
 def simplified(

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ruhrgeo._geometry import metric_crs
 from ruhrgeo.errors import MissingColumnError
-from ruhrgeo.io import read_municipalities
+from ruhrgeo.io.areas import as_areas
 from ruhrgeo.maps import checks
 from ruhrgeo.maps.geometry import label_points, simplified
 from ruhrgeo.maps.layers import MapLayer, label_layer, polygon_layer
@@ -20,14 +20,16 @@ from ruhrgeo.maps.shading import Shading, categories, numbers, tooltip_texts
 
 __all__ = ["Described", "credit", "describe", "layers", "outlines"]
 
-NAME_LABEL = "Municipality"  # the tooltip label of the `name` column unless aliased
+# the tooltip label of the `name` column unless aliased: municipalities' or any areas'
+NAME_LABELS = {"ags": "Municipality"}
+NAME_LABEL = "Name"
 
 
 @dataclass(frozen=True)
 class Described:
     """A polygon map, ready to draw as a page or a figure."""
 
-    munis: gpd.GeoDataFrame  # indexed by AGS, with the mapped column as numbers
+    munis: gpd.GeoDataFrame  # indexed by the areas' key, with the mapped column as numbers
     shading: Shading
     fields: list[str]
     labels: list[str]
@@ -64,7 +66,7 @@ def describe(
         gdf, _default_fields(gdf, column) if tooltip is None else tooltip, "tooltip"
     )
     checks.unicode_text(gdf, ["name", *fields, column])
-    munis = read_municipalities(gdf)
+    munis = as_areas(gdf, "`gdf`")
     if colors is None:
         values = checks.numbers(munis, column)
         munis = munis.assign(**{column: values})
@@ -77,9 +79,8 @@ def describe(
         )
     else:
         shading = categories(munis[column], colors, title=title)
-    labels = [
-        aliases.get(f, NAME_LABEL if f == "name" else title if f == column else f) for f in fields
-    ]
+    name = NAME_LABELS.get(str(munis.index.name).lower(), NAME_LABEL)
+    labels = [aliases.get(f, name if f == "name" else title if f == column else f) for f in fields]
     count = checks.place_names(place_names, len(munis))
     return Described(munis, shading, fields, labels, units, count, attribution)
 
@@ -97,10 +98,11 @@ def outlines(
     checks.frame(gdf)
     aliases = checks.per_column(gdf, aliases, "aliases")
     checks.unicode_text(gdf, ["name"])
-    munis = read_municipalities(gdf)
+    munis = as_areas(gdf, "`gdf`")
     shading = Shading(title, pd.Series(0, index=munis.index), (fill,), ())
     fields = ["name"] if "name" in munis.columns else []
-    labels = [aliases.get(f, NAME_LABEL) for f in fields]
+    name = NAME_LABELS.get(str(munis.index.name).lower(), NAME_LABEL)
+    labels = [aliases.get(f, name) for f in fields]
     count = checks.place_names(place_names, len(munis))
     return Described(munis, shading, fields, labels, {}, count, credit(gdf, attribution))
 

@@ -239,7 +239,7 @@ def _run_summary(
         if window.high <= 1 and window.only_01 and summed is not None:
             if not valid.any():
                 return ValueSummary()
-            return ValueSummary(0.0, 1.0 if summed.any() else 0.0, True)
+            return ValueSummary(0.0, 1.0 if summed.any() else 0.0, True, window.integers)
     cells = runs.cells()
     return check_range(
         values.take(cells), unit, read.layer.reader.name, lambda i: read.where(cells[i])

@@ -18,6 +18,8 @@ import numpy as np
 import pyproj
 from rasterio.windows import Window
 
+from ruhrgeo import _params
+from ruhrgeo.errors import InputTypeError
 from ruhrgeo.grid import Grid, GridSpec
 from ruhrgeo.io.readers import GridReader, Reader
 from ruhrgeo.units import check_range
@@ -52,6 +54,14 @@ def regrid(grid: Grid, target: GridSpec, *, subdivisions: int | None = None) -> 
     >>> regrid(coarse, fine).values.tolist()
     [[100.0, 100.0], [100.0, 100.0]]
     """
+    if not isinstance(grid, Grid):
+        raise InputTypeError(f"`grid` must be a Grid (read_coverage), got {type(grid).__name__}")
+    if not isinstance(target, GridSpec):
+        raise InputTypeError(
+            f"`target` must be a GridSpec (a grid's .spec), got {type(target).__name__}"
+        )
+    if subdivisions is not None:
+        subdivisions = _params.whole_number(subdivisions, "subdivisions", low=1, high=1000)
     counts = SourceCounts.of(GridReader(grid.spec, "count", "`grid`", None, grid))
     rows, cols = target.shape
     values = RegriddedReader.onto(counts, target, subdivisions).region(Window(0, 0, cols, rows))

@@ -15,6 +15,7 @@ from libpysal.graph import Graph
 from ruhrgeo._params import number, whole_number
 from ruhrgeo._validate import column_values
 from ruhrgeo.errors import ParameterError
+from ruhrgeo.io.areas import as_keyed
 from ruhrgeo.spatial.graphs import GraphLike, build_graph
 
 MAX_PERMUTATIONS = 1_000_000
@@ -76,6 +77,7 @@ def prepare(
     gdf: pd.DataFrame, columns: str | Sequence[str], graph: GraphLike
 ) -> tuple[pd.DataFrame, Graph]:
     """Validated values of ``columns`` in the graph's order, and the graph."""
+    gdf = as_keyed(gdf)
     names = list(columns) if isinstance(columns, list | tuple) else [columns]
     values = pd.concat([column_values(gdf, c) for c in names], axis=1, keys=names)
     w = build_graph(gdf, graph)

@@ -106,7 +106,7 @@ def moran(
     >>> import geopandas as gpd, shapely
     >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(4) for c in range(4)]
     >>> gdf = gpd.GeoDataFrame({"v": [float(c < 2) for r in range(4) for c in range(4)]},
-    ...                        geometry=cells, crs=25832)
+    ...                        geometry=cells, crs=25832).rename_axis("cell")
     >>> result = moran(gdf, "v", graph="rook", permutations=99)
     >>> round(result.I, 4), round(result.EI, 4), result.p_sim
     (0.7083, -0.0667, 0.01)
@@ -179,7 +179,7 @@ def moran_bv(
     >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(4) for c in range(4)]
     >>> gdf = gpd.GeoDataFrame({"a": [float(c) for r in range(4) for c in range(4)],
     ...                         "b": [float(c * c) for r in range(4) for c in range(4)]},
-    ...                        geometry=cells, crs=25832)
+    ...                        geometry=cells, crs=25832).rename_axis("cell")
     >>> result = moran_bv(gdf, "a", "b", graph="rook", permutations=99)
     >>> round(result.I, 3), result.p_sim
     (0.719, 0.01)
@@ -252,7 +252,7 @@ def geary(
     >>> import geopandas as gpd, shapely
     >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(4) for c in range(4)]
     >>> gdf = gpd.GeoDataFrame({"v": [float(c < 2) for r in range(4) for c in range(4)]},
-    ...                        geometry=cells, crs=25832)
+    ...                        geometry=cells, crs=25832).rename_axis("cell")
     >>> round(geary(gdf, "v", graph="rook", permutations=99).C, 4)
     0.2734
     """
@@ -328,7 +328,7 @@ def join_counts(
     >>> import geopandas as gpd, shapely
     >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(4) for c in range(4)]
     >>> gdf = gpd.GeoDataFrame({"fibre": [int(c < 2) for r in range(4) for c in range(4)]},
-    ...                        geometry=cells, crs=25832)
+    ...                        geometry=cells, crs=25832).rename_axis("cell")
     >>> result = join_counts(gdf, "fibre", graph="rook", permutations=99)
     >>> result.bb, result.bw, result.J
     (10.0, 4.0, 24.0)

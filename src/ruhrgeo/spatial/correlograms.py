@@ -16,6 +16,7 @@ from ruhrgeo._geometry import centroids, positive
 from ruhrgeo._params import whole_number
 from ruhrgeo._validate import column_values
 from ruhrgeo.errors import ParameterError, StatisticsError
+from ruhrgeo.io.areas import as_keyed
 from ruhrgeo.spatial._checks import check_alpha, check_permutations, prepare, seeded
 from ruhrgeo.spatial.graphs import GraphLike, distances_of, with_geometries
 
@@ -77,13 +78,14 @@ def correlogram(
     >>> import geopandas as gpd, shapely
     >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(6) for c in range(6)]
     >>> gdf = gpd.GeoDataFrame({"v": [float(c) for r in range(6) for c in range(6)]},
-    ...                        geometry=cells, crs=25832)
+    ...                        geometry=cells, crs=25832).rename_axis("cell")
     >>> result = correlogram(gdf, "v", distances_km=[0.0011, 0.003], permutations=99)
     >>> result.table["I"].round(3).tolist()
     [0.889, 0.548]
     >>> correlogram(gdf, "v", graph="rook", orders=[1, 2], permutations=99).table["order"].tolist()
     [1, 2]
     """
+    gdf = as_keyed(gdf)
     permutations = check_permutations(permutations)
     alpha, seed = check_alpha(alpha), _params.seed(seed)
     if graph is None:

@@ -24,6 +24,7 @@ from ruhrgeo import _params
 from ruhrgeo._geometry import centroids, north_of
 from ruhrgeo._validate import column_values
 from ruhrgeo.errors import ParameterError, StatisticsError
+from ruhrgeo.io.areas import as_keyed
 from ruhrgeo.spatial._checks import check_permutations, prepare, seeded
 from ruhrgeo.spatial.graphs import GraphLike, describe, with_geometries
 from ruhrgeo.spatial.models import ModelResult, covariate_names, fit, spatial_error
@@ -131,11 +132,12 @@ def north_south(
     ...          for r in range(6) for c in range(6)]
     >>> noise = np.random.default_rng(1).normal(0, 2, 36)
     >>> values = [10.0 * r for r in range(6) for c in range(6)] + noise
-    >>> gdf = gpd.GeoDataFrame({"v": values}, geometry=cells, crs=25832)
+    >>> gdf = gpd.GeoDataFrame({"v": values}, geometry=cells, crs=25832).rename_axis("cell")
     >>> result = north_south(gdf, "v", permutations=99)
     >>> round(result.slope_per_10km), result.p_value < 0.001
     (10, True)
     """
+    gdf = as_keyed(gdf)
     permutations = check_permutations(permutations)
     seed = _params.seed(seed)
     values, w = prepare(gdf, column, graph)
@@ -225,10 +227,12 @@ def theil_divide(
     ...          for r in range(4) for c in range(4)]
     >>> gdf = gpd.GeoDataFrame({"v": [10.0 + 5 * (r >= 2) + c for r in range(4)
     ...                               for c in range(4)]}, geometry=cells, crs=25832)
+    >>> gdf = gdf.rename_axis("cell")
     >>> result = theil_divide(gdf, "v", permutations=99)
     >>> round(result.between_share, 3), result.p_sim
     (0.829, 0.01)
     """
+    gdf = as_keyed(gdf)
     from inequality.theil import TheilDSim  # imports matplotlib.pyplot: only when needed
 
     permutations = check_permutations(permutations)
@@ -287,10 +291,12 @@ def divide_regimes(
     >>> x = np.random.default_rng(2).normal(0, 1, 36)
     >>> step = np.array([8.0 * (r >= 3) for r in range(6) for c in range(6)])
     >>> gdf = gpd.GeoDataFrame({"v": step + x, "x": x}, geometry=cells, crs=25832)
+    >>> gdf = gdf.rename_axis("cell")
     >>> result = divide_regimes(gdf, "v", ["x"])
     >>> bool(result.chow.loc["CONSTANT", "p"] < 0.001)
     True
     """
+    gdf = as_keyed(gdf)
     names = covariate_names(covariates, column)
     if not names:
         raise ParameterError(
@@ -331,11 +337,12 @@ def compare_divide(
     ...          for r in range(6) for c in range(6)]
     >>> noise = np.random.default_rng(1).normal(0, 2, 36)
     >>> gdf = gpd.GeoDataFrame({"v": [20.0 + 10 * r for r in range(6) for c in range(6)]
-    ...                         + noise}, geometry=cells, crs=25832)
+    ...                         + noise}, geometry=cells, crs=25832).rename_axis("cell")
     >>> table = compare_divide(gdf, "v", permutations=99)
     >>> table.index.tolist(), table["p"].round(3).tolist()
     (['step', 'gradient', 'theil'], [0.433, 0.0, 0.01])
     """
+    gdf = as_keyed(gdf)
     ns = north_south(gdf, column, divide=divide, graph=graph, permutations=0, seed=seed)
     theil = theil_divide(gdf, column, divide=divide, permutations=permutations, seed=seed)
     rows = {

@@ -26,7 +26,6 @@ from libpysal.weights import W
 
 from ruhrgeo._geometry import centroids
 from ruhrgeo._params import number, whole_number
-from ruhrgeo._validate import require_unique
 from ruhrgeo._warn import warn
 from ruhrgeo.errors import (
     EmptyGeometryError,
@@ -36,6 +35,7 @@ from ruhrgeo.errors import (
     StatisticsError,
     TooFewObservationsError,
 )
+from ruhrgeo.io.areas import as_keyed
 from ruhrgeo.spatial._files import align_ids, read_graph
 
 __all__ = ["GRAPH_KINDS", "KERNELS", "GraphLike", "GraphSpec", "build_graph", "read_graph"]
@@ -209,7 +209,8 @@ def build_graph(gdf: pd.DataFrame, graph: GraphLike = "queen") -> Graph:
     --------
     >>> import geopandas as gpd, shapely, warnings
     >>> squares = [shapely.box(i, 0, i + 1, 1) for i in range(3)] + [shapely.box(9, 0, 10, 1)]
-    >>> gdf = gpd.GeoDataFrame(geometry=squares, index=["a", "b", "c", "island"], crs=25832)
+    >>> gdf = gpd.GeoDataFrame(geometry=squares, crs=25832,
+    ...                        index=pd.Index(["a", "b", "c", "island"], name="id"))
     >>> from ruhrgeo.errors import IslandWarning
     >>> with warnings.catch_warnings():
     ...     warnings.simplefilter("ignore", IslandWarning)  # it names 'island -> c'
@@ -220,7 +221,7 @@ def build_graph(gdf: pd.DataFrame, graph: GraphLike = "queen") -> Graph:
     [2, 2, 2, 2]
     """
     spec = as_spec(graph)
-    require_unique(gdf.index, "index", "index the municipalities by AGS (read_municipalities)")
+    gdf = as_keyed(gdf)
     if isinstance(spec, GraphSpec):
         gdf = _canonical(with_geometries(gdf, f"{spec} weights"))
         built = _build(gdf, spec)
@@ -278,6 +279,10 @@ def with_geometries(gdf: pd.DataFrame, what: str) -> gpd.GeoDataFrame:
 
 def _build(gdf: gpd.GeoDataFrame, spec: GraphSpec) -> Graph:
     n = len(gdf)
+    if n < 2:
+        raise TooFewObservationsError(
+            f"{spec} weights need at least 2 areas (a neighbor for each), got {n}"
+        )
     if spec.kind in ("queen", "rook"):
         kinds = gdf.geom_type
         other = ~kinds.isin(["Polygon", "MultiPolygon"])

@@ -149,7 +149,7 @@ def local_moran(
     >>> import geopandas as gpd, shapely
     >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(5) for c in range(5)]
     >>> gdf = gpd.GeoDataFrame({"v": [float(c) for r in range(5) for c in range(5)]},
-    ...                        geometry=cells, crs=25832)
+    ...                        geometry=cells, crs=25832).rename_axis("cell")
     >>> lisa = local_moran(gdf, "v", graph="rook", permutations=999, fdr=False)
     >>> lisa.loc[0, "quadrant"], lisa.loc[4, "quadrant"], float(lisa.loc[4, "lag"])
     ('Low-Low', 'High-High', 3.5)
@@ -211,7 +211,7 @@ def local_moran_bv(
     >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(5) for c in range(5)]
     >>> gdf = gpd.GeoDataFrame({"a": [float(c) for r in range(5) for c in range(5)],
     ...                         "b": [float(r + c) for r in range(5) for c in range(5)]},
-    ...                        geometry=cells, crs=25832)
+    ...                        geometry=cells, crs=25832).rename_axis("cell")
     >>> lisa = local_moran_bv(gdf, "a", "b", graph="rook", permutations=99, fdr=False)
     >>> lisa.loc[24, "quadrant"], type(lisa.esda).__name__
     ('High-High', 'Moran_Local_BV')
@@ -280,7 +280,7 @@ def getis_ord(
     >>> import geopandas as gpd, shapely
     >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(5) for c in range(5)]
     >>> gdf = gpd.GeoDataFrame({"v": [float(c) for r in range(5) for c in range(5)]},
-    ...                        geometry=cells, crs=25832)
+    ...                        geometry=cells, crs=25832).rename_axis("cell")
     >>> spots = getis_ord(gdf, "v", permutations=999, fdr=False)
     >>> spots.loc[4, "spot"], spots.loc[0, "spot"]
     ('Hot spot', 'Cold spot')

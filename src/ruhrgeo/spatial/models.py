@@ -16,6 +16,7 @@ import pandas as pd
 
 from ruhrgeo._validate import column_values
 from ruhrgeo.errors import ModelError, ParameterError
+from ruhrgeo.io.areas import as_keyed
 from ruhrgeo.spatial._checks import prepare, quiet
 from ruhrgeo.spatial.graphs import GraphLike, describe
 
@@ -85,6 +86,7 @@ def ols(
     >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(5) for c in range(5)]
     >>> x = np.arange(25.0)
     >>> gdf = gpd.GeoDataFrame({"y": 2 * x + np.sin(x), "x": x}, geometry=cells, crs=25832)
+    >>> gdf = gdf.rename_axis("cell")
     >>> fit = ols(gdf, "y", ["x"], graph="rook")
     >>> float(fit.table.loc["x", "coefficient"].round(2)), "moran_res" in fit.fit
     (1.98, True)
@@ -111,6 +113,7 @@ def spatial_lag(
     >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(5) for c in range(5)]
     >>> x = np.arange(25.0)
     >>> gdf = gpd.GeoDataFrame({"y": 2 * x + np.sin(x), "x": x}, geometry=cells, crs=25832)
+    >>> gdf = gdf.rename_axis("cell")
     >>> fit = spatial_lag(gdf, "y", ["x"], graph="rook")
     >>> fit.table.index.tolist()
     ['CONSTANT', 'x', 'rho']
@@ -136,6 +139,7 @@ def spatial_error(
     >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(5) for c in range(5)]
     >>> x = np.arange(25.0)
     >>> gdf = gpd.GeoDataFrame({"y": 2 * x + np.sin(x), "x": x}, geometry=cells, crs=25832)
+    >>> gdf = gdf.rename_axis("cell")
     >>> fit = spatial_error(gdf, "y", ["x"], graph="rook")
     >>> fit.table.index.tolist(), float(fit.table.loc["x", "coefficient"].round(1))
     (['CONSTANT', 'x', 'lambda'], 2.0)
@@ -152,6 +156,7 @@ def _model(
     *,
     kind: str,
 ) -> ModelResult:
+    gdf = as_keyed(gdf)
     names = covariate_names(covariates, column)
     if graph is None:
         values = pd.concat(

@@ -36,7 +36,7 @@ def moran_scatterplot(
     >>> from ruhrgeo.spatial import moran
     >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(4) for c in range(4)]
     >>> gdf = gpd.GeoDataFrame({"v": [float(c) for r in range(4) for c in range(4)]},
-    ...                        geometry=cells, crs=25832)
+    ...                        geometry=cells, crs=25832).rename_axis("cell")
     >>> ax = moran_scatterplot(moran(gdf, "v", graph="rook", permutations=99))
     >>> ax.get_xlabel()
     'v (standardized)'

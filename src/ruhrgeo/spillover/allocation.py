@@ -17,7 +17,7 @@ from ruhrgeo import _params
 from ruhrgeo._geometry import centroids, north_of
 from ruhrgeo._warn import warn
 from ruhrgeo.errors import SpilloverWarning
-from ruhrgeo.io import read_municipalities
+from ruhrgeo.io.areas import as_areas
 from ruhrgeo.spillover.distance import (
     Kernel,
     PopulationSource,
@@ -56,7 +56,7 @@ def allocate(
     >>> allocate(munis, campus, "graduates", radius_km=10).tolist()
     [100.0, 20.0]
     """
-    munis = read_municipalities(municipalities)
+    munis = as_areas(municipalities, "`municipalities`")
     table = distances_of(munis, sources, to=to, population=population)
     amounts = sizes(sources, value)
     weights = kernel_weight(table.to_numpy(), radius_km, kernel)
@@ -121,7 +121,7 @@ def reach(
     53
     """
     threshold = _params.number(threshold, "threshold", low=0, high=1, low_open=True)
-    munis = read_municipalities(municipalities)
+    munis = as_areas(municipalities, "`municipalities`")
     table = distances_of(munis, sources)
     weights = kernel_weight(table.to_numpy(), radius_km, kernel)
     strongest = weights.argmax(axis=1)

@@ -26,7 +26,7 @@ from ruhrgeo.errors import (
     StatisticsError,
     ValueRangeError,
 )
-from ruhrgeo.io import read_municipalities
+from ruhrgeo.io.areas import as_areas
 from ruhrgeo.io.sources import SourceLike
 from ruhrgeo.overlay import Overlay
 
@@ -81,7 +81,9 @@ def distances_km(
     >>> distances_km(munis, campus).round(3).to_numpy().tolist()
     [[3.0]]
     """
-    return distances_of(read_municipalities(municipalities), sources, to=to, population=population)
+    return distances_of(
+        as_areas(municipalities, "`municipalities`"), sources, to=to, population=population
+    )
 
 
 def distances_of(

@@ -14,7 +14,7 @@ from ruhrgeo import _params
 from ruhrgeo._geometry import centroids
 from ruhrgeo._validate import column_values
 from ruhrgeo.errors import ParameterError
-from ruhrgeo.io import read_municipalities
+from ruhrgeo.io.areas import as_areas
 from ruhrgeo.spillover.distance import (
     Kernel,
     PopulationSource,
@@ -122,7 +122,7 @@ def estimate_radius(
         n_blocks = _params.whole_number(n_blocks, "n_blocks", low=2)
     alpha = _params.number(alpha, "alpha", low=0, high=1, low_open=True, high_open=True)
     seed = _params.seed(seed)
-    munis = read_municipalities(gdf)
+    munis = as_areas(gdf, "`gdf`")
     y = column_values(munis, outcome).to_numpy()
     if isinstance(radii_km, str) or not hasattr(radii_km, "__iter__"):
         raise ParameterError(f"`radii_km` must be a list of radii in km, got {radii_km!r}")
