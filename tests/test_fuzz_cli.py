@@ -95,6 +95,19 @@ def _option(draw, name: str, value: Any, present: float = 0.8) -> list[str]:
     return [name, str(draw(value) if isinstance(value, st.SearchStrategy) else value)]
 
 
+def _keys(draw) -> list[str]:
+    """The key columns of boundaries and table: none (the AGS), or named, now and then wrong."""
+    return draw(
+        st.sampled_from(
+            [
+                [],
+                ["--id-col", draw(first(["ags", "AGS", "name", "kreis", "nope"], valid=3))],
+                ["--table-id-col", draw(first(["ags", "y", "nope"]))],
+            ]
+        )
+    )
+
+
 def _overlay(draw) -> tuple[list[str], list[str]]:
     out = draw(_outputs([".csv", ".gpkg"]))
     args = ["overlay", draw(_path("m.gpkg", "broken.gpkg", "t.csv"))]
@@ -113,7 +126,7 @@ def _overlay(draw) -> tuple[list[str], list[str]]:
 def _stats(draw) -> tuple[list[str], list[str]]:
     out = draw(_outputs([".csv", ".gpkg"]))
     args = ["stats", draw(_path("m.gpkg", "broken.gpkg"))]
-    args += _option(draw, "--table", _path("t.csv"))
+    args += _option(draw, "--table", _path("t.csv")) + _keys(draw)
     args += _option(draw, "--column", first(["y", "z", "nope", "ags"]))
     graph = draw(first(["queen", "rook", "knn", "distance", "kernel", "hexagon"], valid=5))
     args += ["--graph", graph]
@@ -143,7 +156,7 @@ def _spillover(draw) -> tuple[list[str], list[str]]:
         args += draw(st.sampled_from([[], ["--kernel", draw(first(["gaussian", "moon"]))]]))
         return [*args, *_option(draw, "--out", out)], [out]
     args = ["spillover", "estimate", draw(_path("m.gpkg", "broken.gpkg"))]
-    args += _option(draw, "--table", _path("t.csv"))
+    args += _option(draw, "--table", _path("t.csv")) + _keys(draw)
     args += _option(draw, "--outcome", first(["y", "nope", "ags"]))
     args += _option(draw, "--sources", _path("s.csv"))
     args += draw(st.sampled_from([[], ["--size", draw(first(["students", "nope"]))]]))
@@ -179,7 +192,7 @@ def _map(draw) -> tuple[list[str], list[str]]:
     if draw(st.booleans()):
         outs.append(draw(_outputs([".png", ".html"])))
     args = ["map", draw(_path("m.gpkg", "broken.gpkg"))]
-    args += _option(draw, "--table", _path("t.csv"))
+    args += _option(draw, "--table", _path("t.csv")) + _keys(draw)
     args += _option(draw, "--column", first(["y", "z", "nope"]))
     if draw(st.booleans()):
         args += ["--column", draw(first(["z", "y"]))]

@@ -19,8 +19,7 @@ from ruhrgeo.errors import (
     RegionMatchWarning,
     StatisticsError,
 )
-from ruhrgeo.index import Indicator, IndicatorSpec, compare_regions
-from ruhrgeo.index import region_means, region_members
+from ruhrgeo.index import Indicator, IndicatorSpec, compare_regions, region_means, region_members
 
 ATOL = 1e-9
 SPEC = IndicatorSpec("v", (Indicator("v", "infrastructure"),))

@@ -10,6 +10,7 @@ from typing import Any
 import click
 import pandas as pd
 
+from ruhrgeo.cli.areas import is_ags
 from ruhrgeo.cli.args import InputError, PathArg, friendly, out_option
 from ruhrgeo.errors import RuhrgeoError
 from ruhrgeo.index import (
@@ -23,7 +24,6 @@ from ruhrgeo.index import (
     uncertainty,
 )
 from ruhrgeo.index.choices import TREATMENTS
-from ruhrgeo.cli.areas import is_ags
 from ruhrgeo.io import read_indicators
 from ruhrgeo.io.write import write_table
 
