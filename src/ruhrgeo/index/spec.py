@@ -9,17 +9,21 @@ levels: twelve indicators, four areas, the index.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ruhrgeo._params import number
 from ruhrgeo.errors import SpecError
+from ruhrgeo.index.tree import INDEX, level_names, levels_of
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["INDEX", "RESERVED", "Aggregate", "Indicator", "IndicatorSpec"]
 
-INDEX = "index"  # the root of every tree
 # Columns of a composite() result besides the aggregates: no node may take these names.
 RESERVED = frozenset({INDEX, "rank", "above_average"})
 DIRECTIONS = ("higher", "lower")
@@ -29,8 +33,8 @@ DIRECTIONS = ("higher", "lower")
 class Indicator:
     """One indicator: its column name, its parent aggregate, its direction (higher or lower is
     better), its weight among its siblings, and optionally a ``target`` (for ``dist2targ``),
-    ``goalposts`` (lower, upper) for ``goalposts``, and a ``denominator`` (a column of the
-    denominator table it is divided by, :func:`~ruhrgeo.index.denominate`).
+    ``goalposts`` (lower, upper) for ``goalposts``, a ``denominator`` (a column of the
+    denominator table it is divided by) and a human ``label``.
 
     Examples
     --------
@@ -47,6 +51,7 @@ class Indicator:
     target: float | None = None
     goalposts: tuple[float, float] | None = None
     denominator: str | None = None
+    label: str = ""
 
     def __post_init__(self) -> None:
         what = f"indicator {self.name!r}"
@@ -58,7 +63,7 @@ class Indicator:
             raise SpecError(
                 f"{what}: direction must be 'higher' or 'lower', got {self.direction!r}"
             )
-        for key in ("unit", "source"):
+        for key in ("unit", "source", "label"):
             if not isinstance(getattr(self, key), str):
                 raise SpecError(f"{what}: {key} must be text")
         object.__setattr__(self, "weight", _weight(self.weight, what))
@@ -131,6 +136,8 @@ class IndicatorSpec:
     levels
         Names of the levels from the indicators (1) to the index (N); default
         ``("indicators", "areas", "index")`` for three levels, else ``"level 2"`` ... .
+    label
+        A human name of the index (COINr's ``iName`` of its top node).
 
     Raises
     ------
@@ -155,6 +162,7 @@ class IndicatorSpec:
     aggregates: tuple[Aggregate, ...] | Mapping[str, float] = ()
     version: int = 1
     levels: tuple[str, ...] | None = None
+    label: str = ""
     _children: dict[str, list[str]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -163,6 +171,8 @@ class IndicatorSpec:
     def __post_init__(self) -> None:
         if not isinstance(self.name, str):
             raise SpecError(f"the spec's name must be text, got {self.name!r}")
+        if not isinstance(self.label, str):
+            raise SpecError(f"spec {self.name!r}: label must be text, got {self.label!r}")
         indicators = tuple(self.indicators)
         if not indicators:
             raise SpecError(f"spec {self.name!r} needs at least one indicator")
@@ -202,13 +212,13 @@ class IndicatorSpec:
         empty = [a for a, kids in children.items() if not kids]
         if empty:
             raise SpecError(f"aggregates {empty[:10]} have no children; remove them")
-        level = _levels(children, {i.name for i in indicators}, self.name)
+        level = levels_of(children, {i.name for i in indicators}, self.name)
         depth = level[INDEX]
         object.__setattr__(self, "indicators", indicators)
         object.__setattr__(self, "aggregates", aggregates)
         object.__setattr__(self, "_children", children)
         object.__setattr__(self, "_level", level)
-        object.__setattr__(self, "levels", _level_names(self.levels, depth, self.name))
+        object.__setattr__(self, "levels", level_names(self.levels, depth, self.name))
         if not isinstance(self.version, int) or isinstance(self.version, bool):
             raise SpecError(
                 f"spec {self.name!r}: version must be a whole number, got {self.version!r}"
@@ -295,6 +305,20 @@ class IndicatorSpec:
             f"{self.depth}), not {key!r}"
         )
 
+    @classmethod
+    def from_coinr(cls, imeta: pd.DataFrame | str | os.PathLike[str]) -> IndicatorSpec:
+        """The spec of a COINr ``iMeta`` table (a DataFrame or a CSV file): see
+        :func:`ruhrgeo.index.coinr.spec_from_imeta`."""
+        from ruhrgeo.index.coinr import spec_from_imeta
+
+        return spec_from_imeta(imeta)
+
+    def to_coinr(self) -> pd.DataFrame:
+        """The spec as COINr's ``iMeta`` table: see :func:`ruhrgeo.index.coinr.imeta_of`."""
+        from ruhrgeo.index.coinr import imeta_of
+
+        return imeta_of(self)
+
     def subset(self, names: Iterable[str]) -> IndicatorSpec:
         """The spec of some of its indicators; aggregates left without indicators drop out.
 
@@ -316,7 +340,7 @@ class IndicatorSpec:
                 if a.name in alive and a.parent:
                     alive.add(a.parent)
         aggregates = tuple(a for a in self.aggregates if a.name in alive)
-        return IndicatorSpec(self.name, kept, aggregates, self.version, self.levels)
+        return IndicatorSpec(self.name, kept, aggregates, self.version, self.levels, self.label)
 
 
 def _aggregates(
@@ -341,52 +365,10 @@ def _default(indicators: tuple[Indicator, ...]) -> tuple[Aggregate, ...]:
     return tuple(Aggregate(p) for p in dict.fromkeys(i.parent for i in indicators))
 
 
-def _levels(children: dict[str, list[str]], leaves: set[str], name: str) -> dict[str, int]:
-    """Each node's level, from the leaves up; refuses cycles and unbalanced trees."""
-    level: dict[str, int] = dict.fromkeys(leaves, 1)
-    order, seen, stack = [], set(), [(INDEX, False)]
-    while stack:  # post-order without recursion: deep trees do not exhaust the stack
-        node, done = stack.pop()
-        if done:
-            order.append(node)
-            continue
-        if node in seen:
-            raise SpecError(f"spec {name!r}: the aggregates form a cycle through {node!r}")
-        seen.add(node)
-        stack.append((node, True))
-        stack.extend((child, False) for child in children.get(node, []) if child not in leaves)
-    unreachable = sorted(set(children) - seen)
-    if unreachable:
-        raise SpecError(
-            f"spec {name!r}: aggregates {unreachable[:10]} do not lead to the index (a cycle)"
-        )
-    for node in order:
-        depths = {level[child] for child in children[node]}
-        if len(depths) > 1:
-            raise SpecError(
-                f"spec {name!r}: the children of {node!r} lie at different levels "
-                f"({sorted(depths)}); every indicator must lie at the same depth below the index"
-            )
-        level[node] = depths.pop() + 1
-    return level
+def _aggregate(name: str, parent: str | None = None, weight: float = 1.0) -> Aggregate:
+    from ruhrgeo.index.spec import Aggregate  # the spec module imports this one
 
-
-def _level_names(given: Iterable[str] | None, depth: int, name: str) -> tuple[str, ...]:
-    if given is None:
-        if depth == 3:
-            return ("indicators", "areas", INDEX)
-        return ("indicators", *(f"level {k}" for k in range(2, depth)), INDEX)
-    names = tuple(given) if not isinstance(given, str) else (given,)
-    if (
-        len(names) != depth
-        or not all(isinstance(n, str) and n for n in names)
-        or len(set(names)) != depth
-    ):
-        raise SpecError(
-            f"spec {name!r}: `levels` must name its {depth} levels once each (indicators to "
-            f"index), got {list(names)}"
-        )
-    return names
+    return Aggregate(name, parent, weight)
 
 
 def _check_name(value: object, what: str, *, column: bool = True) -> None:

@@ -9,7 +9,7 @@
 
 Indicator keys: ``name``, ``area`` or ``parent``, ``direction`` (``"higher"``/``"lower"`` is
 better), ``unit``, ``source``, ``weight``, ``target`` (for ``dist2targ``), ``goalposts``
-(``[lower, upper]``), ``denominator``. A file is read as UTF-8 (a byte-order mark is fine).
+(``[lower, upper]``), ``denominator``, ``label``. A file is read as UTF-8 (a byte-order mark is fine).
 """
 
 from __future__ import annotations
@@ -39,9 +39,10 @@ INDICATOR_KEYS = (
     "target",
     "goalposts",
     "denominator",
+    "label",
 )
 AGGREGATE_KEYS = ("name", "parent", "weight", "label")
-TOP_KEYS = ("name", "version", "areas", "aggregates", "indicators", "levels")
+TOP_KEYS = ("name", "label", "version", "areas", "aggregates", "indicators", "levels")
 MAX_SPEC_BYTES = 50_000_000
 
 
@@ -131,7 +132,10 @@ def spec_from_dict(data: dict[str, Any], origin: str) -> IndicatorSpec:
     ):
         raise FileFormatError(f"spec {origin!r}: levels must be a list of names")
     indicators = tuple(_indicator(entry, origin) for entry in entries)
-    return IndicatorSpec(name, indicators, aggregates, version, levels and tuple(levels))
+    label = data.get("label", "")
+    if not isinstance(label, str):
+        raise FileFormatError(f"spec {origin!r}: label must be text, got {label!r}")
+    return IndicatorSpec(name, indicators, aggregates, version, levels and tuple(levels), label)
 
 
 def _indicator(entry: dict[str, Any], origin: str) -> Indicator:
@@ -185,6 +189,7 @@ def spec_to_dict(spec: IndicatorSpec) -> dict[str, Any]:
     ]
     return {
         "name": spec.name,
+        **({"label": spec.label} if spec.label else {}),
         "version": spec.version,
         "levels": list(spec.levels),
         "aggregates": aggregates,
