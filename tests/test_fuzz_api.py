@@ -81,6 +81,10 @@ RESULTS = {
     "TheilResult",
     "Treated",
     "UncertaintyResult",
+    "DurbinResult",
+    "MarkovResult",
+    "RegionsResult",
+    "Screened",
 }
 
 Call = tuple[Callable[..., Any], tuple, dict, list[Path]]
@@ -388,6 +392,50 @@ def _scatterplot(draw: Draw) -> Call:
     return spatial.moran_scatterplot, (result,), {}, []
 
 
+def _durbin(draw: Draw) -> Call:
+    frame = draw(areas(n_min=draw(mostly(12, 1, 3)), n_max=16))
+    kwargs = {
+        "graph": draw(graphs()),
+        "model": draw(first(["durbin", "slx", "sdm"], valid=2)),
+        "draws": draw(first([100, 200, 10, "100"], valid=2)),
+        "seed": draw(numbers(0, 5, whole=True)),
+    }
+    covariates = draw(first([["x"], ["x", "b"], [], ["v"]], valid=2))
+    return spatial.spatial_durbin, (frame, column(draw, frame), covariates), kwargs, []
+
+
+def _rates(function: Callable[..., Any]) -> Callable[[Draw], Call]:
+    def case(draw: Draw) -> Call:
+        frame = draw(areas(n_min=draw(mostly(8, 1, 3)), n_max=16))
+        frame["events"] = np.arange(len(frame), dtype=float) % 4
+        frame["base"] = draw(first([1000.0, 0.0, -5.0, math.nan]))
+        kwargs: dict[str, Any] = {"graph": draw(graphs())}
+        if function is spatial.smooth_rates:
+            kwargs["method"] = draw(first([*spatial.RATE_METHODS, "kriging"], valid=4))
+            kwargs["per"] = draw(numbers(1, 1000))
+        else:
+            kwargs["permutations"] = draw(first([0, 19, -1]))
+        events = draw(first(["events", "v", "x", "nope", "base"], valid=2))
+        return function, (frame, events, "base"), kwargs, []
+
+    return case
+
+
+def _spatial_regions(draw: Draw) -> Call:
+    frame = draw(areas(n_min=draw(mostly(8, 1, 3)), n_max=16))
+    method = draw(first(["maxp", "skater", "ward", "kmeans"], valid=3))
+    kwargs = {
+        "method": method,
+        "graph": draw(graphs()),
+        "n_regions": draw(st.one_of(st.none(), numbers(1, 4, whole=True))),
+        "floor": draw(st.one_of(st.none(), numbers(1, 5))),
+        "floor_column": draw(first(["x", None, "nope"])),
+        "seed": draw(numbers(0, 5, whole=True)),
+    }
+    columns = draw(first([["x"], ["x", "b"], [], "x", ["nope"]], valid=2))
+    return spatial.regions, (frame, columns), kwargs, []
+
+
 # --- spill-over ---
 
 
@@ -642,6 +690,81 @@ def _from_coinr(draw: Draw) -> Call:
     return index.IndicatorSpec.from_coinr, (source,), {}, []
 
 
+def _release_values(draw: Draw) -> pd.DataFrame:
+    n = draw(st.integers(3 if hostile() else 6, 12))
+    rng = np.random.default_rng(draw(st.integers(0, 99)))
+    values = pd.DataFrame(
+        rng.random((n, draw(st.integers(1 if hostile() else 2, 5)))).cumsum(axis=1) * 10,
+        index=pd.Index([f"0591{i:04d}" for i in range(n)], name="ags"),
+    )
+    values.columns = [f"20{18 + i}" for i in range(values.shape[1])]
+    if hostile() and draw(st.booleans()):
+        values = values.astype(object)
+        values.iloc[0, 0] = draw(st.sampled_from([math.nan, math.inf, "x"]))
+    return values
+
+
+def _markov(draw: Draw) -> Call:
+    values = _release_values(draw)
+    kwargs: dict[str, Any] = {"k": draw(first([3, 4, 1, 11, "3"], valid=2))}
+    if draw(st.booleans()):
+        frame = draw(areas(n_min=len(values), n_max=len(values), hostile=False))
+        kwargs["gdf"] = frame.set_axis(values.index)
+        kwargs["graph"] = draw(graphs())
+    return index.markov, (values,), kwargs, []
+
+
+def _rank_mobility(draw: Draw) -> Call:
+    values = _release_values(draw)
+    regimes = draw(
+        first([None, pd.Series(["n", "s"] * 10, index=[f"0591{i:04d}" for i in range(20)]), "x"])
+    )
+    kwargs = {"regimes": regimes, "permutations": draw(first([0, 19, -1]))}
+    return index.rank_mobility, (values,), kwargs, []
+
+
+def _releases_table(function: Callable[..., Any]) -> Callable[[Draw], Call]:
+    def case(draw: Draw) -> Call:
+        releases = {f"r{i}": draw(tables(n_min=3, n_max=6)) for i in range(draw(st.integers(1, 3)))}
+        if hostile() and draw(st.booleans()):
+            releases = draw(st.sampled_from([{}, {"": releases["r0"]}, {"r": "table"}, [1]]))
+        if function is index.stack_releases:
+            return function, (releases,), {"columns": draw(first([None, ["a"], ["zz"], "a"]))}, []
+        if function is index.unstack_releases:
+            try:
+                long = index.stack_releases(releases)
+            except RuhrgeoError:
+                long = pd.DataFrame({"a": [1]})
+            return function, (long,), {"indicator": draw(first([None, "a", "zz"]))}, []
+        kwargs = {"bounds": draw(first(["each", "pooled", "mixed"], valid=2))}
+        return function, (releases, draw(specs())), kwargs, []
+
+    return case
+
+
+def _preparation(function: Callable[..., Any]) -> Callable[[Draw], Call]:
+    def case(draw: Draw) -> Call:
+        table, spec = draw(tables(n_min=2, n_max=8)), draw(specs())
+        if function is index.denominate:
+            keys = table.index if "ags" not in table.columns else table["ags"]
+            denominators = pd.DataFrame({"pop": draw(first([100.0, 0.0, math.nan]))}, index=keys)
+            by = draw(first([{"a": "pop"}, {"a": "zz"}, {}, "pop"], valid=1))
+            kwargs = {"per": draw(first([1000, 0, {"a": 10}], valid=1))}
+            return function, (table, denominators, by), kwargs, []
+        if function is index.screen:
+            kwargs = {
+                "min_availability": draw(numbers(0, 1)),
+                "by": draw(first(["units", "indicators", "both", "cells"], valid=3)),
+            }
+            return function, (table, spec), kwargs, []
+        if function is index.strengths_weaknesses:
+            return function, (table, spec), {"top": draw(numbers(1, 4, whole=True))}, []
+        target = _out(draw, ".xlsx")
+        return function, (table, target, spec), {}, [target]
+
+    return case
+
+
 def _plot_correlations(draw: Draw) -> Call:
     result = index.audit(
         pd.DataFrame(np.random.default_rng(0).random((6, 3)), columns=list("abc")), draw(specs())
@@ -863,6 +986,19 @@ CASES: dict[str, Callable[[Draw], Call]] = {
         skew=lambda d: d(numbers()),
     ),
     "ruhrgeo.index.uncertainty": _uncertainty,
+    "ruhrgeo.index.markov": _markov,
+    "ruhrgeo.index.rank_mobility": _rank_mobility,
+    "ruhrgeo.index.stack_releases": _releases_table(index.stack_releases),
+    "ruhrgeo.index.unstack_releases": _releases_table(index.unstack_releases),
+    "ruhrgeo.index.index_panel": _releases_table(index.index_panel),
+    "ruhrgeo.index.denominate": _preparation(index.denominate),
+    "ruhrgeo.index.screen": _preparation(index.screen),
+    "ruhrgeo.index.strengths_weaknesses": _preparation(index.strengths_weaknesses),
+    "ruhrgeo.index.export_workbook": _preparation(index.export_workbook),
+    "ruhrgeo.spatial.spatial_durbin": _durbin,
+    "ruhrgeo.spatial.smooth_rates": _rates(spatial.smooth_rates),
+    "ruhrgeo.spatial.local_moran_rate": _rates(spatial.local_moran_rate),
+    "ruhrgeo.spatial.regions": _spatial_regions,
     "ruhrgeo.maps.Map": _map_classes,
     "ruhrgeo.maps.MapLayer": _map_classes,
     "ruhrgeo.maps.atlas": _atlas,

@@ -120,13 +120,14 @@ def require_unique(ids: pd.Index | pd.Series, name: str, hint: str) -> None:
         raise DuplicateIdError(f"`{name}` has {len(dup)} duplicated id(s): {shown}; {hint}")
 
 
-def column_values(gdf: pd.DataFrame, column: str) -> pd.Series:
+def column_values(gdf: pd.DataFrame, column: str, *, counts: bool = False) -> pd.Series:
     """The validated numeric values of ``column``, indexed like ``gdf``.
 
     Refuses a repeated index, a missing column, missing or non-numeric values, infinite
     values, fewer than :data:`MIN_OBSERVATIONS` rows and values that do not vary relative
     to their scale (a column times 1e-10 still varies; one of identical values does not)
-    or whose 4th powers (in the statistics' moments) overflow or underflow.
+    or whose 4th powers (in the statistics' moments) overflow or underflow. ``counts=True``
+    (events and bases of rates) keeps only the first three checks: a base may be constant.
 
     Examples
     --------
@@ -165,6 +166,8 @@ def column_values(gdf: pd.DataFrame, column: str) -> pd.Series:
             f"{list(y.index[infinite][:10])} (a division by zero upstream?); replace or drop "
             "those values first"
         )
+    if counts:
+        return y
     if len(y) < MIN_OBSERVATIONS:
         raise TooFewObservationsError(
             f"{len(y)} observations of `{column}`; spatial statistics need at least "

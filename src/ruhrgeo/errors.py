@@ -102,6 +102,11 @@ class DownloadError(RuhrgeoError, OSError):
 # --- reading and overlay: grids, units, values ---
 
 
+class MissingDependencyError(RuhrgeoError, ImportError):
+    """An optional package a function needs is not installed (the message names the extra:
+    ``pip install 'ruhrgeo[dynamics]'``)."""
+
+
 class NoOverlapError(RuhrgeoError, ValueError):
     """A grid does not overlap any of the municipalities."""
 

@@ -45,6 +45,17 @@ _NAMES = {
     "UncertaintyResult": "monte_carlo",
     "uncertainty": "monte_carlo",
     "optimize_weights": "weights",
+    "MarkovResult": "dynamics",
+    "markov": "dynamics",
+    "rank_mobility": "dynamics",
+    "index_panel": "panels",
+    "Screened": "preparation",
+    "denominate": "preparation",
+    "screen": "preparation",
+    "strengths_weaknesses": "profiles",
+    "export_workbook": "workbook",
+    "stack_releases": "panels",
+    "unstack_releases": "panels",
     "pca_weights": "weights",
 }
 

@@ -9,7 +9,8 @@
 
 Indicator keys: ``name``, ``area`` or ``parent``, ``direction`` (``"higher"``/``"lower"`` is
 better), ``unit``, ``source``, ``weight``, ``target`` (for ``dist2targ``), ``goalposts``
-(``[lower, upper]``), ``denominator``, ``label``. A file is read as UTF-8 (a byte-order mark is fine).
+(``[lower, upper]``), ``denominator``, ``label``. A file is read as UTF-8 (a byte-order mark
+is fine).
 """
 
 from __future__ import annotations

@@ -44,11 +44,19 @@ _NAMES = {
     "getis_ord": "local",
     "local_moran": "local",
     "local_moran_bv": "local",
+    "DurbinResult": "durbin",
+    "spatial_durbin": "durbin",
     "ModelResult": "models",
     "ols": "models",
     "spatial_error": "models",
     "spatial_lag": "models",
     "moran_scatterplot": "plots",
+    "RATE_METHODS": "rates",
+    "REGION_METHODS": "regionalize",
+    "RegionsResult": "regionalize",
+    "regions": "regionalize",
+    "local_moran_rate": "rates",
+    "smooth_rates": "rates",
 }
 
 __all__ = sorted(_NAMES, key=lambda n: (not n.isupper(), not n[0].isupper(), n))

@@ -137,7 +137,12 @@ def esda_object(
 
 # What esda sets beside the raw simulations when they are not kept (esda 2.6 to 2.9):
 # Moran_Local ``sim`` (None) and the moments (NaN), Moran_Local_BV ``sim``, G_Local neither.
-_WITHOUT_SIMS = {"Moran_Local": ("sim", "moments"), "Moran_Local_BV": ("sim",), "G_Local": ()}
+_WITHOUT_SIMS = {
+    "Moran_Local": ("sim", "moments"),
+    "Moran_Local_Rate": ("sim", "moments"),
+    "Moran_Local_BV": ("sim",),
+    "G_Local": (),
+}
 
 
 def fill(

@@ -226,12 +226,13 @@ def fit(
     *,
     regimes: np.ndarray | None = None,
     column: str = "y",
+    slx_lags: int = 0,
 ) -> Any:
     """Check the design, then run spreg; its errors become :class:`ModelError`."""
     import spreg  # a second of imports, only for the models
 
     design = np.column_stack([np.ones(len(y)), x])
-    k = design.shape[1] + (kind != "OLS")
+    k = design.shape[1] + slx_lags * x.shape[1] + (kind != "OLS")
     if len(y) < k + 2:
         raise ModelError(
             f"{len(y)} municipalities are too few for {kind} of {column!r} with {k} "
@@ -251,6 +252,10 @@ def fit(
                 f"{design.shape[1]} coefficients each; merge regimes or drop covariates"
             )
     options: dict[str, Any] = {"name_y": column, "name_x": names}
+    if slx_lags:
+        options["slx_lags"] = slx_lags
+    if kind == "ML_Lag":
+        options["spat_impacts"] = None  # ruhrgeo's effects come with their inference
     if kind == "OLS":
         options.update(spat_diag=w is not None, moran=w is not None)
         if regimes is not None:  # one error variance, as the ML regimes models assume
