@@ -4,9 +4,11 @@ quick (few areas, few permutations)."""
 
 from __future__ import annotations
 
+import atexit
 import contextvars
 import math
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -239,9 +241,14 @@ def grids(draw, hostile: bool = True) -> Grid:
         return Grid(values, Affine(CELL, 0, x0, 0, -CELL, ytop), 25832)
 
 
+_BASE = Path(tempfile.mkdtemp(prefix="ruhrgeo-fuzz-"))
+atexit.register(shutil.rmtree, _BASE, ignore_errors=True)
+
+
 def folder() -> Path:
-    """A fresh folder for one example (hypothesis cannot share pytest's tmp_path)."""
-    return Path(tempfile.mkdtemp(prefix="ruhrgeo-fuzz-"))
+    """A fresh folder for one example (hypothesis cannot share pytest's tmp_path), all of them
+    in one folder removed when the tests end."""
+    return Path(tempfile.mkdtemp(dir=_BASE))
 
 
 @st.composite

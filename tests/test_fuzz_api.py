@@ -765,6 +765,29 @@ def _preparation(function: Callable[..., Any]) -> Callable[[Draw], Call]:
     return case
 
 
+def _plot_transitions(draw: Draw) -> Call:
+    values = pd.DataFrame({"r1": [1.0, 2, 3, 4, 5, 6], "r2": [2.0, 1, 4, 3, 6, 5]})
+    result = draw(first([lambda: index.markov(values, k=3), lambda: "result"]))()
+    return index.plot_transitions, (result,), {"title": draw(st.one_of(st.none(), texts()))}, []
+
+
+def _plot_effects(draw: Draw) -> Call:
+    frame = draw(areas(n_min=12, n_max=12, hostile=False))
+    result = draw(
+        first([lambda: spatial.spatial_durbin(frame, "x", ["b"], model="slx"), lambda: 3])
+    )()
+    return spatial.plot_effects, (result,), {"title": draw(st.one_of(st.none(), texts()))}, []
+
+
+def _category_map(draw: Draw) -> Call:
+    frame = draw(areas())
+    labels = draw(first([["a", "b"], [1, 2, 3], [None], list(range(25))]))
+    categories = pd.Series((labels * len(frame))[: len(frame)], index=frame.index)
+    colors = draw(first([None, {"a": "#ff0000", "b": "#00ff00"}, {"a": "nope"}]))
+    kwargs = {"colors": colors, "title": draw(st.one_of(st.none(), texts()))}
+    return maps.category_map, (frame, draw(first([categories, "x"]))), kwargs, []
+
+
 def _plot_correlations(draw: Draw) -> Call:
     result = index.audit(
         pd.DataFrame(np.random.default_rng(0).random((6, 3)), columns=list("abc")), draw(specs())
@@ -1002,6 +1025,9 @@ CASES: dict[str, Callable[[Draw], Call]] = {
     "ruhrgeo.maps.Map": _map_classes,
     "ruhrgeo.maps.MapLayer": _map_classes,
     "ruhrgeo.maps.atlas": _atlas,
+    "ruhrgeo.maps.category_map": _category_map,
+    "ruhrgeo.index.plot_transitions": _plot_transitions,
+    "ruhrgeo.spatial.plot_effects": _plot_effects,
     "ruhrgeo.maps.choropleth": _choropleth,
     "ruhrgeo.maps.cluster_map": _cluster_map,
     "ruhrgeo.maps.plot": _plot_map,

@@ -216,7 +216,74 @@ def _demo(draw) -> tuple[list[str], list[str]]:
     return ["demo", "--out", draw(st.sampled_from(["@t.csv", "@m.gpkg", "", " "])), "--quiet"], []
 
 
+def _graph(draw) -> list[str]:
+    return draw(first([[], ["--graph", "rook"], ["--graph", "knn", "--k", "2"], ["--graph", "x"]]))
+
+
+def _model(draw) -> tuple[list[str], list[str]]:
+    out = draw(_outputs([".csv"]))
+    args = ["model", draw(_path("m.gpkg", "broken.gpkg"))]
+    args += _option(draw, "--table", _path("t.csv")) + _keys(draw)
+    args += _option(draw, "--outcome", first(["y", "nope", "b"]))
+    args += ["--covariate", draw(first(["z", "y", "nope"]))]
+    args += ["--model", draw(first(["slx", "durbin", "sdm"], valid=2)), *_graph(draw)]
+    args += ["--draws", draw(first(["100", "5", "x"]))]
+    figure = draw(first([None, "@fig.png", "@fig.txt"], valid=2))
+    args += ["--figure", figure] if figure else []
+    args += _option(draw, "--out", out)
+    return args, [out, *([figure] if figure else [])]
+
+
+def _rates(draw) -> tuple[list[str], list[str]]:
+    out = draw(_outputs([".csv", ".gpkg"]))
+    args = ["rates", draw(_path("m.gpkg", "broken.gpkg"))]
+    args += _option(draw, "--table", _path("t.csv")) + _keys(draw)
+    args += _option(draw, "--events", first(["b", "y", "nope"]))
+    args += _option(draw, "--base", first(["z", "b", "nope"]))
+    args += ["--method", draw(first(["raw", "spatial_rate", "kriging"], valid=2)), *_graph(draw)]
+    args += ["--permutations", draw(first(["19", "0", "-1"]))]
+    maps = draw(st.lists(first(["@r.html", "@r.png", "@r.txt"], valid=2), max_size=2))
+    for page in maps:
+        args += ["--map", page]
+    args += _option(draw, "--out", out)
+    return args, [out, *maps]
+
+
+def _markov(draw) -> tuple[list[str], list[str]]:
+    out = draw(_outputs([".csv"]))
+    releases = draw(st.lists(first(["@t.csv", "@empty.csv", "@garbage.tif"]), min_size=1,
+                             max_size=3))  # fmt: skip
+    args = ["markov"]
+    for i, path in enumerate(releases):
+        args += ["--release", f"r{i}={path}"]
+    args += ["--indicator", draw(first(["y", "z", "nope"], valid=2))]
+    args += ["--k", draw(first(["3", "1", "x"]))]
+    if draw(st.booleans()):
+        args += ["--boundaries", draw(_path("m.gpkg"))]
+    args += _option(draw, "--out", out)
+    return args, [out]
+
+
+def _regions(draw) -> tuple[list[str], list[str]]:
+    out = draw(_outputs([".csv", ".gpkg"]))
+    args = ["regions", draw(_path("m.gpkg", "broken.gpkg"))]
+    args += _option(draw, "--table", _path("t.csv")) + _keys(draw)
+    args += ["--column", draw(first(["y", "z", "nope"], valid=2))]
+    method = draw(first(["ward", "skater", "maxp", "x"], valid=3))
+    args += ["--method", method, *_graph(draw)]
+    if method == "maxp" or hostile():
+        args += ["--floor", draw(first(["20", "0", "1e9"])), "--floor-column", "y"]
+    if method != "maxp" or hostile():
+        args += ["--n-regions", draw(first(["2", "3", "0", "99"], valid=2))]
+    args += _option(draw, "--out", out)
+    return args, [out]
+
+
 DRAWS = {
+    "markov": _markov,
+    "model": _model,
+    "rates": _rates,
+    "regions": _regions,
     "demo": _demo,
     "overlay": _overlay,
     "stats": _stats,

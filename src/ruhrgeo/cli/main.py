@@ -19,6 +19,10 @@ COMMANDS = {
     "spillover": ("ruhrgeo.cli.spillover", "spillover_group"),
     "index": ("ruhrgeo.cli.index", "index_command"),
     "map": ("ruhrgeo.cli.map", "map_command"),
+    "markov": ("ruhrgeo.cli.markov", "markov_command"),
+    "model": ("ruhrgeo.cli.model", "model_command"),
+    "rates": ("ruhrgeo.cli.rates", "rates_command"),
+    "regions": ("ruhrgeo.cli.regions", "regions_command"),
 }
 
 

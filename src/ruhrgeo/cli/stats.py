@@ -10,13 +10,11 @@ import pandas as pd
 
 from ruhrgeo import spatial
 from ruhrgeo.cli.areas import area_options, read_boundaries, table_options, with_table
-from ruhrgeo.cli.args import InputError, PathArg, friendly, number, out_option
+from ruhrgeo.cli.args import PathArg, friendly, number, out_option
+from ruhrgeo.cli.graphs import graph_from, graph_options, whole
 from ruhrgeo.cli.report import global_stats
 from ruhrgeo.io.write import write_table
-from ruhrgeo.spatial.graphs import GraphLike, describe
-
-# the option each weights kind needs, as the CLI spells it
-NEEDS = {"knn": "--k", "distance": "--threshold-km", "kernel": "--bandwidth-km"}
+from ruhrgeo.spatial.graphs import describe
 
 
 @click.command()
@@ -24,21 +22,7 @@ NEEDS = {"knn": "--k", "distance": "--threshold-km", "kernel": "--bandwidth-km"}
 @area_options
 @table_options("CSV or XLSX with a key column and the values (',' or ';', decimal commas).")
 @click.option("--column", required=True, help="The column to analyze.")
-@click.option(
-    "--graph",
-    "kind",
-    default=None,
-    help=f"Spatial weights: {', '.join(spatial.GRAPH_KINDS)} [default: queen].",
-)
-@click.option("--k", "k_text", help="Neighbors of --graph knn.")
-@click.option("--threshold-km", "threshold_text", help="Distance band of --graph distance (km).")
-@click.option("--bandwidth-km", "bandwidth_text", help="Bandwidth of --graph kernel (km).")
-@click.option("--kernel", help=f"Kernel of --graph kernel: {', '.join(spatial.KERNELS)}.")
-@click.option(
-    "--weights-file",
-    type=PathArg(path_type=Path),
-    help="Spatial weights from a GAL or GWT file keyed like the boundaries (not --graph).",
-)
+@graph_options
 @click.option("--permutations", "permutations_text", default="9999", show_default=True)
 @click.option("--seed", "seed_text", default="0", show_default=True, help="Random seed.")
 @click.option("--alpha", "alpha_text", default="0.05", show_default=True, help="Significance.")
@@ -77,9 +61,9 @@ def stats(
     Writes the local results with the analyzed values per municipality to --out (only
     when every statistic succeeded) and prints the global ones.
     """
-    graph = _graph(kind, k_text, threshold_text, bandwidth_text, kernel, weights_file)
-    permutations = _whole(permutations_text, "--permutations")
-    seed = _whole(seed_text, "--seed")
+    graph = graph_from(kind, k_text, threshold_text, bandwidth_text, kernel, weights_file)
+    permutations = whole(permutations_text, "--permutations")
+    seed = whole(seed_text, "--seed")
     alpha = number(alpha_text, "--alpha")
     munis = read_boundaries(boundaries, layer=boundary_layer, id_col=id_col, name_col=name_col)
     gdf = with_table(munis, table_path, table_id_col or id_col, [column])
@@ -121,59 +105,3 @@ def stats(
 
 def _counts(labels: pd.Series) -> dict[str, int]:
     return {str(k): int(v) for k, v in labels.value_counts().items()}
-
-
-def _whole(text: str, option: str) -> int:
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError(f"{option} takes a whole number, got {text!r}") from None
-    if not value.is_integer():
-        raise InputError(f"{option} takes a whole number, got {text!r}")
-    return int(value)
-
-
-def _graph(
-    kind: str | None,
-    k_text: str | None,
-    threshold_text: str | None,
-    bandwidth_text: str | None,
-    kernel: str | None,
-    weights_file: Path | None,
-) -> GraphLike:
-    given = {
-        "--k": k_text,
-        "--threshold-km": threshold_text,
-        "--bandwidth-km": bandwidth_text,
-        "--kernel": kernel,
-    }
-    given = {option: value for option, value in given.items() if value is not None}
-    if weights_file is not None:
-        if kind is not None or given:
-            shown = ", ".join(["--graph", *given] if kind is not None else given)
-            raise InputError(f"--weights-file gives the weights; leave out {shown}")
-        if weights_file.suffix.lower() not in (".gal", ".gwt"):
-            raise InputError(
-                f"--weights-file must be a .gal or .gwt file, got {weights_file.name!r}"
-            )
-        return weights_file
-    kind = kind or "queen"
-    if kind not in spatial.GRAPH_KINDS:
-        raise InputError(f"--graph must be one of {', '.join(spatial.GRAPH_KINDS)}, got {kind!r}")
-    allowed = {NEEDS[kind], "--kernel"} if kind == "kernel" else {NEEDS.get(kind)}
-    extra = sorted(set(given) - allowed)
-    if extra:
-        raise InputError(f"{', '.join(extra)} do(es) not apply to --graph {kind}")
-    if kind in NEEDS and NEEDS[kind] not in given:
-        raise InputError(f"--graph {kind} needs {NEEDS[kind]}")
-    if kind == "knn":
-        return spatial.GraphSpec("knn", k=_whole(k_text or "", "--k"))
-    if kind == "distance":
-        return spatial.GraphSpec(
-            "distance", threshold_km=number(threshold_text or "", "--threshold-km")
-        )
-    if kind == "kernel":
-        return spatial.GraphSpec(
-            "kernel", bandwidth_km=number(bandwidth_text or "", "--bandwidth-km"), kernel=kernel
-        )
-    return kind

@@ -23,6 +23,7 @@ _NAMES = {
     "need_ranking": "composite_index",
     "plot_correlations": "figures",
     "plot_rank_intervals": "figures",
+    "plot_transitions": "figures",
     "IMPUTATIONS": "imputation",
     "Imputed": "imputation",
     "impute": "imputation",

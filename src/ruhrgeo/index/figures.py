@@ -1,4 +1,5 @@
-"""Figures of the index's robustness: rank intervals and the audit's correlation heatmap.
+"""Figures of the index: rank intervals, the audit's correlation heatmap, and the Markov
+transitions between releases.
 
 Both return a matplotlib :class:`~matplotlib.figure.Figure` without pyplot (no global
 state); write them with :func:`ruhrgeo.maps.save_png`. Labels are drawn as plain text
@@ -17,9 +18,10 @@ from ruhrgeo._figures import label, literal
 from ruhrgeo._figures import title as heading
 from ruhrgeo.errors import ParameterError
 from ruhrgeo.index.audits import AuditResult
+from ruhrgeo.index.dynamics import MarkovResult
 from ruhrgeo.index.monte_carlo import UncertaintyResult
 
-__all__ = ["plot_correlations", "plot_rank_intervals"]
+__all__ = ["plot_correlations", "plot_rank_intervals", "plot_transitions"]
 
 
 def plot_rank_intervals(
@@ -96,3 +98,42 @@ def plot_correlations(audit_result: AuditResult, *, title: str | None = None) ->
 def _labels(index: pd.Index, names: Mapping[str, str] | pd.Series | None) -> list[str]:
     lookup = dict(names.items()) if names is not None else {}
     return [label(lookup.get(a, a)) for a in index]
+
+
+def plot_transitions(result: MarkovResult, *, title: str | None = None) -> Figure:
+    """The transition probabilities of :func:`~ruhrgeo.index.markov` as a heatmap (rows:
+    the class before, columns: after), with the counts; a spatial result adds one panel per
+    class of the neighbors.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ruhrgeo.index import markov
+    >>> values = pd.DataFrame({"r1": [1.0, 2, 3, 4, 5, 6], "r2": [2.0, 1, 4, 3, 6, 5]})
+    >>> plot_transitions(markov(values, k=3)).axes[0].get_xlabel()
+    'class in the next release'
+    """
+    if not isinstance(result, MarkovResult):
+        raise ParameterError(f"`result` must be a markov() result, got {type(result)}")
+    panels = {"all areas": result.probabilities}
+    if result.conditional is not None:
+        panels |= {f"neighbors in {k[4:]}": v for k, v in result.conditional.items()}
+    k = len(result.probabilities)
+    fig = Figure(figsize=(3.2 * len(panels) + 0.8, 3.4), layout="constrained")
+    axes = fig.subplots(1, len(panels), squeeze=False)[0]
+    for ax, (name, matrix) in zip(axes, panels.items(), strict=True):
+        values = matrix.to_numpy(dtype=float)
+        image = ax.imshow(values, cmap="Blues", vmin=0, vmax=1)
+        for (i, j), value in np.ndenumerate(values):
+            if np.isfinite(value):
+                color = "white" if value > 0.6 else "black"
+                ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=7, color=color)
+        ticks = np.arange(k)
+        ax.set_xticks(ticks, list(matrix.columns), fontsize=7)
+        ax.set_yticks(ticks, list(matrix.index), fontsize=7)
+        ax.set_xlabel("class in the next release")
+        ax.set_title(name, fontsize=9)
+    axes[0].set_ylabel("class before")
+    fig.colorbar(image, ax=list(axes), shrink=0.8, label="probability")
+    fig.suptitle(heading(title) if title else "Transitions between quantile classes")
+    return literal(fig)

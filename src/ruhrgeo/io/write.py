@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ruhrgeo.errors import OutputError
+from ruhrgeo.errors import OutputError, ParameterError
 
 __all__ = ["escape_formulas", "staging_folder", "write_atomic", "write_json", "write_table"]
 
@@ -172,12 +172,20 @@ def write_table(
     """
     target = Path(path)
     if target.suffix.lower() == ".gpkg":
+        import geopandas as gpd
+
+        if not isinstance(frame, gpd.GeoDataFrame):
+            raise ParameterError(
+                f"{target.name!r}: a GeoPackage holds geometries and this table has none; "
+                "write a .csv (or give the boundaries the geometries come from)"
+            )
         layer = re.sub(r"\W+", "_", target.stem).strip("_") or "layer"
         return write_atomic(target, lambda tmp: frame.to_file(tmp, driver="GPKG", layer=layer))
     if "geometry" in frame.columns:
         frame = pd.DataFrame(frame.drop(columns="geometry"))
     table = _escape(frame) if escape_formulas else frame
-    return write_atomic(target, lambda tmp: table.to_csv(tmp, float_format="%.6f"))
+    # ten significant digits: small values (effects of 1e-4, rates per person) keep theirs
+    return write_atomic(target, lambda tmp: table.to_csv(tmp, float_format="%.10g"))
 
 
 _escape = escape_formulas

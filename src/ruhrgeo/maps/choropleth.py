@@ -1,4 +1,4 @@
-"""Maps of municipalities: classed numbers (choropleth) and LISA clusters."""
+"""Maps of areas: classed numbers (choropleth), LISA clusters and any categories."""
 
 from __future__ import annotations
 
@@ -14,7 +14,14 @@ from ruhrgeo.maps.page import Map
 from ruhrgeo.maps.polygons import describe, layers
 from ruhrgeo.spatial.labels import CLUSTER_COLORS
 
-__all__ = ["choropleth", "cluster_map"]
+__all__ = ["PALETTE", "category_map", "choropleth", "cluster_map"]
+
+# matplotlib's tab20, dark and light of each hue paired: distinct side by side on a map
+PALETTE = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+    "#bcbd22", "#17becf", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94",
+    "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5",
+)  # fmt: skip
 
 
 def choropleth(
@@ -118,13 +125,62 @@ def cluster_map(
     >>> cluster_map(munis, labels).layers[0].data["legend"]["entries"][-2:]
     [['#d3d3d3', 'Not significant (50)'], [None, 'no data (3)']]
     """
+    return category_map(
+        gdf,
+        clusters,
+        colors=CLUSTER_COLORS,
+        title=title or "LISA clusters",
+        tooltip=tooltip,
+        aliases=aliases,
+        units=units,
+        place_names=place_names,
+        attribution=attribution,
+    )
+
+
+def category_map(
+    gdf: gpd.GeoDataFrame,
+    categories: pd.Series | pd.DataFrame,
+    *,
+    colors: Mapping[str, str] | None = None,
+    title: str | None = None,
+    tooltip: Sequence[str] | None = None,
+    aliases: Mapping[str, str] | None = None,
+    units: Mapping[str, str] | None = None,
+    place_names: bool | int = False,
+    attribution: str | None = None,
+) -> Map:
+    """Areas colored by a category: regions found from data
+    (:func:`ruhrgeo.spatial.regions`), Markov moves, any labels.
+
+    ``categories`` is a Series of labels indexed like ``gdf`` (or a DataFrame with a
+    ``cluster`` column); ``colors`` maps labels to colors, by default a qualitative palette
+    in the order the labels first appear (up to 20). Other options as in :func:`choropleth`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ruhrgeo import datasets
+    >>> munis = datasets.ruhr_municipalities()
+    >>> north = (munis.geometry.centroid.y > 5_710_000).map({True: "north", False: "south"})
+    >>> category_map(munis, north).layers[0].data["legend"]["entries"]
+    [['#1f77b4', 'south (21)'], ['#ff7f0e', 'north (32)']]
+    """
     checks.frame(gdf)
-    labels = aligned_clusters(gdf, clusters)
+    labels = aligned_clusters(gdf, categories).map(lambda v: v if pd.isna(v) else str(v))
+    if colors is None:
+        found = list(dict.fromkeys(labels.dropna()))
+        if len(found) > len(PALETTE):
+            raise MapDataError(
+                f"{len(found)} categories are more than the {len(PALETTE)} colors of the "
+                "palette; give `colors` or merge categories"
+            )
+        colors = dict(zip(found, PALETTE, strict=False))
     described = describe(
         gdf.assign(cluster=labels),
         "cluster",
-        colors=CLUSTER_COLORS,
-        title=title or "LISA clusters",
+        colors=colors,
+        title=title or "categories",
         tooltip=tooltip,
         aliases=aliases,
         units=units,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import mapclassify
 import numpy as np
 import pandas as pd
-from matplotlib.colors import Colormap, to_hex
+from matplotlib.colors import Colormap, is_color_like, to_hex
 
 from ruhrgeo.errors import MapDataError
 
@@ -96,6 +96,12 @@ def categories(labels: pd.Series, colors: Mapping[str, str], *, title: str) -> S
     >>> s.classes.tolist(), [text for _, text in s.legend]
     ([0, -1, 0], ['a (2)', 'b (0)', 'no data (1)'])
     """
+    bad = {label: color for label, color in colors.items() if not is_color_like(color)}
+    if bad:
+        raise MapDataError(
+            f"`colors` holds what is not a color: {dict(list(bad.items())[:5])}; give names "
+            "('red') or hex codes ('#d7191c')"
+        )
     unknown = sorted(set(labels.dropna().astype(str)) - set(colors))
     if unknown:
         raise MapDataError(f"unknown categories {unknown[:10]}; expected one of {list(colors)}")

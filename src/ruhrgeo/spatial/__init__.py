@@ -51,6 +51,7 @@ _NAMES = {
     "spatial_error": "models",
     "spatial_lag": "models",
     "moran_scatterplot": "plots",
+    "plot_effects": "plots",
     "RATE_METHODS": "rates",
     "REGION_METHODS": "regionalize",
     "RegionsResult": "regionalize",

@@ -1,4 +1,5 @@
-"""Moran scatterplots: each value against its neighbors' (standardized), global or local."""
+"""Figures of the statistics: Moran scatterplots (each value against its neighbors',
+standardized, global or local) and the effects of a spatial Durbin or SLX model."""
 
 from __future__ import annotations
 
@@ -14,8 +15,11 @@ from ruhrgeo.spatial.local import LocalResult
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
-__all__ = ["moran_scatterplot"]
+    from ruhrgeo.spatial.durbin import DurbinResult
+
+__all__ = ["moran_scatterplot", "plot_effects"]
 
 
 def moran_scatterplot(
@@ -93,3 +97,46 @@ def _points(result: Any) -> tuple[np.ndarray, np.ndarray, Any, str, str, float]:
 def _standardized(y: np.ndarray, w: Any) -> tuple[np.ndarray, np.ndarray]:
     z = (y - y.mean()) / y.std()
     return z, w @ z
+
+
+def plot_effects(result: DurbinResult, *, title: str | None = None) -> Figure:
+    """The direct, indirect (spill-over) and total effect of each covariate of
+    :func:`~ruhrgeo.spatial.spatial_durbin` with its 95 % interval.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely, numpy as np
+    >>> from ruhrgeo.spatial import spatial_durbin
+    >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(6) for c in range(6)]
+    >>> x = np.random.default_rng(0).normal(size=36)
+    >>> gdf = gpd.GeoDataFrame({"x": x, "y": 2 * x + np.random.default_rng(1).normal(size=36)},
+    ...                        geometry=cells, crs=25832).rename_axis("cell")
+    >>> fig = plot_effects(spatial_durbin(gdf, "y", ["x"], graph="rook", model="slx"))
+    >>> fig.axes[0].get_xlabel()
+    'effect on y (95 % interval)'
+    """
+    from matplotlib.figure import Figure
+
+    from ruhrgeo._figures import literal
+    from ruhrgeo._figures import title as heading
+    from ruhrgeo.spatial.durbin import EFFECTS, DurbinResult  # spreg: only when drawn
+
+    if not isinstance(result, DurbinResult):
+        raise ParameterError(f"`result` must be a spatial_durbin() result, got {type(result)}")
+    table = result.effects
+    covariates = list(result.model.covariates)
+    fig = Figure(figsize=(6.5, 1.2 + 0.9 * len(covariates)), layout="constrained")
+    ax = fig.add_subplot()
+    colors = {"direct": "#2c7bb6", "indirect": "#d7191c", "total": "#4d4d4d"}
+    for j, effect in enumerate(EFFECTS):
+        rows = table.xs(effect, level="effect").loc[covariates]
+        y = np.arange(len(covariates)) + (j - 1) * 0.22
+        ax.hlines(y, rows["ci_low"], rows["ci_high"], color=colors[effect], lw=2)
+        ax.scatter(rows["estimate"], y, color=colors[effect], s=30, zorder=3, label=effect)
+    ax.axvline(0, color="#888888", lw=0.8)
+    ax.set_yticks(np.arange(len(covariates)), [label(c) for c in covariates])
+    ax.invert_yaxis()
+    ax.set_xlabel(label(f"effect on {result.model.column} (95 % interval)"))
+    ax.legend(loc="best", fontsize="small", frameon=False)
+    ax.set_title(heading(title) if title else f"{result.model.model}: effects of the covariates")
+    return literal(fig)
