@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from ruhrgeo import Grid, GridSource, Overlay, coverage_share
 from ruhrgeo.errors import FileFormatError, ParameterError
 from ruhrgeo.grid import GridSpec
-from ruhrgeo.overlay.regrid import ground_size
+from ruhrgeo.overlay.regridding import ground_size
 
 X0, YTOP, CELL = 350_000, 5_704_000, 100
 

@@ -16,51 +16,45 @@ Examples
 
 import importlib
 from importlib.metadata import PackageNotFoundError, version
-from types import ModuleType
-
-from ruhrgeo import datasets, errors
-from ruhrgeo.grid import Grid, GridSpec
-from ruhrgeo.io import (
-    read_areas,
-    read_breitbandatlas,
-    read_coverage,
-    read_indicators,
-    read_municipalities,
-)
-from ruhrgeo.overlay import GridSource, Overlay, coverage_share, regrid
+from typing import Any
 
 try:
     __version__ = version("ruhrgeo")
 except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0+unknown"
 
-__all__ = [
-    "Grid",
-    "GridSource",
-    "GridSpec",
-    "Overlay",
-    "__version__",
-    "coverage_share",
-    "datasets",
-    "errors",
-    "index",
-    "maps",
-    "read_areas",
-    "read_breitbandatlas",
-    "read_coverage",
-    "read_indicators",
-    "read_municipalities",
-    "regrid",
-    "spatial",
-    "spillover",
-]
+# Every name is imported on first use (PEP 562): `import ruhrgeo` and `ruhrgeo --help` load
+# neither GDAL nor pandas, and the analysis packages pull in esda, numba, folium and
+# matplotlib only when they are used.
+_NAMES = {
+    "Grid": "ruhrgeo.grid",
+    "GridSpec": "ruhrgeo.grid",
+    "GridSource": "ruhrgeo.overlay",
+    "Overlay": "ruhrgeo.overlay",
+    "coverage_share": "ruhrgeo.overlay",
+    "regrid": "ruhrgeo.overlay",
+    "read_areas": "ruhrgeo.io",
+    "read_breitbandatlas": "ruhrgeo.io",
+    "read_coverage": "ruhrgeo.io",
+    "read_indicators": "ruhrgeo.io",
+    "read_municipalities": "ruhrgeo.io",
+}
+_PACKAGES = ("cli", "datasets", "errors", "index", "maps", "spatial", "spillover")
 
-# The analysis packages pull in esda, numba, folium and matplotlib: imported on first use, so
-# that `import ruhrgeo` stays quick for an overlay.
-_PACKAGES = ("cli", "index", "maps", "spatial", "spillover")
+__all__ = sorted([*_NAMES, *_PACKAGES, "__version__"], key=lambda n: (not n[0].isupper(), n))
+__all__.remove("cli")
 
 
-def __getattr__(name: str) -> ModuleType:
-    if name in _PACKAGES:
-        return importlib.import_module(f"ruhrgeo.{name}")
-    raise AttributeError(f"module 'ruhrgeo' has no attribute {name!r}")
+def __getattr__(name: str) -> Any:
+    if name in _NAMES:
+        value = getattr(importlib.import_module(_NAMES[name]), name)
+    elif name in _PACKAGES:
+        value = importlib.import_module(f"ruhrgeo.{name}")
+    else:
+        raise AttributeError(f"module 'ruhrgeo' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_NAMES) | set(_PACKAGES))

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import geopandas as gpd
-import pandas as pd
 
 from ruhrgeo.cli.args import InputError, PathArg
-from ruhrgeo.io import read_areas, read_indicators, read_municipalities
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
 
 
 def area_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -53,6 +54,8 @@ def read_boundaries(
 ) -> gpd.GeoDataFrame:
     """Boundaries keyed by ``id_col``: municipalities by AGS (read_municipalities) when no key
     or an AGS column is named, else any areas keyed by that column (read_areas)."""
+    from ruhrgeo.io import read_areas, read_municipalities
+
     if is_ags(id_col):
         return read_municipalities(path, layer=layer, id_col=id_col, name_col=name_col)
     return read_areas(path, id_col=id_col, name_col=name_col, layer=layer)
@@ -67,6 +70,10 @@ def with_table(
 ) -> gpd.GeoDataFrame:
     """The areas with the table's columns among ``needed`` (the table's replace the areas'
     of the same name); a needed column in neither, or a table sharing no key, is an error."""
+    import pandas as pd
+
+    from ruhrgeo.io import read_indicators
+
     key = "ags" if areas.index.name == "ags" else "text"
     column = id_col or (areas.index.name if key == "text" else None)
     try:
@@ -96,6 +103,8 @@ def with_table(
 
 
 def _integer_keys(table: pd.DataFrame, path: Path) -> pd.DataFrame:
+    import pandas as pd
+
     numbers = pd.to_numeric(pd.Series(table.index), errors="coerce")
     if numbers.isna().any() or (numbers % 1 != 0).any():
         raise InputError(

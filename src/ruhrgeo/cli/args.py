@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import csv
 import functools
+import math
 import os
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import geopandas as gpd
-import numpy as np
-import pandas as pd
-import pyogrio
 
-from ruhrgeo import datasets
 from ruhrgeo.errors import RuhrgeoError, RuhrgeoWarning
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 
 class InputError(click.ClickException):
@@ -116,6 +115,13 @@ def table_path(_ctx: click.Context, _param: click.Parameter, value: Path) -> Pat
 
 def read_sources(path: Path | None) -> gpd.GeoDataFrame:
     """Source points from a CSV with latitude/longitude (WGS84) or a vector file."""
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+    import pyogrio
+
+    from ruhrgeo import datasets
+
     if path is None:
         return datasets.universities()
     if not path.is_file():
@@ -186,7 +192,7 @@ def number(text: str, option: str) -> float:
         value = float(text)
     except ValueError:
         raise InputError(f"{option} takes a number, got {text!r}") from None
-    if not np.isfinite(value):
+    if not math.isfinite(value):
         raise InputError(f"{option} takes a finite number, got {text!r}")
     return value
 
@@ -203,4 +209,5 @@ def parse_radii(text: str) -> list[float]:
         )
     if (stop - start) / step > 1000:
         raise InputError(f"--radii {text!r} gives more than 1,000 radii; take a larger STEP")
-    return np.arange(start, stop + step / 2, step).tolist()
+    count = math.ceil((stop + step / 2 - start) / step)  # as numpy.arange(start, stop + step/2)
+    return [start + i * step for i in range(count)]

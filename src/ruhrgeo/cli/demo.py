@@ -8,22 +8,20 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import geopandas as gpd
-import pandas as pd
 
-from ruhrgeo import datasets, maps, spatial, spillover
-from ruhrgeo.cli import findings
 from ruhrgeo.cli.args import PathArg, friendly
-from ruhrgeo.cli.report import estimate_json
+from ruhrgeo.cli.main import SUMMARIES
 from ruhrgeo.errors import OutputError
-from ruhrgeo.index import composite, load_spec
-from ruhrgeo.io.write import staging_folder, write_json, write_table
-from ruhrgeo.maps import figures
-from ruhrgeo.overlay import Overlay
-from ruhrgeo.spatial.labels import CLUSTER_COLORS
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+    from ruhrgeo.cli import findings
+
 
 __all__ = ["run_demo"]
 
@@ -34,6 +32,10 @@ SYNTHETIC = "SYNTHETIC grids (ruhrgeo demo data, not a measurement)"
 
 def run_demo(out_dir: Path, *, progress: bool | None = None) -> str:
     """Run every step, write the outputs to ``out_dir`` (all or nothing), return a summary."""
+    from ruhrgeo import datasets
+    from ruhrgeo.cli import findings
+    from ruhrgeo.io.write import write_json, write_table
+
     munis = datasets.ruhr_municipalities()
     with _staging(Path(out_dir)) as stage:
         overlay = _overlay(munis, stage, progress)
@@ -77,6 +79,8 @@ def run_demo(out_dir: Path, *, progress: bool | None = None) -> str:
 def _staging(out_dir: Path) -> Iterator[Path]:
     """A private folder beside ``out_dir`` for the outputs; moved into ``out_dir`` when all are
     written, removed when anything fails (nothing half-written is left)."""
+    from ruhrgeo.io.write import staging_folder
+
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"--out {str(out_dir)!r} is a file, not a folder")
     with staging_folder(out_dir) as stage:
@@ -93,6 +97,12 @@ def _overlay(
     munis: gpd.GeoDataFrame, stage: Path, progress: bool | None
 ) -> dict[str, pd.DataFrame]:
     """Exact shares of the synthetic grids: households (population weights) and area."""
+    import pandas as pd
+
+    from ruhrgeo import datasets
+    from ruhrgeo.io.write import write_table
+    from ruhrgeo.overlay import Overlay
+
     layers = datasets.demo_coverage()
     population = datasets.demo_population()
     exact = Overlay(munis, layers["5g"], progress=progress)  # one lattice for all demo grids
@@ -114,6 +124,12 @@ def _overlay(
 
 def _statistics(real: gpd.GeoDataFrame, stage: Path) -> pd.DataFrame:
     """Moran's I and LISA clusters of the real 2021 values."""
+    import pandas as pd
+
+    from ruhrgeo import spatial
+    from ruhrgeo.cli import findings
+    from ruhrgeo.io.write import write_json, write_table
+
     clusters, stats = {}, {}
     for column in findings.REAL_COLUMNS:
         clusters[column] = spatial.local_moran(real, column)["cluster"]
@@ -127,6 +143,12 @@ def _statistics(real: gpd.GeoDataFrame, stage: Path) -> pd.DataFrame:
 def _spillover(munis: gpd.GeoDataFrame, stage: Path) -> tuple[dict[str, Any], pd.Series]:
     """IT graduates incl. spill-over per 1,000 employees (synthetic), and the radius of the
     synthetic IT employment share, with the reach of the real campuses at that radius."""
+    import pandas as pd
+
+    from ruhrgeo import datasets, spillover
+    from ruhrgeo.cli.report import estimate_json
+    from ruhrgeo.io.write import write_json, write_table
+
     table = pd.read_csv(datasets.demo_indicators(), dtype={"ags": str}).set_index("ags")
     graduates = spillover.allocate(
         munis, datasets.demo_it_graduates(), "it_graduates", radius_km=DEMO_SPILLOVER_KM
@@ -156,6 +178,12 @@ def _index(
 ) -> pd.DataFrame:
     """The twelve-indicator index: infrastructure real (2021; the Kreis' 5G household share
     stands in for the 5G area share), the other areas synthetic."""
+    import pandas as pd
+
+    from ruhrgeo import datasets
+    from ruhrgeo.index import composite, load_spec
+    from ruhrgeo.io.write import write_table
+
     table = pd.read_csv(datasets.demo_indicators(), dtype={"ags": str}).set_index("ags")
     kreise = datasets.breitbandatlas_kreise_2021()["5g_ge2"]
     table = table.assign(
@@ -175,6 +203,10 @@ def _index(
 
 def _maps(gdf: gpd.GeoDataFrame, clusters: pd.DataFrame, stage: Path) -> None:
     """index.html: one offline page with every layer, each with its credit; the PNG twins."""
+    from ruhrgeo import datasets, maps
+    from ruhrgeo.maps import figures
+    from ruhrgeo.spatial.labels import CLUSTER_COLORS
+
     boundaries = datasets.ruhr_municipalities().attrs["source"]
     breitband = datasets.breitbandatlas_2021().attrs["source"]
     real = f"{breitband}; {boundaries}"
@@ -222,6 +254,8 @@ def _maps(gdf: gpd.GeoDataFrame, clusters: pd.DataFrame, stage: Path) -> None:
 
 
 def _readme(said: list[findings.Finding]) -> str:
+    from ruhrgeo import datasets
+
     boundaries = datasets.ruhr_municipalities().attrs["source"]
     breitband = datasets.breitbandatlas_2021().attrs["source"]
     return "\n".join(
@@ -249,7 +283,7 @@ def _readme(said: list[findings.Finding]) -> str:
     )
 
 
-@click.command(name="demo")
+@click.command(name="demo", short_help=SUMMARIES["demo"])
 @click.option(
     "--out",
     "out_dir",

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ruhrgeo import spatial
+from ruhrgeo._names import GRAPH_KERNELS, GRAPH_KINDS
 from ruhrgeo.cli.args import InputError, PathArg, number
-from ruhrgeo.spatial.graphs import GraphLike
+
+if TYPE_CHECKING:
+    from ruhrgeo.spatial.graphs import GraphLike
 
 # the option each weights kind needs, as the CLI spells it
 NEEDS = {"knn": "--k", "distance": "--threshold-km", "kernel": "--bandwidth-km"}
@@ -25,7 +27,7 @@ def graph_options(command: Callable[..., Any]) -> Callable[..., Any]:
             type=PathArg(path_type=Path),
             help="Spatial weights from a GAL or GWT file keyed like the boundaries (not --graph).",
         ),
-        click.option("--kernel", help=f"Kernel of --graph kernel: {', '.join(spatial.KERNELS)}."),
+        click.option("--kernel", help=f"Kernel of --graph kernel: {', '.join(GRAPH_KERNELS)}."),
         click.option("--bandwidth-km", "bandwidth_text", help="Bandwidth of --graph kernel (km)."),
         click.option(
             "--threshold-km", "threshold_text", help="Distance band of --graph distance (km)."
@@ -35,7 +37,7 @@ def graph_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "--graph",
             "kind",
             default=None,
-            help=f"Spatial weights: {', '.join(spatial.GRAPH_KINDS)} [default: queen].",
+            help=f"Spatial weights: {', '.join(GRAPH_KINDS)} [default: queen].",
         ),
     ]
     for option in options:
@@ -68,14 +70,16 @@ def graph_from(
             )
         return weights_file
     kind = kind or "queen"
-    if kind not in spatial.GRAPH_KINDS:
-        raise InputError(f"--graph must be one of {', '.join(spatial.GRAPH_KINDS)}, got {kind!r}")
+    if kind not in GRAPH_KINDS:
+        raise InputError(f"--graph must be one of {', '.join(GRAPH_KINDS)}, got {kind!r}")
     allowed = {NEEDS[kind], "--kernel"} if kind == "kernel" else {NEEDS.get(kind)}
     extra = sorted(set(given) - allowed)
     if extra:
         raise InputError(f"{', '.join(extra)} do(es) not apply to --graph {kind}")
     if kind in NEEDS and NEEDS[kind] not in given:
         raise InputError(f"--graph {kind} needs {NEEDS[kind]}")
+    from ruhrgeo import spatial
+
     if kind == "knn":
         return spatial.GraphSpec("knn", k=whole(k_text or "", "--k"))
     if kind == "distance":

@@ -5,32 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
 
+from ruhrgeo._names import AGGREGATIONS, NORMALIZATIONS, TREATMENTS
 from ruhrgeo.cli.areas import is_ags
 from ruhrgeo.cli.args import InputError, PathArg, friendly, out_option
+from ruhrgeo.cli.main import SUMMARIES
 from ruhrgeo.errors import RuhrgeoError
-from ruhrgeo.index import (
-    AGGREGATIONS,
-    METHODS,
-    audit,
-    composite,
-    load_spec,
-    plot_correlations,
-    plot_rank_intervals,
-    uncertainty,
-)
-from ruhrgeo.index.choices import TREATMENTS
-from ruhrgeo.io import read_indicators
-from ruhrgeo.io.write import write_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 TREATMENT_OPTIONS = {"none" if t is None else t: t for t in TREATMENTS}
 
 
-@click.command(name="index")
+@click.command(name="index", short_help=SUMMARIES["index"])
 @click.argument("table_path", metavar="TABLE", type=PathArg(path_type=Path))
 @click.option(
     "--spec",
@@ -42,7 +34,7 @@ TREATMENT_OPTIONS = {"none" if t is None else t: t for t in TREATMENTS}
     "--normalization",
     default="minmax",
     show_default=True,
-    type=click.Choice(METHODS),
+    type=click.Choice(NORMALIZATIONS),
     help="Normalizer (docs/index-method.md).",
 )
 @click.option("--reference", help="AGS of the reference municipality (dist2ref, reference).")
@@ -97,6 +89,18 @@ def index_command(
     out_path: Path,
 ) -> None:
     """Sub-indices, total, ranks of the municipalities in TABLE (CSV or XLSX keyed by AGS)."""
+    import pandas as pd
+
+    from ruhrgeo.index import (
+        audit,
+        composite,
+        load_spec,
+        plot_correlations,
+        plot_rank_intervals,
+        uncertainty,
+    )
+    from ruhrgeo.io import read_indicators
+
     if out_path.suffix.lower() != ".csv":
         raise InputError(f"--out of `ruhrgeo index` must end in .csv, got {out_path.name!r}")
     if samples is not None and samples < 4:
@@ -154,6 +158,8 @@ def _beside(out: Path, suffix: str) -> Path:
 
 
 def _csv(frame: pd.DataFrame) -> Callable[[Path], Any]:
+    from ruhrgeo.io.write import write_table
+
     return lambda path: write_table(frame, path)
 
 

@@ -24,6 +24,19 @@ COMMANDS = {
     "rates": ("ruhrgeo.cli.rates", "rates_command"),
     "regions": ("ruhrgeo.cli.regions", "regions_command"),
 }
+# `ruhrgeo --help` lists these without importing a command; each command shows its own
+SUMMARIES = {
+    "demo": "Run every step on the shipped data (real and demo).",
+    "overlay": "Exact coverage shares of areas x grids.",
+    "stats": "Moran's I, LISA, Getis-Ord and the north/south test.",
+    "spillover": "University spill-over: allocate values, estimate the radius.",
+    "index": "Composite index with audit and uncertainty.",
+    "map": "Offline HTML map page or PNG of table columns.",
+    "markov": "Moves between classes over releases (Markov chains).",
+    "model": "Spill-over effects from a spatial Durbin or SLX model.",
+    "rates": "Small-base rates smoothed, and their LISA clusters.",
+    "regions": "Contiguous regions found from data (max-p, SKATER, Ward).",
+}
 
 
 class LazyGroup(click.Group):
@@ -44,6 +57,11 @@ class LazyGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, SUMMARIES[name]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:

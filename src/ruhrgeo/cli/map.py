@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from matplotlib.figure import Figure
 
-from ruhrgeo import maps
 from ruhrgeo.cli.areas import area_options, read_boundaries, table_options, with_table
 from ruhrgeo.cli.args import InputError, PathArg, friendly, number, pairs
-from ruhrgeo.io.write import write_atomic
-from ruhrgeo.maps import Map, checks
-from ruhrgeo.maps.figures import png_bytes
-from ruhrgeo.spatial.labels import CLUSTER_COLORS
+from ruhrgeo.cli.main import SUMMARIES
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from ruhrgeo.maps import Map
 
 SUFFIXES = (".html", ".htm", ".png")
 
 
-@click.command(name="map")
+@click.command(name="map", short_help=SUMMARIES["map"])
 @click.argument("boundaries", type=PathArg(path_type=Path))
 @area_options
 @table_options("Table with a key column and the columns to map (CSV with ; or , or XLSX).")
@@ -78,6 +79,10 @@ def map_command(
     out_paths: tuple[Path, ...],
 ) -> None:
     """Map COLUMN of a table as an offline HTML page or a PNG (by the suffix of --out)."""
+    from ruhrgeo import maps
+    from ruhrgeo.maps import checks
+    from ruhrgeo.spatial.labels import CLUSTER_COLORS
+
     targets = [checks.output(p, SUFFIXES, "maps") for p in out_paths]
     checks.scheme(scheme, k, _bins(bins))  # options first: no table read for a typo
     checks.colormap(cmap)
@@ -137,6 +142,9 @@ def _place_names(text: str) -> bool | int:
 
 def _write(page: Map, figure: Figure | None, targets: list[Path]) -> list[str]:
     """Render everything first, then write; a failed write removes what this run wrote."""
+    from ruhrgeo.io.write import write_atomic
+    from ruhrgeo.maps.figures import png_bytes
+
     contents: list[bytes] = []
     for target in targets:
         if target.suffix.lower() == ".png":

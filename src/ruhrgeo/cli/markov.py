@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
-from ruhrgeo import index
 from ruhrgeo.cli.areas import read_boundaries
 from ruhrgeo.cli.args import InputError, PathArg, friendly, out_option, pairs
-from ruhrgeo.io import read_breitbandatlas, read_indicators
-from ruhrgeo.io.breitbandatlas import breitbandatlas_release
-from ruhrgeo.io.write import write_atomic, write_table
-from ruhrgeo.maps.figures import png_bytes
+from ruhrgeo.cli.main import SUMMARIES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
-@click.command(name="markov")
+@click.command(name="markov", short_help=SUMMARIES["markov"])
 @click.option(
     "--release",
     "release_args",
@@ -49,6 +48,10 @@ def markov_command(
 ) -> None:
     """Markov transitions of INDICATOR between quantile classes over the releases (giddy),
     and how much the ranks changed."""
+    from ruhrgeo import index
+    from ruhrgeo.io.write import write_atomic, write_table
+    from ruhrgeo.maps.figures import png_bytes
+
     if figure is not None and figure.suffix.lower() != ".png":
         raise InputError(f"--figure must end in .png, got {figure.name!r}")
     if regimes is not None and boundaries is None:
@@ -84,6 +87,9 @@ def markov_command(
 
 def _read(path: Path) -> pd.DataFrame:
     """A Breitbandatlas release by its file name, else any indicator table keyed by AGS."""
+    from ruhrgeo.io import read_breitbandatlas, read_indicators
+    from ruhrgeo.io.breitbandatlas import breitbandatlas_release
+
     if breitbandatlas_release(path) is not None:
         return read_breitbandatlas(path)
     return read_indicators(path)

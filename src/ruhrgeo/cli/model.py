@@ -7,15 +7,13 @@ from pathlib import Path
 
 import click
 
-from ruhrgeo import spatial
 from ruhrgeo.cli.areas import area_options, read_boundaries, table_options, with_table
 from ruhrgeo.cli.args import InputError, PathArg, friendly, out_option
 from ruhrgeo.cli.graphs import graph_from, graph_options
-from ruhrgeo.io.write import write_atomic, write_table
-from ruhrgeo.maps.figures import png_bytes
+from ruhrgeo.cli.main import SUMMARIES
 
 
-@click.command(name="model")
+@click.command(name="model", short_help=SUMMARIES["model"])
 @click.argument("boundaries", type=PathArg(path_type=Path))
 @area_options
 @table_options("CSV or XLSX with a key column, the outcome and the covariates.")
@@ -55,6 +53,10 @@ def model_command(
 ) -> None:
     """Direct, indirect (spill-over) and total effects of each COVARIATE on OUTCOME, from a
     spatial Durbin model (or SLX) of the areas in BOUNDARIES (spreg)."""
+    from ruhrgeo import spatial
+    from ruhrgeo.io.write import write_atomic, write_table
+    from ruhrgeo.maps.figures import png_bytes
+
     if figure is not None and figure.suffix.lower() != ".png":
         raise InputError(f"--figure must end in .png, got {figure.name!r}")
     graph = graph_from(kind, k_text, threshold_text, bandwidth_text, kernel, weights_file)

@@ -20,11 +20,10 @@ from ruhrgeo.cli.args import (
     out_option,
     pairs,
 )
-from ruhrgeo.io.write import write_table
-from ruhrgeo.overlay import GridSource, coverage_share
+from ruhrgeo.cli.main import SUMMARIES
 
 
-@click.command()
+@click.command(short_help=SUMMARIES["overlay"])
 @click.argument("boundaries", type=PathArg(path_type=Path))
 @click.option(
     "--layer",
@@ -78,6 +77,9 @@ def overlay(
     quiet: bool,
 ) -> None:
     """Exact coverage share of every municipality in BOUNDARIES, per layer."""
+    from ruhrgeo.io.write import write_table
+    from ruhrgeo.overlay import GridSource, coverage_share
+
     paths = pairs(layer_specs, "--layer")
     options = {
         "--column": pairs(columns, "--column"),

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from ruhrgeo import maps, spatial
+from ruhrgeo._names import RATE_METHODS
 from ruhrgeo.cli.areas import area_options, read_boundaries, table_options, with_table
 from ruhrgeo.cli.args import InputError, PathArg, friendly, out_option
 from ruhrgeo.cli.graphs import graph_from, graph_options
-from ruhrgeo.io.write import write_table
+from ruhrgeo.cli.main import SUMMARIES
 
 
-@click.command(name="rates")
+@click.command(name="rates", short_help=SUMMARIES["rates"])
 @click.argument("boundaries", type=PathArg(path_type=Path))
 @area_options
 @table_options("CSV or XLSX with a key column, the events and the base.")
@@ -23,7 +23,7 @@ from ruhrgeo.io.write import write_table
     "--method",
     default="empirical_bayes",
     show_default=True,
-    type=click.Choice(spatial.RATE_METHODS),
+    type=click.Choice(RATE_METHODS),
 )
 @click.option("--per", default=1000.0, show_default=True, help="Rates per this many of base.")
 @graph_options
@@ -57,6 +57,9 @@ def rates_command(
 ) -> None:
     """The rate EVENTS / BASE per area, smoothed (empirical Bayes by default) so that a small
     base's chance extremes do not stand out, with the LISA clusters of the rates (esda)."""
+    from ruhrgeo import maps, spatial
+    from ruhrgeo.io.write import write_table
+
     bad = [p.name for p in map_paths if p.suffix.lower() not in (".html", ".htm", ".png")]
     if bad:
         raise InputError(f"--map must end in .html or .png, got {bad}")

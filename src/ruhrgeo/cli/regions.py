@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
-from ruhrgeo import maps, spatial
+from ruhrgeo._names import REGION_METHODS
 from ruhrgeo.cli.areas import area_options, read_boundaries, table_options, with_table
 from ruhrgeo.cli.args import InputError, PathArg, friendly, out_option
 from ruhrgeo.cli.graphs import graph_from, graph_options
-from ruhrgeo.io.write import write_table
-from ruhrgeo.maps.choropleth import PALETTE
+from ruhrgeo.cli.main import SUMMARIES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
-@click.command(name="regions")
+@click.command(name="regions", short_help=SUMMARIES["regions"])
 @click.argument("boundaries", type=PathArg(path_type=Path))
 @area_options
 @table_options("CSV or XLSX with a key column and the columns to group by.")
 @click.option("--column", "columns", required=True, multiple=True, help="A column (repeatable).")
-@click.option(
-    "--method", default="maxp", show_default=True, type=click.Choice(spatial.REGION_METHODS)
-)
+@click.option("--method", default="maxp", show_default=True, type=click.Choice(REGION_METHODS))
 @click.option("--n-regions", type=int, help="Number of regions (skater, ward).")
 @click.option("--floor", type=float, help="The least each region holds (maxp; skater: areas).")
 @click.option("--floor-column", help="The column the floor sums (maxp, e.g. population).")
@@ -55,6 +55,9 @@ def regions_command(
     map_paths: tuple[Path, ...],
 ) -> None:
     """Group the areas of BOUNDARIES into contiguous regions alike in the COLUMNs."""
+    from ruhrgeo import maps, spatial
+    from ruhrgeo.io.write import write_table
+
     bad = [p.name for p in map_paths if p.suffix.lower() not in (".html", ".htm", ".png")]
     if bad:
         raise InputError(f"--map must end in .html or .png, got {bad}")
@@ -92,4 +95,6 @@ def regions_command(
 
 def _colors(labels: pd.Series) -> dict[str, str]:
     """The map page's colors (the palette in order of appearance), for the PNG twin."""
+    from ruhrgeo.maps.choropleths import PALETTE
+
     return dict(zip(dict.fromkeys(labels.dropna()), PALETTE, strict=False))

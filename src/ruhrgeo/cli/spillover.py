@@ -7,20 +7,19 @@ from pathlib import Path
 
 import click
 
-from ruhrgeo import spillover
+from ruhrgeo._names import DECAY_KERNELS
 from ruhrgeo.cli.areas import area_options, read_boundaries, table_options, with_table
 from ruhrgeo.cli.args import PathArg, friendly, out_option, parse_radii, read_sources
-from ruhrgeo.cli.report import estimate_json
-from ruhrgeo.io.write import write_table
+from ruhrgeo.cli.main import SUMMARIES
 
 
-@click.group(name="spillover")
+@click.group(name="spillover", short_help=SUMMARIES["spillover"])
 def spillover_group() -> None:
     """University spill-over: allocate values with distance decay, estimate the radius."""
 
 
 _KERNEL = click.option(
-    "--kernel", default="linear", show_default=True, type=click.Choice(spillover.KERNELS)
+    "--kernel", default="linear", show_default=True, type=click.Choice(DECAY_KERNELS)
 )
 _SOURCES = click.option(
     "--sources",
@@ -51,6 +50,9 @@ def spillover_allocate(
     out_path: Path,
 ) -> None:
     """Spread each source's VALUE over the areas of BOUNDARIES (totals kept)."""
+    from ruhrgeo import spillover
+    from ruhrgeo.io.write import write_table
+
     areas = read_boundaries(boundaries, layer=boundary_layer, id_col=id_col, name_col=name_col)
     sources = read_sources(sources_path)
     allocated = spillover.allocate(areas, sources, value, radius_km=radius_km, kernel=kernel)
@@ -89,6 +91,9 @@ def spillover_estimate(
     as_json: bool,
 ) -> None:
     """Estimate from data how far the spill-over of the sources reaches into OUTCOME."""
+    from ruhrgeo import spillover
+    from ruhrgeo.cli.report import estimate_json
+
     areas = read_boundaries(boundaries, layer=boundary_layer, id_col=id_col, name_col=name_col)
     gdf = with_table(areas, table_path, table_id_col or id_col, [outcome])
     result = spillover.estimate_radius(

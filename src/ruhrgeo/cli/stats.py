@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
-from ruhrgeo import spatial
 from ruhrgeo.cli.areas import area_options, read_boundaries, table_options, with_table
 from ruhrgeo.cli.args import PathArg, friendly, number, out_option
 from ruhrgeo.cli.graphs import graph_from, graph_options, whole
-from ruhrgeo.cli.report import global_stats
-from ruhrgeo.io.write import write_table
-from ruhrgeo.spatial.graphs import describe
+from ruhrgeo.cli.main import SUMMARIES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
-@click.command()
+@click.command(short_help=SUMMARIES["stats"])
 @click.argument("boundaries", type=PathArg(path_type=Path))
 @area_options
 @table_options("CSV or XLSX with a key column and the values (',' or ';', decimal commas).")
@@ -61,6 +61,13 @@ def stats(
     Writes the local results with the analyzed values per municipality to --out (only
     when every statistic succeeded) and prints the global ones.
     """
+    import pandas as pd
+
+    from ruhrgeo import spatial
+    from ruhrgeo.cli.report import global_stats
+    from ruhrgeo.io.write import write_table
+    from ruhrgeo.spatial.graphs import describe
+
     graph = graph_from(kind, k_text, threshold_text, bandwidth_text, kernel, weights_file)
     permutations = whole(permutations_text, "--permutations")
     seed = whole(seed_text, "--seed")

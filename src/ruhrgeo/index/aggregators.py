@@ -29,6 +29,7 @@ from typing import TypeAlias
 import numpy as np
 import pandas as pd
 
+from ruhrgeo import _names
 from ruhrgeo._params import number
 from ruhrgeo.errors import AggregationError, MethodError, WeightError
 from ruhrgeo.index._frames import numeric_table
@@ -215,4 +216,4 @@ AGGREGATORS: dict[str, Aggregator] = {
     "genmean": _weighted("genmean", _genmean),
     "copeland": _copeland_runs,
 }
-AGGREGATIONS: tuple[str, ...] = tuple(AGGREGATORS)
+AGGREGATIONS = _names.AGGREGATIONS

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from ruhrgeo import _names
 from ruhrgeo._params import choice, number
 from ruhrgeo.errors import MethodError, WeightError
 from ruhrgeo.index.aggregators import AGGREGATIONS
@@ -24,8 +25,8 @@ from ruhrgeo.index.spec import IndicatorSpec
 
 __all__ = ["CHOICES", "MISSING", "TREATMENTS", "Choices"]
 
-MISSING: tuple[str, ...] = ("error", "skip", "mean", "median")
-TREATMENTS: tuple[str | None, ...] = (None, "winsorize", "log", "boxcox")
+MISSING = _names.MISSING
+TREATMENTS = _names.TREATMENTS
 WEIGHT_SCHEMES = ("equal", "pca")
 
 

@@ -43,6 +43,7 @@ from typing import Any, Literal, TypeAlias
 import numpy as np
 import pandas as pd
 
+from ruhrgeo import _names
 from ruhrgeo.errors import MethodError, MissingColumnError, StatisticsError
 from ruhrgeo.index._frames import numeric_table
 
@@ -80,7 +81,7 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "dist2targ": {"target": REQUIRED, "cap": False},
     "reference": {"reference": None},
 }
-METHODS: tuple[str, ...] = tuple(PARAMETERS)
+METHODS = _names.NORMALIZATIONS
 TIES = ("average", "min", "max", "first", "dense")
 
 

@@ -15,6 +15,6 @@ the one rule of :mod:`ruhrgeo.units`.
 from ruhrgeo.io.sources import GridSource
 from ruhrgeo.overlay.coverage import coverage_share
 from ruhrgeo.overlay.kept import Overlay
-from ruhrgeo.overlay.regrid import regrid
+from ruhrgeo.overlay.regridding import regrid
 
 __all__ = ["GridSource", "Overlay", "coverage_share", "regrid"]

@@ -26,7 +26,7 @@ from ruhrgeo.grid import GridSpec
 from ruhrgeo.io.readers import Layer, open_reader
 from ruhrgeo.io.sources import GridSource
 from ruhrgeo.overlay.kernel import Placed, Shapes, Sums, tile_sums
-from ruhrgeo.overlay.regrid import RegriddedReader, SourceCounts
+from ruhrgeo.overlay.regridding import RegriddedReader, SourceCounts
 from ruhrgeo.overlay.runners import run
 from ruhrgeo.overlay.runs import TileWork
 from ruhrgeo.overlay.shares import Groups, refuse_overlaps, shares
@@ -157,7 +157,7 @@ def shares_of(
 
 def place_counts(source: GridSource, window: GridSpec) -> Placed:
     """The count weights read on the window's lattice: directly where they lie on it, else
-    moved onto it tile by tile (:mod:`ruhrgeo.overlay.regrid`)."""
+    moved onto it tile by tile (:mod:`ruhrgeo.overlay.regridding`)."""
     reader = open_reader(source, "`weighted_by`")
     if reader.unit not in (None, "count"):
         raise UnitError(

@@ -12,8 +12,7 @@ spreg until a statistic needs them.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from ruhrgeo._lazy import exports
 
 _NAMES = {
     "BivariateMoranResult": "autocorrelation",
@@ -60,16 +59,4 @@ _NAMES = {
     "smooth_rates": "rates",
 }
 
-__all__ = sorted(_NAMES, key=lambda n: (not n.isupper(), not n[0].isupper(), n))
-
-
-def __getattr__(name: str) -> Any:
-    if name in _NAMES:
-        value = getattr(importlib.import_module(f"{__name__}.{_NAMES[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_NAMES))
+__all__, __getattr__, __dir__ = exports(__name__, _NAMES)

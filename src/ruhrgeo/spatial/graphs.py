@@ -24,6 +24,7 @@ import shapely
 from libpysal.graph import Graph
 from libpysal.weights import W
 
+from ruhrgeo import _names
 from ruhrgeo._geometry import centroids
 from ruhrgeo._params import number, whole_number
 from ruhrgeo._warn import warn
@@ -40,16 +41,8 @@ from ruhrgeo.spatial._files import align_ids, read_graph
 
 __all__ = ["GRAPH_KINDS", "KERNELS", "GraphLike", "GraphSpec", "build_graph", "read_graph"]
 
-GRAPH_KINDS: tuple[str, ...] = ("queen", "rook", "knn", "distance", "kernel")
-KERNELS: tuple[str, ...] = (
-    "gaussian",
-    "triangular",
-    "parabolic",
-    "bisquare",
-    "cosine",
-    "boxcar",
-    "exponential",
-)
+GRAPH_KINDS = _names.GRAPH_KINDS
+KERNELS = _names.GRAPH_KERNELS
 _OPTIONS = {"knn": "k", "distance": "threshold_km", "kernel": "bandwidth_km"}
 
 

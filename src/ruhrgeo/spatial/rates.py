@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from esda import smoothing
 
+from ruhrgeo import _names
 from ruhrgeo._params import choice, number
 from ruhrgeo._validate import column_values
 from ruhrgeo.errors import StatisticsError
@@ -19,7 +20,7 @@ from ruhrgeo.spatial.local import LocalResult, _finish, _lisa_table, _options
 
 __all__ = ["RATE_METHODS", "local_moran_rate", "smooth_rates"]
 
-RATE_METHODS = ("raw", "empirical_bayes", "spatial_empirical_bayes", "spatial_rate")
+RATE_METHODS = _names.RATE_METHODS
 
 
 def smooth_rates(

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ruhrgeo import _names
 from ruhrgeo._optional import need
 from ruhrgeo._params import choice, flag, number, whole_number
 from ruhrgeo._params import seed as check_seed
@@ -19,7 +20,7 @@ from ruhrgeo.spatial.graphs import GraphLike, describe
 
 __all__ = ["REGION_METHODS", "RegionsResult", "regions"]
 
-REGION_METHODS = ("maxp", "skater", "ward")
+REGION_METHODS = _names.REGION_METHODS
 
 
 @dataclass(frozen=True)

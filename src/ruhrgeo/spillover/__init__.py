@@ -1,17 +1,21 @@
-"""University spill-over: distance-decay access, allocation, reach, and the radius from data."""
+"""University spill-over: distance-decay access, allocation, reach, and the radius from data.
 
-from ruhrgeo.spillover.allocation import ReachResult, allocate, reach
-from ruhrgeo.spillover.distance import KERNELS, access, distances_km, kernel_weight
-from ruhrgeo.spillover.radius import RadiusEstimate, estimate_radius
+The names are imported on first use (``import ruhrgeo.spillover`` loads no GDAL).
+"""
 
-__all__ = [
-    "KERNELS",
-    "RadiusEstimate",
-    "ReachResult",
-    "access",
-    "allocate",
-    "distances_km",
-    "estimate_radius",
-    "kernel_weight",
-    "reach",
-]
+from ruhrgeo._lazy import exports
+
+__all__, __getattr__, __dir__ = exports(
+    __name__,
+    {
+        "KERNELS": "distance",
+        "RadiusEstimate": "radius",
+        "ReachResult": "allocation",
+        "access": "distance",
+        "allocate": "allocation",
+        "distances_km": "distance",
+        "estimate_radius": "radius",
+        "kernel_weight": "distance",
+        "reach": "allocation",
+    },
+)

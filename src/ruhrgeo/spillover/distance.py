@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ruhrgeo import _names
 from ruhrgeo._geometry import centroids, positive
 from ruhrgeo._validate import require_unique
 from ruhrgeo.errors import (
@@ -31,7 +32,7 @@ from ruhrgeo.io.sources import SourceLike
 from ruhrgeo.overlay import Overlay
 
 Kernel = Literal["uniform", "linear", "gaussian", "exponential"]
-KERNELS: tuple[str, ...] = ("uniform", "linear", "gaussian", "exponential")
+KERNELS = _names.DECAY_KERNELS
 Target = Literal["centroid", "population"]
 _CUT = {"gaussian": 3.0, "exponential": 5.0}  # in radii: beyond, the kernel is 0
 PopulationSource = SourceLike | None

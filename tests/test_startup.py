@@ -1,0 +1,45 @@
+"""The command line starts at once: `ruhrgeo --help` and every command's `--help` load
+neither pandas, GDAL nor the statistics and maps (the start-up time is measured in
+benchmarks/bench_startup.py), and `import ruhrgeo` loads none of them until used."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("pandas", "geopandas", "numpy", "rasterio", "matplotlib", "esda", "spreg", "numba",
+         "folium", "scipy", "exactextract")  # fmt: skip
+
+
+def loaded_after(code: str) -> list[str]:
+    probe = f"{code}\nimport sys\nprint(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    return result.stdout.split()
+
+
+def test_help_of_every_command_loads_nothing_heavy():
+    code = (
+        "from click.testing import CliRunner\n"
+        "from ruhrgeo.cli.main import COMMANDS, main\n"
+        "for args in [['--help'], ['--version'], *([name, '--help'] for name in COMMANDS),"
+        " ['spillover', 'allocate', '--help'], ['spillover', 'estimate', '--help']]:\n"
+        "    assert CliRunner().invoke(main, args).exit_code == 0, args\n"
+    )
+    assert loaded_after(code) == []
+
+
+def test_import_ruhrgeo_loads_nothing_heavy_until_used():
+    assert loaded_after("import ruhrgeo, ruhrgeo.index, ruhrgeo.spatial, ruhrgeo.maps") == []
+    used = loaded_after("import ruhrgeo\nruhrgeo.read_municipalities")
+    assert "geopandas" in used and "matplotlib" not in used and "esda" not in used
+
+
+def test_the_summaries_are_the_commands_short_help():
+    from ruhrgeo.cli.main import COMMANDS, SUMMARIES, main
+
+    assert sorted(SUMMARIES) == sorted(COMMANDS)
+    for name in COMMANDS:
+        command = main.get_command(None, name)
+        assert command.short_help == SUMMARIES[name]
