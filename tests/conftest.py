@@ -25,6 +25,19 @@ SHARED = REPO.parent / "shared" / "data"
 UTM = 25832
 
 
+@pytest.fixture(params=["pyarrow", "without pyarrow"])
+def arrow(request, monkeypatch):
+    """Grid files read with pyarrow (the extra ``fast``) and without (the base install)."""
+    from ruhrgeo import _optional
+
+    real = _optional.available
+    absent = request.param != "pyarrow"
+    monkeypatch.setattr(
+        _optional, "available", lambda m: real(m) and not (absent and m == "pyarrow")
+    )
+    return request.param
+
+
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory) -> tuple[Path, str]:
     """`ruhrgeo demo` run once for all tests that look at its outputs: (folder, printed)."""

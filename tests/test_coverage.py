@@ -37,6 +37,7 @@ def test_geotiff_with_nodata(tmp_path):
     assert grid.crs.to_epsg() == 25832
 
 
+@pytest.mark.usefixtures("arrow")
 def test_mobilfunk_csv_with_bom_and_threshold_gives_binary_5g(tmp_path):
     path = tmp_path / "mobilfunk.csv"
     path.write_bytes(
@@ -50,6 +51,7 @@ def test_mobilfunk_csv_with_bom_and_threshold_gives_binary_5g(tmp_path):
     assert grid.nodata.tolist() == [[False, True, False], [False, True, True]]
 
 
+@pytest.mark.usefixtures("arrow")
 def test_zensus_inspire_csv_with_missing_markers(tmp_path):
     path = tmp_path / "zensus.csv"
     path.write_text(
@@ -68,6 +70,7 @@ def test_zensus_inspire_csv_with_missing_markers(tmp_path):
     assert grid.values[~grid.nodata].tolist() == [12.0, 7.0]
 
 
+@pytest.mark.usefixtures("arrow")
 def test_breitbandatlas_cell_geopackage(tmp_path):
     cells = [square(351200 + 100 * i, 5678900, 351300 + 100 * i, 5679000) for i in range(3)]
     frame = gpd.GeoDataFrame(
@@ -91,6 +94,7 @@ def test_breitbandatlas_cell_geopackage(tmp_path):
         read_coverage(path)
 
 
+@pytest.mark.usefixtures("arrow")
 def test_merged_cell_polygons_are_rasterised_exactly(tmp_path):
     # Mobilfunk-Monitoring GeoPackage: merged cells, attribute mobilesBB_AnzahlMNB
     polys = [square(0, 0, 300, 100), square(0, 100, 100, 200)]
@@ -178,6 +182,7 @@ def test_unknown_file_format(tmp_path):
         read_coverage(path)
 
 
+@pytest.mark.usefixtures("arrow")
 def test_grid_csv_errors(tmp_path):
     no_ids = tmp_path / "noids.csv"
     no_ids.write_text("a;b\n1;2\n")

@@ -133,6 +133,7 @@ CELLS = "id;v\n" + "".join(
 )
 
 
+@pytest.mark.usefixtures("arrow")
 @pytest.mark.parametrize(
     ("text", "error", "message"),
     [
@@ -150,6 +151,7 @@ def test_bad_grid_csvs(tmp_path, text, error, message):
         read_coverage(_grid_csv(tmp_path, text))
 
 
+@pytest.mark.usefixtures("arrow")
 def test_a_cp1252_grid_csv_is_named_as_an_encoding_problem(tmp_path):
     path = _grid_csv(tmp_path, "id;Wert für Zelle\n100mN1E1;1\n", encoding="cp1252")
     with pytest.raises(FileFormatError, match=r"not UTF-8.*Windows-1252.*iconv"):

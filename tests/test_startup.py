@@ -43,3 +43,12 @@ def test_the_summaries_are_the_commands_short_help():
     for name in COMMANDS:
         command = main.get_command(None, name)
         assert command.short_help == SUMMARIES[name]
+
+
+def test_the_choice_names_are_those_the_registries_implement():
+    from ruhrgeo import _names
+    from ruhrgeo.index.aggregators import AGGREGATORS
+    from ruhrgeo.index.normalizers import PARAMETERS
+
+    assert tuple(AGGREGATORS) == _names.AGGREGATIONS
+    assert tuple(PARAMETERS) == _names.NORMALIZATIONS

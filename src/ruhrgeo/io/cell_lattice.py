@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
 from affine import Affine
 
 from ruhrgeo.errors import DuplicateIdError, GridExtentError, MissingColumnError
@@ -78,7 +77,7 @@ def lattice_table(
     values: dict[str, np.ndarray],
     crs: Any,
     path: Path,
-    ids: pa.Array | None,
+    ids: Sequence[Any] | None,
 ) -> CellTable:
     """Cells given by their lower-left corners on a lattice of ``size``, sorted by cell number."""
     x0, ytop = float(xmin.min()), float(ymin.max()) + size
@@ -127,11 +126,20 @@ def check_extent(extent: int, present: int, path: Path, outliers: Any) -> None:
 
 
 def _outliers(
-    rows: np.ndarray, cols: np.ndarray, ids: pa.Array | None, xmin: np.ndarray, ymin: np.ndarray
+    rows: np.ndarray,
+    cols: np.ndarray,
+    ids: Sequence[Any] | None,
+    xmin: np.ndarray,
+    ymin: np.ndarray,
 ) -> list[str]:
     """The (up to three) cells farthest from the median cell."""
     distance = np.abs(rows - np.median(rows)) + np.abs(cols - np.median(cols))
     far = np.argsort(distance)[::-1][:3]
     if ids is not None:
-        return [str(ids[int(i)].as_py()) for i in far]
+        return [str(_item(ids[int(i)])) for i in far]
     return [f"x={xmin[i]:.0f}, y={ymin[i]:.0f}" for i in far]
+
+
+def _item(value: Any) -> Any:
+    """A cell id from pyarrow (a scalar to unwrap) or from pandas (already Python)."""
+    return value.as_py() if hasattr(value, "as_py") else value

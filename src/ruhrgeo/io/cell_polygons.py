@@ -4,17 +4,17 @@ cells), read with pyogrio; regular cells are decoded straight from their WKB byt
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 import pyogrio
 import rasterio.features
 import shapely
 from affine import Affine
 
+from ruhrgeo import _optional
 from ruhrgeo.errors import CRSMissingError, FileFormatError
 from ruhrgeo.grid import GridSpec
 from ruhrgeo.io.cell_lattice import CellTable, check_extent, choose_columns, lattice_table
@@ -39,48 +39,99 @@ def read_cell_polygons(path: Path, columns: Sequence[str] | None, layer: str | N
         info = pyogrio.read_info(path, layer=layer)
         fields = [str(f) for f in info["fields"]]
         wanted = choose_columns(path, fields, columns, exclude=_NOT_VALUES_VECTOR)
-        _, table = pyogrio.raw.read_arrow(path, layer=layer, columns=wanted)
+        read = _read_with_arrow if _optional.available("pyarrow") else _read_with_numpy
+        values, wkb = read(path, layer, wanted)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise FileFormatError(f"`source` {str(path)!r} cannot be read ({exc})") from None
     if not info.get("crs"):
         raise CRSMissingError(f"{str(path)!r} has no CRS; the BKG grid is EPSG:25832")
-    if table.num_rows == 0:
+    if len(wkb.offsets) <= 1:
         raise FileFormatError(f"{str(path)!r} holds no cells")
-    values = {c: _numeric_column(table, c, path) for c in wanted}
-    xmin, ymin, xmax, ymax = _bounds(table.column(table.num_columns - 1))
+    for column, array in values.items():
+        if array.dtype.kind not in "iuf":
+            raise FileFormatError(
+                f"{str(path)!r}: column {column!r} is {array.dtype}, not numeric; choose a "
+                "value column"
+            )
+    xmin, ymin, xmax, ymax = _bounds(wkb)
     widths, heights = xmax - xmin, ymax - ymin
     size = float(np.median(widths))
     if np.allclose(widths, size) and np.allclose(heights, size):
         return lattice_table(xmin, ymin, size, values, info["crs"], path, None)
     bounds = np.column_stack([xmin, ymin, xmax, ymax])
-    return _merged_cells(table, bounds, widths, heights, values, info["crs"], path)
+    return _merged_cells(wkb, bounds, widths, heights, values, info["crs"], path)
 
 
-def _numeric_column(table: pa.Table, column: str, path: Path) -> np.ndarray:
-    """A column's values: in its own dtype when complete, else as float64 with NaN for nulls."""
-    array = table.column(column)
-    if not (pa.types.is_integer(array.type) or pa.types.is_floating(array.type)):
-        raise FileFormatError(
-            f"{str(path)!r}: column {column!r} is {array.type}, not numeric; choose a value column"
+@dataclass(frozen=True)
+class _WKB:
+    """The geometries' WKB bytes, back to back (``data``), with ``offsets`` (n + 1); None
+    where a geometry is missing (``missing``)."""
+
+    data: np.ndarray
+    offsets: np.ndarray
+    missing: bool
+
+    def geometries(self) -> np.ndarray:
+        raw = self.data.tobytes()
+        return shapely.from_wkb(
+            [raw[a:b] or None for a, b in zip(self.offsets[:-1], self.offsets[1:], strict=True)]
         )
-    if array.null_count == 0:
-        return array.to_numpy()
-    return pc.cast(array, pa.float64()).to_numpy(zero_copy_only=False)
 
 
-def _bounds(geometry: pa.ChunkedArray) -> tuple[np.ndarray, ...]:
-    """``xmin, ymin, xmax, ymax`` of WKB geometries; grid cells (little-endian one-ring
-    polygons of five points) are decoded straight from their bytes (a tenth of shapely's
-    time), anything else by shapely."""
-    wkb = geometry.combine_chunks()
+def _read_with_arrow(
+    path: Path, layer: str | None, wanted: list[str]
+) -> tuple[dict[str, np.ndarray], _WKB]:
+    """The value columns and the WKB buffer straight from GDAL's Arrow stream (the extra
+    ``fast``: no Python object per cell)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    _, table = pyogrio.raw.read_arrow(path, layer=layer, columns=wanted)
+    values = {}
+    for column in wanted:
+        array = table.column(column)
+        if not (pa.types.is_integer(array.type) or pa.types.is_floating(array.type)):
+            values[column] = np.array([], dtype=object)  # refused by the caller
+        elif array.null_count == 0:
+            values[column] = array.to_numpy()
+        else:  # nulls: float64 with NaN
+            values[column] = pc.cast(array, pa.float64()).to_numpy(zero_copy_only=False)
+    wkb = table.column(table.num_columns - 1).combine_chunks()
     if pa.types.is_large_binary(wkb.type):
         wkb = wkb.cast(pa.binary())
     offsets = np.frombuffer(wkb.buffers()[1], dtype=np.int32)[
         wkb.offset : wkb.offset + len(wkb) + 1
     ]
-    if wkb.null_count == 0 and np.all(np.diff(offsets) == _POLYGON_WKB):
-        data = np.frombuffer(wkb.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
-        cells = data.view(_POLYGON)  # the records in place: no copy of the bytes
+    data = np.frombuffer(wkb.buffers()[2], dtype=np.uint8) if len(wkb) else np.zeros(0, np.uint8)
+    return values, _WKB(data, offsets.astype(np.int64), wkb.null_count > 0)
+
+
+def _read_with_numpy(
+    path: Path, layer: str | None, wanted: list[str]
+) -> tuple[dict[str, np.ndarray], _WKB]:
+    """As :func:`_read_with_arrow`, through pyogrio's NumPy reader (the base install)."""
+    _, _, geometry, fields = pyogrio.raw.read(path, layer=layer, columns=wanted)
+    values = {}
+    for column, array in zip(wanted, fields, strict=True):
+        masked = np.ma.getmaskarray(array) if isinstance(array, np.ma.MaskedArray) else None
+        array = np.asarray(array)
+        if masked is not None and masked.any() and array.dtype.kind in "iuf":
+            array = np.where(masked, np.nan, array.astype(float))
+        values[column] = array
+    pieces = [b if b is not None else b"" for b in geometry]
+    lengths = np.fromiter((len(b) for b in pieces), dtype=np.int64, count=len(pieces))
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    data = np.frombuffer(b"".join(pieces), dtype=np.uint8)
+    return values, _WKB(data, offsets, bool((lengths == 0).any()))
+
+
+def _bounds(wkb: _WKB) -> tuple[np.ndarray, ...]:
+    """``xmin, ymin, xmax, ymax`` of WKB geometries; grid cells (little-endian one-ring
+    polygons of five points) are decoded straight from their bytes (a tenth of shapely's
+    time), anything else by shapely."""
+    offsets = wkb.offsets
+    if not wkb.missing and np.all(np.diff(offsets) == _POLYGON_WKB):
+        cells = wkb.data[offsets[0] : offsets[-1]].view(_POLYGON)  # in place: no copy
         if (
             (cells["order"] == 1).all()
             and (cells["type"] == 3).all()
@@ -95,7 +146,7 @@ def _bounds(geometry: pa.ChunkedArray) -> tuple[np.ndarray, ...]:
                 _fold(np.maximum, x),
                 _fold(np.maximum, y),
             )
-    bounds = shapely.bounds(shapely.from_wkb(wkb.to_numpy(zero_copy_only=False)))
+    bounds = shapely.bounds(wkb.geometries())
     return tuple(bounds[:, i] for i in range(4))
 
 
@@ -107,7 +158,7 @@ def _fold(ufunc: np.ufunc, columns: list[np.ndarray]) -> np.ndarray:
 
 
 def _merged_cells(
-    table: pa.Table,
+    wkb: _WKB,
     bounds: np.ndarray,
     widths: np.ndarray,
     heights: np.ndarray,
@@ -126,7 +177,7 @@ def _merged_cells(
     )
     spec = GridSpec(Affine(size, 0, x0, 0, -size, ytop), shape, crs)
     check_extent(spec.cells, len(widths), path, lambda: [])
-    geoms = shapely.from_wkb(table.column(table.num_columns - 1).to_numpy())
+    geoms = wkb.geometries()
     burnt = {}
     for column, column_values in values.items():
         valid = ~np.isnan(column_values)

@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 from scipy import sparse, stats
 
+from ruhrgeo import _optional
+
 # units x permutations up to which NumPy runs (about 1 s); beyond, esda's compiled kernels
 NUMPY_WORK = 20_000_000
 
@@ -106,7 +108,9 @@ def simulate(
 
 
 def numpy_sized(n: int, permutations: int) -> bool:
-    return n * permutations <= NUMPY_WORK
+    """NumPy runs small problems, and every problem where numba (the extra ``fast``) is not
+    installed: esda's kernels would then run as plain Python loops, far slower."""
+    return n * permutations <= NUMPY_WORK or not _optional.available("numba")
 
 
 def esda_object(
