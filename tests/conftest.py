@@ -21,7 +21,8 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared" / "data"
+# the bigger open data: $RUHRGEO_TEST_DATA, else ../shared/data beside the checkout
+SHARED = Path(os.environ.get("RUHRGEO_TEST_DATA") or REPO.parent / "shared" / "data")
 UTM = 25832
 
 
@@ -56,7 +57,8 @@ def shared_data() -> Path:
     """../shared/data (real open data); tests skip with a reason when it is absent."""
     if not (SHARED / "boundaries" / "ruhr_municipalities.geojson").exists():
         pytest.skip(
-            f"real open data not found at {SHARED} (only present beside the project checkout)"
+            f"real open data not found at {SHARED}: set RUHRGEO_TEST_DATA to the folder "
+            "(the project's shared/data) or check it out beside the repository"
         )
     return SHARED
 

@@ -52,3 +52,19 @@ def test_the_choice_names_are_those_the_registries_implement():
 
     assert tuple(AGGREGATORS) == _names.AGGREGATIONS
     assert tuple(PARAMETERS) == _names.NORMALIZATIONS
+
+
+def test_version_command_and_changelog_agree():
+    import re
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    import ruhrgeo
+    from ruhrgeo.cli import main
+
+    printed = CliRunner().invoke(main, ["--version"]).stdout
+    assert ruhrgeo.__version__ in printed
+    changelog = (Path(__file__).resolve().parents[1] / "CHANGELOG.md").read_text(encoding="utf-8")
+    latest = re.search(r"^## \[([0-9.]+)\]", changelog, re.M).group(1)
+    assert latest == ruhrgeo.__version__
