@@ -65,7 +65,23 @@ DEMO_LAYERS = {
 
 
 def data_dir() -> Path:
-    """The folder of the shipped data (inside the wheel, or ``data/`` of a checkout)."""
+    """The folder of the shipped data (inside the wheel, or ``data/`` of a checkout).
+
+    Returns
+    -------
+    pathlib.Path
+        The folder holding ``dvg2_nrw/``, ``breitbandatlas/``, ``coverage/`` and the rest.
+
+    Raises
+    ------
+    ruhrgeo.errors.DataFileNotFoundError
+        The shipped data are missing (a broken install): reinstall ruhrgeo.
+
+    Examples
+    --------
+    >>> (data_dir() / "dvg2_nrw" / "ruhr_municipalities.gpkg").is_file()
+    True
+    """
     for candidate in (
         Path(str(resources.files("ruhrgeo"))) / "data",
         Path(__file__).resolve().parents[2] / "data",
@@ -89,6 +105,11 @@ def ruhr_municipalities() -> gpd.GeoDataFrame:
     geopandas.GeoDataFrame
         Indexed by 8-digit ``ags``; columns ``name``, ``kreis``, ``kreis_ags``,
         ``population``, ``area_km2``, ``geometry``.
+
+    Raises
+    ------
+    ruhrgeo.errors.DataFileNotFoundError
+        The shipped data are missing (a broken install): reinstall ruhrgeo.
 
     Examples
     --------
@@ -118,6 +139,11 @@ def ruhr_kreise() -> gpd.GeoDataFrame:
         (``Kreis`` or ``kreisfreie Stadt``), ``population``, ``area_km2``, ``geometry``;
         EPSG:25832.
 
+    Raises
+    ------
+    ruhrgeo.errors.DataFileNotFoundError
+        The shipped data are missing (a broken install): reinstall ruhrgeo.
+
     Examples
     --------
     >>> kreise = ruhr_kreise()
@@ -133,6 +159,16 @@ def ruhr_kreise() -> gpd.GeoDataFrame:
 
 def ruhr_kreise_path() -> Path:
     """Path of the shipped GeoPackage behind :func:`ruhr_kreise` (layer ``kreise``).
+
+    Returns
+    -------
+    pathlib.Path
+        The GeoPackage (layer ``kreise``).
+
+    Raises
+    ------
+    ruhrgeo.errors.DataFileNotFoundError
+        The shipped data are missing (a broken install): reinstall ruhrgeo.
 
     Examples
     --------
@@ -157,6 +193,11 @@ def breitbandatlas_2021() -> pd.DataFrame:
     -------
     pandas.DataFrame
         Indexed by 8-digit ``ags`` (11,330 rows).
+
+    Raises
+    ------
+    ruhrgeo.errors.DataFileNotFoundError
+        The shipped data are missing (a broken install): reinstall ruhrgeo.
 
     Examples
     --------
@@ -186,6 +227,11 @@ def breitbandatlas_kreise_2021() -> pd.DataFrame:
     pandas.DataFrame
         Indexed by 5-digit ``kreis_ags`` (402 rows).
 
+    Raises
+    ------
+    ruhrgeo.errors.DataFileNotFoundError
+        The shipped data are missing (a broken install): reinstall ruhrgeo.
+
     Examples
     --------
     >>> kreise = breitbandatlas_kreise_2021()
@@ -205,6 +251,16 @@ def breitbandatlas_releases() -> dict[str, Path]:
     the Bundesnetzagentur published it (Paket_3), copied byte for byte, so that
     :func:`ruhrgeo.read_breitbandatlas` reads them like the originals. The Bundesnetzagentur
     notes that these releases are not a strict time series (methods changed).
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        Release ``"YYYY-MM"`` -> CSV file, in time order.
+
+    Raises
+    ------
+    ruhrgeo.errors.DataFileNotFoundError
+        The shipped data are missing (a broken install): reinstall ruhrgeo.
 
     Examples
     --------
@@ -226,6 +282,17 @@ def metropolitan_regions() -> pd.DataFrame:
     to two regions (Duisburg and Kreis Wesel: Ruhr and Rheinland; Cuxhaven, Heidekreis,
     Bergstraße, Worms); only the city of Zwickau belongs to Mitteldeutschland. The
     delineations the study used are not published: see ``data/regions/README.md``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per region and district: ``region``, ``kreis_ags``, ``membership``
+        (``full``/``partial``), ``member_municipalities_ags`` and the caveats.
+
+    Raises
+    ------
+    ruhrgeo.errors.DataFileNotFoundError
+        The shipped data are missing (a broken install): reinstall ruhrgeo.
 
     Examples
     --------
@@ -252,6 +319,11 @@ def germany_municipalities() -> pd.DataFrame:
     pandas.DataFrame
         Indexed by 8-digit ``ags`` (10,997 rows).
 
+    Raises
+    ------
+    ruhrgeo.errors.DataFileNotFoundError
+        The shipped data are missing (a broken install): reinstall ruhrgeo.
+
     Examples
     --------
     >>> germany = germany_municipalities()
@@ -269,6 +341,16 @@ def ruhr_municipalities_path() -> Path:
     """Path of the shipped GeoPackage behind :func:`ruhr_municipalities`, for the command line
     (``ruhrgeo stats PATH ...``) and any GIS.
 
+    Returns
+    -------
+    pathlib.Path
+        The GeoPackage (layer ``municipalities``).
+
+    Raises
+    ------
+    ruhrgeo.errors.DataFileNotFoundError
+        The shipped data are missing (a broken install): reinstall ruhrgeo.
+
     Examples
     --------
     >>> ruhr_municipalities_path().name
@@ -282,6 +364,16 @@ def demo_coverage() -> dict[str, Path]:
 
     ``fttbh`` and ``gigabit`` are percent of households per cell, ``5g`` is binary.
 
+    Returns
+    -------
+    dict of str to pathlib.Path
+        ``fttbh``, ``gigabit`` and ``5g`` -> GeoTIFF.
+
+    Raises
+    ------
+    ruhrgeo.errors.DataFileNotFoundError
+        The shipped data are missing (a broken install): reinstall ruhrgeo.
+
     Examples
     --------
     >>> sorted(demo_coverage())
@@ -292,6 +384,16 @@ def demo_coverage() -> dict[str, Path]:
 
 def demo_population() -> Path:
     """Path of the synthetic population on the 1 km INSPIRE grid (Zensus CSV, EPSG:3035).
+
+    Returns
+    -------
+    pathlib.Path
+        The CSV file (columns ``GITTER_ID_1km``, ``Einwohner``); an overlay reads it directly.
+
+    Raises
+    ------
+    ruhrgeo.errors.DataFileNotFoundError
+        The shipped data are missing (a broken install): reinstall ruhrgeo.
 
     Examples
     --------
@@ -308,6 +410,16 @@ def demo_indicators() -> Path:
     Digital-Index (research, employment, companies); the IT employment share carries a
     planted university spill-over of 20 km. Not real values.
 
+    Returns
+    -------
+    pathlib.Path
+        The CSV file; read it with :func:`ruhrgeo.read_indicators`.
+
+    Raises
+    ------
+    ruhrgeo.errors.DataFileNotFoundError
+        The shipped data are missing (a broken install): reinstall ruhrgeo.
+
     Examples
     --------
     >>> import pandas as pd
@@ -319,6 +431,17 @@ def demo_indicators() -> Path:
 
 def demo_it_graduates() -> gpd.GeoDataFrame:
     """SYNTHETIC yearly IT graduates per university site (points, EPSG:4326).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One point per site: ``institution``, ``short_name``, ``site``, ``city``, ``ags``,
+        ``latitude``, ``longitude``, ``it_graduates``, ``status``.
+
+    Raises
+    ------
+    ruhrgeo.errors.DataFileNotFoundError
+        The shipped data are missing (a broken install): reinstall ruhrgeo.
 
     Examples
     --------
@@ -332,6 +455,17 @@ def demo_it_graduates() -> gpd.GeoDataFrame:
 
 def universities() -> gpd.GeoDataFrame:
     """Universities and universities of applied sciences in the Ruhr (EPSG:4326 points).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        23 sites: ``institution``, ``short_name``, ``type``, ``site``, ``city``, ``ags``,
+        ``latitude``, ``longitude``, ``students``, ``it_cs_programme``.
+
+    Raises
+    ------
+    ruhrgeo.errors.DataFileNotFoundError
+        The shipped data are missing (a broken install): reinstall ruhrgeo.
 
     Examples
     --------

@@ -24,6 +24,26 @@ _ALIGN_TOL = 1e-6  # of a cell: grids closer than this share their cells
 class GridSpec:
     """Where a grid lies: north-up affine transform, shape ``(rows, cols)`` and CRS.
 
+    Parameters
+    ----------
+    transform
+        The north-up affine transform of the top-left corner (``rasterio`` convention).
+    shape
+        ``(rows, cols)``, each >= 1.
+    crs
+        Anything :func:`pyproj.CRS.from_user_input` takes.
+
+    Raises
+    ------
+    ruhrgeo.errors.FileFormatError
+        A rotated or south-up transform, or cells of no size.
+    ruhrgeo.errors.GridExtentError
+        A shape that is not two whole numbers >= 1.
+    ruhrgeo.errors.CRSMissingError
+        No CRS.
+    ruhrgeo.errors.UnusableCRSError
+        A CRS pyproj does not understand.
+
     Examples
     --------
     >>> spec = GridSpec(Affine(100, 0, 0, 0, -100, 500), (5, 3), 25832)
@@ -132,6 +152,17 @@ class Grid:
         ``"binary"``, ``"fraction"``, ``"percent"`` or ``"count"`` (see :mod:`ruhrgeo.units`),
         checked against the values; None (default) leaves it to the one rule of
         :mod:`ruhrgeo.units` when the grid is used.
+
+    Raises
+    ------
+    ruhrgeo.errors.InputTypeError
+        Values that are not a 2-D numeric array.
+    ruhrgeo.errors.ValueRangeError
+        Values outside the declared unit's range.
+    ruhrgeo.errors.ParameterError
+        An unknown unit, or a nodata mask of another shape.
+    ruhrgeo.errors.CRSMissingError
+        No CRS.
 
     Examples
     --------

@@ -58,12 +58,28 @@ def aggregate(
 
     Parameters
     ----------
+    df
+        Normalized values, one column per indicator, indexed by the units' key.
     method
         One of :data:`AGGREGATIONS` (formulas in the module docstring).
     weights
         Column -> weight (finite, > 0); default equal.
     p
         The exponent of ``genmean`` (required there, refused elsewhere).
+
+    Returns
+    -------
+    pandas.Series
+        The aggregate of each row (NaN where a row holds no value).
+
+    Raises
+    ------
+    ruhrgeo.errors.MethodError
+        An unknown method, or ``p`` given to another method than ``genmean``.
+    ruhrgeo.errors.WeightError
+        Weights that are not finite and > 0, or name no column.
+    ruhrgeo.errors.AggregationError
+        Values an aggregator cannot take (``gmean`` or ``hmean`` of values <= 0).
 
     Examples
     --------

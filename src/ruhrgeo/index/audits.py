@@ -27,7 +27,33 @@ DOMINANCE = 1.5  # importance share >= 1.5 x weight share: the indicator dominat
 
 @dataclass(frozen=True)
 class AuditResult:
-    """The audit of one index (see :func:`audit`)."""
+    """The audit of one index (see :func:`audit`).
+
+    Attributes
+    ----------
+    correlations : pandas.DataFrame
+        Correlations among the indicators, aggregates and the index (oriented: higher is
+        better).
+    cronbach : pandas.Series
+        Cronbach's alpha per aggregate with at least two children.
+    pca : pandas.DataFrame
+        Per aggregate: the share the first principal component explains and its loadings.
+    flags : pandas.DataFrame
+        Per indicator: ``parent``, ``flag`` and ``reason`` (weak or negative correlation).
+    correlation : str
+        The correlation used.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ruhrgeo.index import Indicator, IndicatorSpec
+    >>> spec = IndicatorSpec("s", (Indicator("a", "x"), Indicator("b", "x"), Indicator("c", "y")))
+    >>> table = pd.DataFrame({"a": [1.0, 2, 3, 4, 5], "b": [2.0, 1, 4, 3, 5],
+    ...                       "c": [1.0, 3, 2, 5, 4]}, index=list("pqrst"))
+    >>> from ruhrgeo.index import audit
+    >>> type(audit(table, spec)).__name__
+    'AuditResult'
+    """
 
     correlations: pd.DataFrame
     cronbach: pd.Series
@@ -61,6 +87,17 @@ def audit(
     correlation: str = "pearson",
 ) -> AuditResult:
     """Audit the index that :func:`composite` computes with the same arguments.
+
+    Parameters
+    ----------
+    df
+        Indicator values, one column per indicator of ``spec``, indexed by the units' key.
+    spec
+        The indicator spec (default: the Digital-Index Ruhr's, :func:`load_spec`).
+    normalization, params, aggregation, p, weights, missing, treatment
+        The choices of the index, as for :func:`~ruhrgeo.index.composite`.
+    correlation
+        ``"pearson"``, ``"spearman"`` or ``"kendall"``.
 
     Returns
     -------

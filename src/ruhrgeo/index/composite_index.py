@@ -130,6 +130,19 @@ def need_ranking(
     """Best and largest improvement need in one aggregate (the study's infrastructure
     comparison), from its indicators alone.
 
+    Parameters
+    ----------
+    df
+        Indicator values, one column per indicator of ``spec``, indexed by the units' key.
+    spec
+        The indicator spec (default: the Digital-Index Ruhr's, :func:`load_spec`).
+    aggregate
+        The aggregate whose weakest indicators are listed (e.g. ``"infrastructure"``).
+    normalization
+        The normalizer (:func:`~ruhrgeo.index.normalize`).
+    top
+        How many indicators per unit.
+
     Returns
     -------
     pandas.DataFrame

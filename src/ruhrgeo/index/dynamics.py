@@ -31,13 +31,34 @@ __all__ = ["MarkovResult", "markov", "rank_mobility"]
 class MarkovResult:
     """Transitions between ``k`` quantile classes (``Q1`` lowest) over the releases.
 
-    ``classes``: each area's class per release; ``bins``: the classes' upper bounds;
-    ``transitions`` (counts) and ``probabilities`` (rows sum to 1), ``from`` x ``to``;
-    ``moves``: per area its first and last class and its moves up and down; with neighbors
-    (spatial Markov), ``conditional``: the probabilities given the neighbors' class
-    (``lag Q1`` ...) and ``tests``: whether they differ from the pooled ones (``Q`` and
-    ``LR`` with their p-values and degrees of freedom, giddy's homogeneity tests);
-    ``giddy``: giddy's object."""
+    Attributes
+    ----------
+    classes : pandas.DataFrame
+        Each area's class (0 lowest) per release.
+    bins : list of float
+        The classes' upper bounds.
+    transitions : pandas.DataFrame
+        Counts of moves, ``from`` class x ``to`` class.
+    probabilities : pandas.DataFrame
+        The transitions as probabilities (rows sum to 1).
+    moves : pandas.DataFrame
+        Per area: ``first_class``, ``last_class``, ``moves_up``, ``moves_down``.
+    conditional : dict of str to pandas.DataFrame or None
+        Spatial chain only: the probabilities given the neighbors' class (``lag Q1`` ...).
+    tests : dict of str to float or None
+        Spatial chain only: whether the conditional probabilities differ from the pooled
+        ones: ``Q`` and ``LR`` with ``Q_p``, ``LR_p`` and ``dof`` (giddy's tests).
+    giddy : object
+        giddy's ``Markov`` or ``Spatial_Markov``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ruhrgeo.index import markov
+    >>> values = pd.DataFrame({"r1": [1.0, 2, 3, 4, 5, 6], "r2": [2.0, 1, 4, 3, 6, 5]})
+    >>> markov(values, k=3).moves["last_class"].tolist()
+    [0, 0, 1, 1, 2, 2]
+    """
 
     classes: pd.DataFrame
     bins: list[float]
@@ -87,6 +108,8 @@ def markov(
         The areas' polygons (indexed like ``values``): with them, the spatial Markov chain
         (``giddy.markov.Spatial_Markov``, neighbors' average by ``graph``, row-standardized),
         else the classic one (``giddy.markov.Markov``).
+    graph
+        The neighbors of the spatial chain (:func:`~ruhrgeo.spatial.build_graph`), with ``gdf``.
     fixed
         Quantiles over all releases pooled (True, giddy's default: a class means the same
         level in every release) or within each release (False: relative position).
@@ -94,6 +117,17 @@ def markov(
     Returns
     -------
     MarkovResult
+
+    Raises
+    ------
+    ruhrgeo.errors.MissingValuesError
+        An area lacks a finite value in some release, or is not in ``gdf``.
+    ruhrgeo.errors.StatisticsError
+        Fewer than two releases or four areas.
+    ruhrgeo.errors.ParameterError
+        ``k`` is not a whole number from 2 to 10.
+    ruhrgeo.errors.MissingDependencyError
+        giddy is not installed (``pip install 'ruhrgeo[dynamics]'``).
 
     Examples
     --------
@@ -187,11 +221,31 @@ def rank_mobility(
     the rank changes that happened between the regimes rather than within them, with
     permutation p-values (seeded).
 
+    Parameters
+    ----------
+    values
+        One indicator, areas x releases in time order, complete.
+    regimes
+        Group labels (e.g. ``"north"``/``"south"``) indexed like ``values``, for Theta.
+    permutations
+        Permutations of Theta's p-values (0: none).
+    seed
+        Seed of the permutations.
+
     Returns
     -------
     pandas.DataFrame
         One row per pair (``from``, ``to``): ``tau``, ``tau_p``; with regimes ``theta``,
         ``theta_p_left``, ``theta_p_right`` (consecutive pairs only).
+
+    Raises
+    ------
+    ruhrgeo.errors.MissingValuesError
+        An area lacks a finite value in some release.
+    ruhrgeo.errors.ParameterError
+        ``regimes`` without a label for every area, or with one group only.
+    ruhrgeo.errors.MissingDependencyError
+        giddy is not installed (``pip install 'ruhrgeo[dynamics]'``).
 
     Examples
     --------

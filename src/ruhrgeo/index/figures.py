@@ -33,6 +33,27 @@ def plot_rank_intervals(
     """Each municipality's nominal rank (dot), median rank (bar) and rank interval (line),
     best first.
 
+    Parameters
+    ----------
+    result
+        A result of :func:`~ruhrgeo.index.uncertainty`.
+    names
+        Key -> name shown on the axis (default: the keys).
+    title
+        The figure's title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Raises
+    ------
+    ruhrgeo.errors.ParameterError
+        ``result`` is not an uncertainty result.
+    ruhrgeo.errors.MapTextError
+        A name or title that is not valid text.
+
     Examples
     --------
     >>> import pandas as pd
@@ -63,6 +84,25 @@ def plot_rank_intervals(
 
 def plot_correlations(audit_result: AuditResult, *, title: str | None = None) -> Figure:
     """The audit's correlation matrix (indicators, aggregates, index) as a heatmap.
+
+    Parameters
+    ----------
+    audit_result
+        A result of :func:`~ruhrgeo.index.audit`.
+    title
+        The figure's title (default: the correlation and what it covers).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The heatmap (write it with :func:`ruhrgeo.maps.save_png`).
+
+    Raises
+    ------
+    ruhrgeo.errors.ParameterError
+        ``audit_result`` is not an audit result.
+    ruhrgeo.errors.MapTextError
+        A title that is not valid text.
 
     Examples
     --------
@@ -104,6 +144,25 @@ def plot_transitions(result: MarkovResult, *, title: str | None = None) -> Figur
     """The transition probabilities of :func:`~ruhrgeo.index.markov` as a heatmap (rows:
     the class before, columns: after), with the counts; a spatial result adds one panel per
     class of the neighbors.
+
+    Parameters
+    ----------
+    result
+        A result of :func:`~ruhrgeo.index.markov`.
+    title
+        The figure's title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One heatmap, or one per class of the neighbors for a spatial chain.
+
+    Raises
+    ------
+    ruhrgeo.errors.ParameterError
+        ``result`` is not a Markov result.
+    ruhrgeo.errors.MapTextError
+        A title that is not valid text.
 
     Examples
     --------

@@ -25,7 +25,23 @@ REPORT_COLUMNS = ["ags", "indicator", "imputed", "method", "group"]
 
 class Imputed(NamedTuple):
     """The filled values and one report row per filled cell (ags, indicator, imputed value,
-    method, group)."""
+    method, group).
+
+    Attributes
+    ----------
+    values : pandas.DataFrame
+        The table with every missing value filled.
+    report : pandas.DataFrame
+        One row per filled cell: ``ags``, ``indicator``, ``imputed``, ``method``, ``group``.
+
+    Examples
+    --------
+    >>> import pandas as pd, numpy as np
+    >>> from ruhrgeo.index import impute
+    >>> filled = impute(pd.DataFrame({"a": [1.0, np.nan, 3.0]}, index=["p", "q", "r"]))
+    >>> filled.values["a"].tolist(), len(filled.report)
+    ([1.0, 2.0, 3.0], 1)
+    """
 
     values: pd.DataFrame
     report: pd.DataFrame
@@ -48,6 +64,21 @@ def impute(
     by
         For the group methods: AGS -> group (a Series indexed like ``df`` or a mapping)
         for every row of ``df``.
+
+    Returns
+    -------
+    Imputed
+        ``values`` (the filled table) and ``report`` (one row per filled cell: ``ags``,
+        ``indicator``, ``imputed``, ``method``, ``group``).
+
+    Raises
+    ------
+    ruhrgeo.errors.MethodError
+        An unknown method, or a group method without ``by``.
+    ruhrgeo.errors.IndicatorValueError
+        Columns that are not numeric.
+    ruhrgeo.errors.MissingValuesError
+        A column (or group) without any value to impute from.
 
     Examples
     --------

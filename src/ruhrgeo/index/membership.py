@@ -42,6 +42,17 @@ def region_members(membership: Membership, ags: pd.Index | pd.DataFrame) -> pd.D
         ``attrs["unmatched"]`` lists the members (districts or municipalities) for which
         ``ags`` holds no municipality, as "region: key" strings.
 
+    Raises
+    ------
+    ruhrgeo.errors.MissingColumnError
+        A membership table without ``region`` and ``kreis_ags``, or an unknown column name.
+    ruhrgeo.errors.MissingIdError
+        Keys of unknown length, or a district table for areas not keyed by AGS.
+    ruhrgeo.errors.DuplicateIdError
+        A district or member municipality listed twice.
+    ruhrgeo.errors.ParameterError
+        An empty membership, or a ``membership`` kind other than full/partial.
+
     Examples
     --------
     >>> import pandas as pd

@@ -57,15 +57,40 @@ CHUNK_VALUES = 25_000_000  # runs x units aggregated at a time
 class UncertaintyResult:
     """Rank statistics, sensitivity indices, removal shifts and the runs themselves.
 
-    ``rank_stats`` (by AGS): ``nominal_rank``, ``median_rank``, ``mean_rank``, ``rank_low``
-    and ``rank_high`` (the 5 and 95 % quantiles for ``level`` 0.9) and ``interval``
-    (high - low). ``sensitivity`` (by choice): ``S1`` and ``ST`` with their bootstrap
-    intervals ``S1_low``, ``S1_high``, ``ST_low``, ``ST_high``. ``removal`` (AGS x
-    indicator): nominal rank minus the rank without that indicator (<NA> where a
-    municipality has no value left). ``ranks``: AGS x the 2N independent runs (matrices A
-    and B; columns are their rows in ``samples``). ``samples``: one row per run, its Saltelli
-    ``matrix`` (A, B, or AB with one factor group taken from B), the alternatives taken, the
-    weight factors and the output ``mean_rank_shift``.
+    Attributes
+    ----------
+    rank_stats : pandas.DataFrame
+        By unit: ``nominal_rank``, ``median_rank``, ``mean_rank``, ``rank_low`` and
+        ``rank_high`` (the 5 and 95 % quantiles for ``level`` 0.9) and ``interval``.
+    sensitivity : pandas.DataFrame
+        By choice: ``S1`` and ``ST`` with their bootstrap intervals ``S1_low``, ``S1_high``,
+        ``ST_low``, ``ST_high``.
+    removal : pandas.DataFrame
+        Unit x indicator: the nominal rank minus the rank without that indicator (<NA>
+        where a unit has no value left).
+    ranks : pandas.DataFrame
+        Unit x the 2N independent runs (Saltelli's matrices A and B).
+    samples : pandas.DataFrame
+        One row per run: its ``matrix`` (A, B, or AB with one factor group from B), the
+        alternatives taken, the weight factors and ``mean_rank_shift``.
+    n : int
+        The base sample size N.
+    seed : int
+        The seed of the runs.
+    level : float
+        The share of runs the rank interval covers.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ruhrgeo.index import Indicator, IndicatorSpec
+    >>> spec = IndicatorSpec("s", (Indicator("a", "x"), Indicator("b", "x"), Indicator("c", "y")))
+    >>> table = pd.DataFrame({"a": [1.0, 2, 3, 4, 5], "b": [2.0, 1, 4, 3, 5],
+    ...                       "c": [1.0, 3, 2, 5, 4]}, index=list("pqrst"))
+    >>> from ruhrgeo.index import uncertainty
+    >>> result = uncertainty(table, spec, n=8, aggregations=["amean"], treatments=[None])
+    >>> list(result.rank_stats.columns)[:3]
+    ['nominal_rank', 'median_rank', 'mean_rank']
     """
 
     rank_stats: pd.DataFrame
@@ -120,6 +145,10 @@ def uncertainty(
 
     Parameters
     ----------
+    df
+        Indicator values, one column per indicator of ``spec``, indexed by the units' key.
+    spec
+        The indicator spec (default: the Digital-Index Ruhr's, :func:`load_spec`).
     n
         Base sample size N (rounded up to a power of two; at most 65,536).
     seed
@@ -136,6 +165,24 @@ def uncertainty(
         Bootstrap resamples of the sensitivity indices.
     level
         The coverage of the rank intervals and of the indices' intervals (0.9: 5-95 %).
+
+    Returns
+    -------
+    UncertaintyResult
+        Rank statistics, sensitivity indices, removal shifts and the runs.
+
+    Raises
+    ------
+    ruhrgeo.errors.MissingColumnError
+        The table lacks an indicator of the spec.
+    ruhrgeo.errors.IndicatorValueError
+        An indicator column is not numeric, or holds infinite values.
+    ruhrgeo.errors.MethodError
+        A choice is unknown or its parameters do not fit.
+    ruhrgeo.errors.MissingValuesError
+        Values are missing and ``missing="error"``.
+    ruhrgeo.errors.StatisticsError
+        A normalizer cannot scale an indicator (one value, no spread).
 
     Examples
     --------

@@ -105,6 +105,20 @@ def normalize(
     params
         The method's parameters, each one value or a mapping column -> value.
 
+    Returns
+    -------
+    pandas.DataFrame
+        The normalized values, indexed and labeled like ``df``.
+
+    Raises
+    ------
+    ruhrgeo.errors.MethodError
+        An unknown method, or parameters it does not take or lacks.
+    ruhrgeo.errors.IndicatorValueError
+        Columns that are not numeric, or infinite values.
+    ruhrgeo.errors.StatisticsError
+        A column the method cannot scale (one value, no spread).
+
     Examples
     --------
     >>> import pandas as pd

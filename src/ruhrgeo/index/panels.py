@@ -39,6 +39,13 @@ def stack_releases(
         Columns: the key (the tables' index name, else ``key``), ``release``, ``indicator``,
         ``value``; releases in the given order. :func:`unstack_releases` turns it back.
 
+    Raises
+    ------
+    ruhrgeo.errors.ParameterError
+        Not a mapping of named tables, or tables keyed by different index names.
+    ruhrgeo.errors.MissingColumnError
+        A column missing in a release, or no numeric column in common.
+
     Examples
     --------
     >>> import pandas as pd
@@ -79,6 +86,25 @@ def unstack_releases(long: pd.DataFrame, indicator: str | None = None) -> Any:
     """The wide tables of a long release table: release -> table (areas x indicators), or, for
     one ``indicator``, one table of areas x releases (the input of
     :func:`~ruhrgeo.index.markov` and :func:`~ruhrgeo.index.rank_mobility`).
+
+    Parameters
+    ----------
+    long
+        A long release table (:func:`stack_releases`).
+    indicator
+        One indicator: a table areas x releases; None: every release as a table.
+
+    Returns
+    -------
+    pandas.DataFrame or dict of str to pandas.DataFrame
+        The wide table(s), areas in the long table's order.
+
+    Raises
+    ------
+    ruhrgeo.errors.MissingColumnError
+        Not a long release table, or no such indicator.
+    ruhrgeo.errors.DuplicateIdError
+        An area with two values for one release and indicator.
 
     Examples
     --------
@@ -154,6 +180,22 @@ def index_panel(
     pandas.DataFrame
         Columns: the key, ``release``, every aggregate, ``index``, ``rank`` (within its
         release) and ``above_average``.
+
+    Raises
+    ------
+    ruhrgeo.errors.ParameterError
+        ``releases`` is not a mapping of named tables, or an unknown ``bounds``.
+
+    ruhrgeo.errors.MissingColumnError
+        The table lacks an indicator of the spec.
+    ruhrgeo.errors.IndicatorValueError
+        An indicator column is not numeric, or holds infinite values.
+    ruhrgeo.errors.MethodError
+        A choice is unknown or its parameters do not fit.
+    ruhrgeo.errors.MissingValuesError
+        Values are missing and ``missing="error"``.
+    ruhrgeo.errors.StatisticsError
+        A normalizer cannot scale an indicator (one value, no spread).
 
     Examples
     --------

@@ -104,8 +104,28 @@ def denominate(
 
 @dataclass(frozen=True)
 class Screened:
-    """The screened table, the ``report`` of every unit's and indicator's data availability
-    (share of values present) and whether it was kept, and what was removed."""
+    """What screening kept and removed.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        The table without the removed units and indicators.
+    units, indicators : pandas.DataFrame
+        Per unit and per indicator: ``availability`` (share of values present),
+        ``nonzero`` (with ``min_nonzero``) and ``kept``.
+    removed_units : list
+        The keys of the removed units.
+    removed_indicators : list of str
+        The removed indicators.
+
+    Examples
+    --------
+    >>> import pandas as pd, numpy as np
+    >>> from ruhrgeo.index import screen
+    >>> table = pd.DataFrame({"a": [1.0, np.nan], "b": [2.0, np.nan]}, index=["p", "q"])
+    >>> screen(table, min_availability=0.5).removed_units
+    ['q']
+    """
 
     table: pd.DataFrame
     units: pd.DataFrame
@@ -129,12 +149,28 @@ def screen(
     ----------
     table
         Indicator values (the spec's columns, or every numeric column without a spec).
+    spec
+        The indicators to screen (default: every numeric column).
     min_availability
         The least share of present values (0 to 1) a unit or indicator keeps.
     min_nonzero
         Optionally also the least share of non-zero values (COINr's ``nonzero_thresh``).
     by
         ``"units"``, ``"indicators"`` or ``"both"`` (indicators first, then units).
+
+    Returns
+    -------
+    Screened
+        The kept table and the report of every unit's and indicator's availability.
+
+    Raises
+    ------
+    ruhrgeo.errors.MissingColumnError
+        The table lacks an indicator of the spec.
+    ruhrgeo.errors.ParameterError
+        A threshold outside 0 to 1, or an unknown ``by``.
+    ruhrgeo.errors.StatisticsError
+        Screening removes every unit or every indicator.
 
     Examples
     --------

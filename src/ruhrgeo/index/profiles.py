@@ -44,6 +44,13 @@ def strengths_weaknesses(
         ``kind``, ``place``, ``indicator``, ``aggregate`` (the indicator's parent), ``rank``
         (1 best; ties share the best rank), ``value``; a unit without values has no rows.
 
+    Raises
+    ------
+    ruhrgeo.errors.MissingColumnError
+        The table lacks an indicator of the spec.
+    ruhrgeo.errors.ParameterError
+        ``top`` or ``min_unique`` is not a whole number >= 1.
+
     Examples
     --------
     >>> import pandas as pd

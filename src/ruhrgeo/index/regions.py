@@ -55,6 +55,17 @@ def region_means(
         (region -> AGS left out for lack of weight), ``shared`` (district -> the regions
         that share it).
 
+    Raises
+    ------
+    ruhrgeo.errors.MissingColumnError
+        A column or ``weighted_by`` is not in the table.
+    ruhrgeo.errors.MissingValuesError
+        No unit belongs to a region, or the regions' units lack values.
+    ruhrgeo.errors.ParameterError
+        Weights that are negative or infinite.
+    ruhrgeo.errors.DuplicateIdError
+        The table repeats a key.
+
     Examples
     --------
     >>> import pandas as pd
@@ -236,6 +247,24 @@ def compare_regions(
         Indexed by ``region``, best first: ``municipalities``, ``weight``, the indicators'
         weighted means, then :func:`~ruhrgeo.index.composite`'s columns (one per area,
         ``index``, ``rank``, ``above_average``). ``attrs`` as :func:`region_means`.
+
+    Raises
+    ------
+    ruhrgeo.errors.MissingValuesError
+        No unit of the table belongs to a region, or the regions' units lack values.
+    ruhrgeo.errors.ParameterError
+        Weights that are negative or infinite, empty or weightless regions.
+
+    ruhrgeo.errors.MissingColumnError
+        The table lacks an indicator of the spec.
+    ruhrgeo.errors.IndicatorValueError
+        An indicator column is not numeric, or holds infinite values.
+    ruhrgeo.errors.MethodError
+        A choice is unknown or its parameters do not fit.
+    ruhrgeo.errors.MissingValuesError
+        Values are missing and ``missing="error"``.
+    ruhrgeo.errors.StatisticsError
+        A normalizer cannot scale an indicator (one value, no spread).
 
     Examples
     --------

@@ -47,6 +47,15 @@ def compare_releases(
         Indexed by AGS (the union of both releases). ``in_both`` is False for municipalities
         in only one release (territorial reforms); their changes are NaN.
 
+    Raises
+    ------
+    ruhrgeo.errors.MissingIdError
+        The two releases share no key.
+    ruhrgeo.errors.MissingColumnError
+        A compared column is missing, or the releases have no numeric column in common.
+    ruhrgeo.errors.ParameterError
+        A column that is not numeric, or a direction other than ``higher``/``lower``.
+
     Examples
     --------
     >>> import pandas as pd

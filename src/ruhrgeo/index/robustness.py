@@ -27,7 +27,29 @@ SCENARIO_METHODS: tuple[str, ...] = ("minmax", "fracmax", "zscore", "reference")
 
 @dataclass(frozen=True)
 class SensitivityResult:
-    """Ranks under every scenario, their agreement, and each municipality's rank range."""
+    """Ranks under every scenario, their agreement, and each municipality's rank range.
+
+    Attributes
+    ----------
+    ranks : pandas.DataFrame
+        Units x scenarios: the ranks under each scenario.
+    correlations : pandas.DataFrame
+        Per scenario: Spearman's correlation with the baseline ranks, and the mean shift.
+    rank_range : pandas.DataFrame
+        Per unit: its best and worst rank over the scenarios and their range.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ruhrgeo.index import Indicator, IndicatorSpec
+    >>> spec = IndicatorSpec("s", (Indicator("a", "x"), Indicator("b", "x"), Indicator("c", "y")))
+    >>> table = pd.DataFrame({"a": [1.0, 2, 3, 4, 5], "b": [2.0, 1, 4, 3, 5],
+    ...                       "c": [1.0, 3, 2, 5, 4]}, index=list("pqrst"))
+    >>> from ruhrgeo.index import sensitivity
+    >>> result = sensitivity(table, spec, vary={"normalization": ["minmax", "rank"]})
+    >>> result.ranks.shape
+    (5, 2)
+    """
 
     ranks: pd.DataFrame
     correlations: pd.DataFrame
@@ -61,6 +83,10 @@ def sensitivity(
 
     Parameters
     ----------
+    df
+        Indicator values, one column per indicator of ``spec``, indexed by the units' key.
+    spec
+        The indicator spec (default: the Digital-Index Ruhr's, :func:`load_spec`).
     vary
         Choice name (a field of :class:`~ruhrgeo.index.Choices`: ``normalization``,
         ``params``, ``aggregation``, ``p``, ``weights``, ``missing``, ``treatment``) -> its
@@ -173,6 +199,33 @@ def remove_indicators(
     other weights renormalized; an area left empty drops out of the index): positive means
     the municipality moves up without ``c``. ``choices`` are :func:`composite`'s keyword
     arguments (method, params, aggregation, p, weights, missing, treatment).
+
+    Parameters
+    ----------
+    df
+        Indicator values, one column per indicator of ``spec``, indexed by the units' key.
+    spec
+        The indicator spec (default: the Digital-Index Ruhr's, :func:`load_spec`).
+    **choices
+        The choices of the index, as for :func:`~ruhrgeo.index.composite`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Units x indicators: the unit's rank without the indicator minus its rank with all.
+
+    Raises
+    ------
+    ruhrgeo.errors.MissingColumnError
+        The table lacks an indicator of the spec.
+    ruhrgeo.errors.IndicatorValueError
+        An indicator column is not numeric, or holds infinite values.
+    ruhrgeo.errors.MethodError
+        A choice is unknown or its parameters do not fit.
+    ruhrgeo.errors.MissingValuesError
+        Values are missing and ``missing="error"``.
+    ruhrgeo.errors.StatisticsError
+        A normalizer cannot scale an indicator (one value, no spread).
 
     Examples
     --------

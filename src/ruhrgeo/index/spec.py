@@ -36,6 +36,33 @@ class Indicator:
     ``goalposts`` (lower, upper) for ``goalposts``, a ``denominator`` (a column of the
     denominator table it is divided by) and a human ``label``.
 
+    Parameters
+    ----------
+    name
+        The indicator's column in the tables.
+    parent
+        The aggregate it belongs to (level 2: an area or pillar).
+    direction
+        ``"higher"`` (more is better) or ``"lower"``.
+    unit, source
+        Its unit and source, for reports.
+    weight
+        Its weight among its siblings (finite, > 0).
+    target
+        The target of ``dist2targ``.
+    goalposts
+        ``(lower, upper)`` of the ``goalposts`` normalizer.
+    denominator
+        The column of a denominator table it is divided by (:func:`~ruhrgeo.index.denominate`).
+    label
+        A human name (COINr's ``iName``).
+
+    Raises
+    ------
+    ruhrgeo.errors.SpecError
+        An empty or reserved name, an unknown direction, a weight that is not > 0, goalposts
+        that are not ``lower < upper``.
+
     Examples
     --------
     >>> Indicator("fttbh", "infrastructure", weight=2).weight
@@ -91,6 +118,22 @@ class Aggregate:
     """A node of the tree above the indicators (an area, pillar or sub-index): its name, its
     parent aggregate (None: directly under the index), its weight among its siblings and a
     label.
+
+    Parameters
+    ----------
+    name
+        The aggregate's name (a column of :func:`~ruhrgeo.index.composite`'s result).
+    parent
+        The aggregate above it; None: directly under the index.
+    weight
+        Its weight among its siblings (finite, > 0).
+    label
+        A human name.
+
+    Raises
+    ------
+    ruhrgeo.errors.SpecError
+        An empty or reserved name, or a weight that is not > 0.
 
     Examples
     --------

@@ -51,8 +51,20 @@ def load_spec(path: str | os.PathLike[str] | None = None) -> IndicatorSpec:
     """Read an indicator spec from TOML (either layout of the module docstring); without
     ``path``, the default Digital-Index Ruhr spec.
 
+    Parameters
+    ----------
+    path
+        A TOML file of either layout; None: the Digital-Index Ruhr's spec.
+
+    Returns
+    -------
+    IndicatorSpec
+        The spec the file describes.
+
     Raises
     ------
+    ruhrgeo.errors.DataFileNotFoundError
+        No file at ``path``, or a folder.
     ruhrgeo.errors.FileFormatError
         The file is not UTF-8 TOML, too large, or laid out otherwise (unknown keys, wrong
         types, both layouts at once).
@@ -202,8 +214,22 @@ def save_spec(spec: IndicatorSpec, path: str | os.PathLike[str]) -> Path:
     """Write ``spec`` as TOML in the tree layout (atomically); :func:`load_spec` reads it back
     unchanged.
 
+    Parameters
+    ----------
+    spec
+        The spec to write.
+    path
+        The ``.toml`` file to write (replaced atomically).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
     Raises
     ------
+    ruhrgeo.errors.SpecError
+        ``spec`` is not an :class:`IndicatorSpec`.
     ruhrgeo.errors.OutputError
         ``path`` cannot be written.
 

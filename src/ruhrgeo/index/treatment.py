@@ -30,7 +30,23 @@ MIN_VALUES = 4  # the sample kurtosis needs four values
 
 
 class Treated(NamedTuple):
-    """The treated values and the report: one row per indicator saying what was done and why."""
+    """The treated values and the report: one row per indicator saying what was done and why.
+
+    Attributes
+    ----------
+    values : pandas.DataFrame
+        The treated table.
+    report : pandas.DataFrame
+        Per indicator: what was done (winsorized values, transformation) and why.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ruhrgeo.index import treat
+    >>> treated = treat(pd.DataFrame({"a": [1.0, 2, 3, 4, 100]}))
+    >>> sorted(treated.report.columns)[:2]
+    ['action', 'changed']
+    """
 
     values: pd.DataFrame
     report: pd.DataFrame
@@ -46,6 +62,18 @@ def treat(
 ) -> Treated:
     """Treat outliers in every column of ``df`` (the rule in the module docstring).
 
+    Parameters
+    ----------
+    df
+        Indicator values, indexed by the units' key.
+    transform
+        ``"log"``, ``"boxcox"`` or None: the transformation of columns that winsorizing
+        ``winmax`` values does not bring within the thresholds.
+    winmax
+        The most values winsorized per column.
+    skew, kurtosis
+        The thresholds of absolute skewness and kurtosis above which a column is treated.
+
     Returns
     -------
     Treated
@@ -53,6 +81,13 @@ def treat(
         ``kurtosis``, ``action`` (``none``, ``winsorized``, ``log``, ``boxcox``, ``untested``),
         ``changed`` (number of values changed), ``changed_ags``, ``skew_after``,
         ``kurtosis_after``, ``passes`` (after treatment) and ``reason``.
+
+    Raises
+    ------
+    ruhrgeo.errors.MethodError
+        An unknown transform, or thresholds that are not finite numbers.
+    ruhrgeo.errors.IndicatorValueError
+        Columns that are not numeric.
 
     Examples
     --------

@@ -43,6 +43,21 @@ def pca_weights(
     weighted mean can. Unlike COINr's raw loadings they cannot be negative; an indicator
     correlated negatively with the others still gets weight, which :func:`audit` flags.
 
+    Parameters
+    ----------
+    df
+        Indicator values, one column per indicator of ``spec``, indexed by the units' key.
+    spec
+        The indicator spec.
+    normalization, params, missing
+        The choices of the index, as for :func:`~ruhrgeo.index.composite`.
+
+    Returns
+    -------
+    dict of str to float
+        Indicator -> weight among its siblings (squared first-component loadings, each
+        aggregate's summing to 1).
+
     Raises
     ------
     ruhrgeo.errors.StatisticsError
@@ -86,12 +101,18 @@ def optimize_weights(
 
     Parameters
     ----------
+    df
+        Indicator values, one column per indicator of ``spec``, indexed by the units' key.
+    spec
+        The indicator spec .
     level
         The level whose weights are optimized: ``1`` or ``"indicators"``, or an aggregation
         level below the index (``2`` or ``"areas"`` for the Digital-Index Ruhr), by number
         or by the name in ``spec.levels``.
     importance
         Node -> intended importance (> 0); default equal.
+    normalization, params, aggregation, p, missing
+        The choices of the index, as for :func:`~ruhrgeo.index.composite`.
 
     Returns
     -------

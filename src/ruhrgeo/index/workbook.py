@@ -44,6 +44,45 @@ def export_workbook(
     that a spreadsheet would run as formulas (``=``, ``+``, ``-``, ``@`` first) are written
     with a leading apostrophe.
 
+    Parameters
+    ----------
+    table
+        Indicator values, one column per indicator of ``spec``, indexed by the units' key.
+    path
+        The workbook to write (``.xlsx``).
+    spec
+        The indicator spec (default: the Digital-Index Ruhr's).
+    uncertainty
+        A result of :func:`~ruhrgeo.index.uncertainty` to add (its rank intervals and
+        sensitivity indices).
+    with_audit
+        Add the audit's sheets.
+    **choices
+        The choices of the index, as for :func:`~ruhrgeo.index.composite`.
+
+    Returns
+    -------
+    pathlib.Path
+        The workbook written.
+
+    Raises
+    ------
+    ruhrgeo.errors.ParameterError
+        ``path`` does not end in ``.xlsx``, or ``uncertainty`` is not an uncertainty result.
+    ruhrgeo.errors.OutputError
+        The workbook cannot be written.
+
+    ruhrgeo.errors.MissingColumnError
+        The table lacks an indicator of the spec.
+    ruhrgeo.errors.IndicatorValueError
+        An indicator column is not numeric, or holds infinite values.
+    ruhrgeo.errors.MethodError
+        A choice is unknown or its parameters do not fit.
+    ruhrgeo.errors.MissingValuesError
+        Values are missing and ``missing="error"``.
+    ruhrgeo.errors.StatisticsError
+        A normalizer cannot scale an indicator (one value, no spread).
+
     Examples
     --------
     >>> import tempfile, pathlib, openpyxl

@@ -61,6 +61,25 @@ def read_municipalities(
         other attributes of the source; the CRS is kept. VG250 sources are filtered to
         ``GF == 4`` and dissolved by AGS; ``EWZ`` becomes ``population``.
 
+    Raises
+    ------
+    ruhrgeo.errors.DataFileNotFoundError
+        No file at ``source``.
+    ruhrgeo.errors.FileFormatError
+        A file GDAL cannot read, a table without geometries, several layers without ``layer``.
+    ruhrgeo.errors.MissingColumnError
+        No AGS or name column (name them with ``id_col``, ``name_col``).
+    ruhrgeo.errors.MissingIdError
+        AGS that are missing or not of 7 or 8 digits.
+    ruhrgeo.errors.DuplicateIdError
+        An AGS twice.
+    ruhrgeo.errors.CRSMissingError
+        No CRS.
+    ruhrgeo.errors.InvalidGeometryError
+        Invalid polygons (``make_valid=True`` repairs them).
+    ruhrgeo.errors.EmptyGeometryError
+        Empty or missing geometries, or no municipality at all.
+
     Examples
     --------
     >>> import geopandas as gpd, shapely

@@ -66,6 +66,21 @@ def read_coverage(
     -------
     Grid
 
+    Raises
+    ------
+    ruhrgeo.errors.DataFileNotFoundError
+        No file at ``path``.
+    ruhrgeo.errors.FileFormatError
+        Neither a raster nor a grid CSV or cell GeoPackage GDAL reads, or an unreadable column.
+    ruhrgeo.errors.MissingColumnError
+        A file of several value columns without ``column``.
+    ruhrgeo.errors.ValueRangeError
+        Values outside their unit's range.
+    ruhrgeo.errors.UnitError
+        A unit that does not fit the values.
+    ruhrgeo.errors.GridExtentError
+        Cells scattered over an extent too large to hold.
+
     Examples
     --------
     >>> import tempfile, pathlib

@@ -19,6 +19,25 @@ def atlas(*maps: Map, title: str | None = None) -> Map:
 
     The maps themselves are not changed. ``title`` defaults to the first map's.
 
+    Parameters
+    ----------
+    *maps
+        Map pages (:func:`choropleth`, :func:`cluster_map`, ...).
+    title
+        The page's title; default the first map's.
+
+    Returns
+    -------
+    Map
+        The combined page.
+
+    Raises
+    ------
+    ruhrgeo.errors.ParameterError
+        No map.
+    ruhrgeo.errors.InputTypeError
+        Something that is not a ruhrgeo map page.
+
     Examples
     --------
     >>> from ruhrgeo import datasets, read_municipalities

@@ -71,6 +71,24 @@ def choropleth(
         The data's credit line; default ``gdf.attrs["source"]``, which ruhrgeo's shipped
         datasets set to their license text.
 
+    Returns
+    -------
+    Map
+        The page: ``.save(path)`` or :func:`save_html` writes it, a notebook shows it.
+
+    Raises
+    ------
+    ruhrgeo.errors.InputTypeError
+        ``gdf`` is not a GeoDataFrame.
+    ruhrgeo.errors.MissingColumnError
+        A mapped or tooltip column is not in ``gdf``.
+    ruhrgeo.errors.MapDataError
+        Nothing to map (no values), labels of unknown areas, unknown categories or colors.
+    ruhrgeo.errors.MapTextError
+        A text that is not valid Unicode.
+    ruhrgeo.errors.ParameterError
+        An option out of range (classes, place names).
+
     Examples
     --------
     >>> from ruhrgeo import datasets, read_municipalities
@@ -116,6 +134,43 @@ def cluster_map(
     label is hatched as "no data", never shown as "Not significant". The other options are
     those of :func:`choropleth`.
 
+    Parameters
+    ----------
+    gdf
+        Areas indexed by any unique key.
+    clusters
+        LISA labels indexed like ``gdf``, or :func:`ruhrgeo.spatial.local_moran`'s result.
+    title
+        Title of the page, the layer and its legend.
+    tooltip
+        Columns shown when hovering an area; default ``name`` and the mapped column.
+    aliases
+        Human labels of columns, e.g. ``{"fttbh": "FTTB/H"}``.
+    units
+        Units of columns, shown after their numbers, e.g. ``{"fttbh": "%"}``.
+    place_names
+        Names on the map: ``True`` all, a number the N most populous, ``False`` none.
+    attribution
+        The data's credit line; default ``gdf.attrs["source"]``.
+
+    Returns
+    -------
+    Map
+        The page: ``.save(path)`` or :func:`save_html` writes it, a notebook shows it.
+
+    Raises
+    ------
+    ruhrgeo.errors.InputTypeError
+        ``gdf`` is not a GeoDataFrame.
+    ruhrgeo.errors.MissingColumnError
+        A mapped or tooltip column is not in ``gdf``.
+    ruhrgeo.errors.MapDataError
+        Nothing to map (no values), labels of unknown areas, unknown categories or colors.
+    ruhrgeo.errors.MapTextError
+        A text that is not valid Unicode.
+    ruhrgeo.errors.ParameterError
+        An option out of range (classes, place names).
+
     Examples
     --------
     >>> import pandas as pd
@@ -156,6 +211,45 @@ def category_map(
     ``categories`` is a Series of labels indexed like ``gdf`` (or a DataFrame with a
     ``cluster`` column); ``colors`` maps labels to colors, by default a qualitative palette
     in the order the labels first appear (up to 20). Other options as in :func:`choropleth`.
+
+    Parameters
+    ----------
+    gdf
+        Areas indexed by any unique key.
+    categories
+        Labels indexed like ``gdf`` (or a DataFrame with a ``cluster`` column).
+    colors
+        Label -> color; default :data:`PALETTE` in order of appearance.
+    title
+        Title of the page, the layer and its legend.
+    tooltip
+        Columns shown when hovering an area; default ``name`` and the mapped column.
+    aliases
+        Human labels of columns, e.g. ``{"fttbh": "FTTB/H"}``.
+    units
+        Units of columns, shown after their numbers, e.g. ``{"fttbh": "%"}``.
+    place_names
+        Names on the map: ``True`` all, a number the N most populous, ``False`` none.
+    attribution
+        The data's credit line; default ``gdf.attrs["source"]``.
+
+    Returns
+    -------
+    Map
+        The page: ``.save(path)`` or :func:`save_html` writes it, a notebook shows it.
+
+    Raises
+    ------
+    ruhrgeo.errors.InputTypeError
+        ``gdf`` is not a GeoDataFrame.
+    ruhrgeo.errors.MissingColumnError
+        A mapped or tooltip column is not in ``gdf``.
+    ruhrgeo.errors.MapDataError
+        Nothing to map (no values), labels of unknown areas, unknown categories or colors.
+    ruhrgeo.errors.MapTextError
+        A text that is not valid Unicode.
+    ruhrgeo.errors.ParameterError
+        An option out of range (classes, place names).
 
     Examples
     --------

@@ -54,6 +54,47 @@ def plot(
     draws them (same options, same classes and legend), or categories in ``colors``
     (e.g. :data:`ruhrgeo.spatial.CLUSTER_COLORS`) as :func:`~ruhrgeo.maps.cluster_map` does.
 
+    Parameters
+    ----------
+    gdf
+        Areas indexed by any unique key, with ``column``.
+    column
+        The numbers (or, with ``colors``, the categories) to map.
+    colors
+        Category -> color: a map of categories instead of classes.
+    scheme, k, bins
+        The classes, as for :func:`~ruhrgeo.maps.choropleth`.
+    cmap
+        A matplotlib color map.
+    title
+        Title of the page, the layer and its legend.
+    aliases
+        Human labels of columns, e.g. ``{"fttbh": "FTTB/H"}``.
+    units
+        Units of columns, shown after their numbers, e.g. ``{"fttbh": "%"}``.
+    place_names
+        Names on the map: ``True`` all, a number the N most populous, ``False`` none.
+    attribution
+        The data's credit line; default ``gdf.attrs["source"]``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (write it with :func:`save_png`).
+
+    Raises
+    ------
+    ruhrgeo.errors.InputTypeError
+        ``gdf`` is not a GeoDataFrame.
+    ruhrgeo.errors.MissingColumnError
+        A mapped or tooltip column is not in ``gdf``.
+    ruhrgeo.errors.MapDataError
+        Nothing to map (no values), labels of unknown areas, unknown categories or colors.
+    ruhrgeo.errors.MapTextError
+        A text that is not valid Unicode.
+    ruhrgeo.errors.ParameterError
+        An option out of range (classes, place names).
+
     Examples
     --------
     >>> from ruhrgeo import datasets, read_municipalities
@@ -136,6 +177,29 @@ def draw(described: Described) -> Figure:
 
 def save_png(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150) -> Path:
     """Write ``fig`` as PNG (atomically; drawn in memory first, so a failure writes nothing).
+
+    Parameters
+    ----------
+    fig
+        A figure of :func:`plot` or of the statistics and index figures.
+    path
+        The ``.png`` file to write (replaced atomically).
+    dpi
+        Resolution (50 to 600).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    ruhrgeo.errors.InputTypeError
+        ``fig`` is not a matplotlib figure.
+    ruhrgeo.errors.ParameterError
+        A ``dpi`` out of range.
+    ruhrgeo.errors.OutputError
+        The file cannot be written.
 
     Examples
     --------

@@ -31,6 +31,29 @@ def simplify(
     ``shapely.coverage_simplify`` in a metric CRS keeps shared edges shared; coordinates
     are then rounded to ``decimals``. Defaults follow the extent (see ``EXTENT_FRACTION``).
 
+    Parameters
+    ----------
+    gdf
+        Areas (polygons) in a projected or geographic CRS.
+    tolerance_m
+        Simplification tolerance in meters; default from the extent.
+    decimals
+        Decimals of the rounded coordinates (degrees); default from the tolerance.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The areas in EPSG:4326, simplified and rounded.
+
+    Raises
+    ------
+    ruhrgeo.errors.InputTypeError
+        ``gdf`` is not a GeoDataFrame.
+    ruhrgeo.errors.CRSMissingError
+        ``gdf`` has no CRS.
+    ruhrgeo.errors.ParameterError
+        A tolerance or decimals out of range.
+
     Examples
     --------
     >>> import geopandas as gpd, shapely

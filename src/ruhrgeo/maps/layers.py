@@ -41,6 +41,37 @@ class MapLayer:
 
     ``base`` layers (the colored polygons) are shown one at a time (radio buttons in the
     layer control); the others (campus rings, place names) are overlays with checkboxes.
+
+    Parameters
+    ----------
+    kind
+        ``"polygons"``, ``"points"`` or ``"labels"``: the page function that draws it.
+    name
+        The name in the layer control.
+    base
+        A base layer (one shown at a time) or an overlay (ticked on and off).
+    data
+        The layer's data for the page script (style, legend, tooltips).
+    bounds
+        ``(south, west, north, east)`` in degrees.
+    attribution
+        The layer's credit line.
+    shapes
+        The packed geometries of a polygon layer.
+    show
+        An overlay shown when the page opens.
+
+    Raises
+    ------
+    ruhrgeo.errors.ParameterError
+        An unknown ``kind``.
+
+    Examples
+    --------
+    >>> from ruhrgeo import datasets, maps
+    >>> layer = maps.choropleth(datasets.ruhr_municipalities(), "population").layers[0]
+    >>> layer.kind, layer.base
+    ('polygons', True)
     """
 
     kind: Kind

@@ -58,6 +58,22 @@ class Map(folium.Map):
     a visible title and an optional OpenStreetMap basemap, off until ticked (it needs the
     network; the page does not). Other folium keyword arguments are passed on.
 
+    Parameters
+    ----------
+    *layers
+        ruhrgeo map layers (e.g. ``choropleth(...).layers``).
+    title
+        The page's title.
+    **kwargs
+        Further options of :class:`folium.Map`.
+
+    Raises
+    ------
+    ruhrgeo.errors.InputTypeError
+        A layer that is not a :class:`MapLayer`.
+    ruhrgeo.errors.MapTextError
+        A title that is not valid text.
+
     Examples
     --------
     >>> m = Map(title="Empty")
@@ -127,6 +143,25 @@ def save_html(m: Element, path: str | os.PathLike[str]) -> Path:
     Any folium map can be saved this way; scripts and style sheets are taken from the
     installed folium-offline, and a page element it cannot provide raises
     :class:`~ruhrgeo.errors.MapAssetError` (nothing is written).
+
+    Parameters
+    ----------
+    m
+        A map page (:class:`Map`).
+    path
+        The ``.html`` file to write (replaced atomically).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    ruhrgeo.errors.InputTypeError
+        ``m`` is not a map page.
+    ruhrgeo.errors.OutputError
+        The file cannot be written.
 
     Examples
     --------

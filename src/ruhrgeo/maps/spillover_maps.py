@@ -22,7 +22,7 @@ MIN_PX, MAX_PX = 4.0, 14.0  # marker radii for the smallest and largest source
 
 
 def spillover_map(
-    municipalities: gpd.GeoDataFrame,
+    gdf: gpd.GeoDataFrame,
     sources: gpd.GeoDataFrame,
     *,
     radius_km: float,
@@ -39,7 +39,7 @@ def spillover_map(
 ) -> Map:
     """Sources (e.g. campuses) as markers with rings at ``radius_km``; with ``values`` (a
     column of the sources) the amounts :func:`ruhrgeo.spillover.allocate` spreads over the
-    municipalities, as a choropleth.
+    areas, as a choropleth.
 
     Markers are sized by the ``size`` column (area proportional to it), else equal. Their
     tooltip is ``short_name: site`` when the sources have both columns (as
@@ -47,6 +47,49 @@ def spillover_map(
     ``units`` may name ``values``; the other options are those of
     :func:`~ruhrgeo.maps.choropleth`. By default each layer credits its own input
     (``attrs["source"]``); ``attribution`` replaces both.
+
+    Parameters
+    ----------
+    gdf
+        Areas indexed by any unique key.
+    sources
+        Points (campuses).
+    radius_km
+        The rings' radius (and the allocation's), in km.
+    values
+        A column of the sources to allocate and map as a choropleth; None: the areas plain.
+    size
+        A column of the sources sizing the markers.
+    scheme, k, cmap
+        The classes and colors of the choropleth, as for :func:`choropleth`.
+    title
+        Title of the page, the layer and its legend.
+    aliases
+        Human labels of columns, e.g. ``{"fttbh": "FTTB/H"}``.
+    units
+        Units of columns, shown after their numbers, e.g. ``{"fttbh": "%"}``.
+    place_names
+        Names on the map: ``True`` all, a number the N most populous, ``False`` none.
+    attribution
+        The data's credit line; default ``gdf.attrs["source"]``.
+
+    Returns
+    -------
+    Map
+        The page: ``.save(path)`` or :func:`save_html` writes it, a notebook shows it.
+
+    Raises
+    ------
+    ruhrgeo.errors.InputTypeError
+        ``gdf`` is not a GeoDataFrame.
+    ruhrgeo.errors.MissingColumnError
+        A mapped or tooltip column is not in ``gdf``.
+    ruhrgeo.errors.MapDataError
+        Nothing to map (no values), labels of unknown areas, unknown categories or colors.
+    ruhrgeo.errors.MapTextError
+        A text that is not valid Unicode.
+    ruhrgeo.errors.ParameterError
+        An option out of range (classes, place names).
 
     Examples
     --------
@@ -56,16 +99,14 @@ def spillover_map(
     >>> [(layer.name, layer.base) for layer in m.layers]
     [('Municipalities', True), ('Sources, 20 km rings', False)]
     """
-    checks.frame(municipalities, "municipalities")
+    checks.frame(gdf)
     points = _sources(sources)
     radius_km = positive(radius_km, "radius_km", "the ring radius in km")
-    own = credit(municipalities, attribution)
+    own = credit(gdf, attribution)
     if values is not None:
         amounts = checks.numbers(points, checks.column(points, values, "values"))
-        allocated = allocate(
-            municipalities, points.assign(**{values: amounts}), values, radius_km=radius_km
-        )
-        gdf = municipalities.drop(columns=[values], errors="ignore").assign(**{values: allocated})
+        allocated = allocate(gdf, points.assign(**{values: amounts}), values, radius_km=radius_km)
+        gdf = gdf.drop(columns=[values], errors="ignore").assign(**{values: allocated})
         described = describe(
             gdf,
             values,
@@ -82,7 +123,7 @@ def spillover_map(
         polygons = layers(described)
     else:
         described = outlines(
-            municipalities,
+            gdf,
             title="Municipalities",
             fill=OUTLINE,
             aliases=aliases,

@@ -46,6 +46,18 @@ def regrid(grid: Grid, target: GridSpec, *, subdivisions: int | None = None) -> 
         on the ground: 4 for 100 m onto 100 m, 40 for 1 km onto 100 m, 4 for WorldPop's 3
         arc-second cells (about 90 x 60 m in Germany) onto 100 m.
 
+    Returns
+    -------
+    Grid
+        The counts on ``target``'s cells (unit ``count``).
+
+    Raises
+    ------
+    ruhrgeo.errors.InputTypeError
+        ``grid`` is not a Grid or ``target`` not a GridSpec.
+    ruhrgeo.errors.ParameterError
+        ``subdivisions`` out of range.
+
     Examples
     --------
     >>> from affine import Affine

@@ -20,6 +20,25 @@ def read_graph(path: str | os.PathLike[str]) -> Graph:
     libpysal's own readers turn numeric ids into integers, losing an AGS's leading zero
     (``05913000`` -> ``5913000``); here they stay strings.
 
+    Parameters
+    ----------
+    path
+        A ``.gal`` or ``.gwt`` file.
+
+    Returns
+    -------
+    libpysal.graph.Graph
+        The weights, ids as text.
+
+    Raises
+    ------
+    ruhrgeo.errors.DataFileNotFoundError
+        No file at ``path``.
+    ruhrgeo.errors.FileFormatError
+        Not a readable GAL or GWT file.
+    ruhrgeo.errors.GraphMismatchError
+        NaN, negative or infinite weights.
+
     Examples
     --------
     >>> import tempfile, pathlib

@@ -62,6 +62,42 @@ class MoranResult(_Result):
     ``p_norm`` is two-sided; ``p_sim`` is esda's pseudo p-value (the share of permutations
     at least as extreme on the observed side); ``z_sim`` and the ``_sim`` moments come
     from the permutations (NaN with ``permutations=0``).
+
+    Attributes
+    ----------
+    column : str
+        The column analyzed.
+    graph : str
+        The weights used, described.
+    n : int
+        The number of areas.
+    permutations : int
+        The permutations of ``p_sim``.
+
+    I, EI, VI_norm : float
+        Moran's I, its expectation and variance under normality.
+    z_norm, p_norm : float
+        Its z-score and two-sided p-value under normality.
+
+    EI_sim, seI_sim, z_sim : float
+        Mean and standard deviation of the permuted statistics, and the observed one's z.
+    p_sim : float
+        esda's pseudo p-value.
+
+    esda : esda.Moran
+        esda's object.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from ruhrgeo import spatial
+    >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(4) for c in range(4)]
+    >>> gdf = gpd.GeoDataFrame({"v": [float(c) for r in range(4) for c in range(4)],
+    ...                         "b": [int(c < 2) for r in range(4) for c in range(4)]},
+    ...                        geometry=cells, crs=25832).rename_axis("cell")
+    >>> result = spatial.moran(gdf, "v", graph="rook", permutations=99)
+    >>> round(result.I, 3), result.p_sim
+    (0.75, 0.01)
     """
 
     column: str
@@ -101,6 +137,41 @@ def moran(
 ) -> MoranResult:
     """Global Moran's I of ``column`` (row-standardized weights), as ``esda.Moran``.
 
+    Parameters
+    ----------
+    gdf
+        Areas indexed by any unique key (polygons, or points for distance graphs), with the
+        columns.
+    column
+        The numeric column to analyze.
+    graph
+        The spatial weights (:func:`~ruhrgeo.spatial.build_graph`: ``"queen"``, a
+        :class:`GraphSpec`, a GAL/GWT file or a libpysal ``Graph``).
+    permutations
+        Permutations of the pseudo p-value ``p_sim`` (0: none).
+    seed
+        Seed of the permutations: the same seed gives the same ``p_sim`` as esda.
+
+    Returns
+    -------
+    MoranResult
+        ``I``, its analytical and permutation inference, and esda's ``Moran``.
+
+    Raises
+    ------
+    ruhrgeo.errors.MissingColumnError
+        The column is not in ``gdf``.
+    ruhrgeo.errors.MissingValuesError
+        Missing or non-numeric values.
+    ruhrgeo.errors.ConstantValuesError
+        A column without variation.
+    ruhrgeo.errors.TooFewObservationsError
+        Fewer than 8 areas.
+    ruhrgeo.errors.ParameterError
+        Permutations, seed or graph options out of range.
+    ruhrgeo.errors.GraphMismatchError
+        A given graph that does not fit the areas.
+
     Examples
     --------
     >>> import geopandas as gpd, shapely
@@ -135,7 +206,41 @@ def moran(
 
 @dataclass(frozen=True)
 class BivariateMoranResult(_Result):
-    """Bivariate Moran's I of ``x`` with the spatial lag of ``y`` (``esda.Moran_BV``)."""
+    """Bivariate Moran's I of ``x`` with the spatial lag of ``y`` (``esda.Moran_BV``).
+
+    Attributes
+    ----------
+    x, y : str
+        The column and the column whose neighbors' average it is compared with.
+    graph : str
+        The weights used, described.
+    n : int
+        The number of areas.
+    permutations : int
+        The permutations of ``p_sim``.
+    I : float
+        The bivariate Moran's I.
+
+    EI_sim, seI_sim, z_sim : float
+        Mean and standard deviation of the permuted statistics, and the observed one's z.
+    p_sim : float
+        esda's pseudo p-value.
+
+    esda : esda.Moran_BV
+        esda's object.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from ruhrgeo import spatial
+    >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(4) for c in range(4)]
+    >>> gdf = gpd.GeoDataFrame({"v": [float(c) for r in range(4) for c in range(4)],
+    ...                         "b": [int(c < 2) for r in range(4) for c in range(4)]},
+    ...                        geometry=cells, crs=25832).rename_axis("cell")
+    >>> result = spatial.moran_bv(gdf, "v", "b", graph="rook", permutations=99)
+    >>> result.I < 0
+    True
+    """
 
     x: str
     y: str
@@ -173,6 +278,41 @@ def moran_bv(
     the neighbors' IT employment), as ``esda.Moran_BV`` (row-standardized weights;
     permutations shuffle ``y``).
 
+    Parameters
+    ----------
+    gdf
+        Areas indexed by any unique key (polygons, or points for distance graphs), with the
+        columns.
+    x, y
+        The column in each area, and the column whose neighbors' average it is compared with.
+    graph
+        The spatial weights (:func:`~ruhrgeo.spatial.build_graph`: ``"queen"``, a
+        :class:`GraphSpec`, a GAL/GWT file or a libpysal ``Graph``).
+    permutations
+        Permutations of the pseudo p-value ``p_sim`` (0: none).
+    seed
+        Seed of the permutations: the same seed gives the same ``p_sim`` as esda.
+
+    Returns
+    -------
+    BivariateMoranResult
+        ``I`` with its permutation inference, and esda's ``Moran_BV``.
+
+    Raises
+    ------
+    ruhrgeo.errors.MissingColumnError
+        The column is not in ``gdf``.
+    ruhrgeo.errors.MissingValuesError
+        Missing or non-numeric values.
+    ruhrgeo.errors.ConstantValuesError
+        A column without variation.
+    ruhrgeo.errors.TooFewObservationsError
+        Fewer than 8 areas.
+    ruhrgeo.errors.ParameterError
+        Permutations, seed or graph options out of range.
+    ruhrgeo.errors.GraphMismatchError
+        A given graph that does not fit the areas.
+
     Examples
     --------
     >>> import geopandas as gpd, shapely
@@ -207,7 +347,41 @@ def moran_bv(
 
 @dataclass(frozen=True)
 class GearyResult(_Result):
-    """Geary's C (``esda.Geary``): below 1 neighbors are alike, above 1 unlike."""
+    """Geary's C (``esda.Geary``): below 1 neighbors are alike, above 1 unlike.
+
+    Attributes
+    ----------
+    column : str
+        The column analyzed.
+    graph : str
+        The weights used, described.
+    n : int
+        The number of areas.
+    permutations : int
+        The permutations of ``p_sim``.
+
+    C, EC, VC_norm : float
+        Geary's C, its expectation and variance under normality.
+    z_norm, p_norm : float
+        Its z-score and one-sided p-value under normality.
+    EC_sim, seC_sim, z_sim : float
+        Mean and standard deviation of the permuted statistics, and the observed one's z.
+    p_sim : float
+        esda's pseudo p-value.
+    esda : esda.Geary
+        esda's object.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from ruhrgeo import spatial
+    >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(4) for c in range(4)]
+    >>> gdf = gpd.GeoDataFrame({"v": [float(c) for r in range(4) for c in range(4)],
+    ...                         "b": [int(c < 2) for r in range(4) for c in range(4)]},
+    ...                        geometry=cells, crs=25832).rename_axis("cell")
+    >>> round(spatial.geary(gdf, "v", graph="rook", permutations=99).C, 3)
+    0.188
+    """
 
     column: str
     graph: str
@@ -247,6 +421,41 @@ def geary(
 
     ``p_norm`` is one-sided, in the direction of the observed C (esda's convention).
 
+    Parameters
+    ----------
+    gdf
+        Areas indexed by any unique key (polygons, or points for distance graphs), with the
+        columns.
+    column
+        The numeric column to analyze.
+    graph
+        The spatial weights (:func:`~ruhrgeo.spatial.build_graph`: ``"queen"``, a
+        :class:`GraphSpec`, a GAL/GWT file or a libpysal ``Graph``).
+    permutations
+        Permutations of the pseudo p-value ``p_sim`` (0: none).
+    seed
+        Seed of the permutations: the same seed gives the same ``p_sim`` as esda.
+
+    Returns
+    -------
+    GearyResult
+        ``C`` with its inference, and esda's ``Geary``.
+
+    Raises
+    ------
+    ruhrgeo.errors.MissingColumnError
+        The column is not in ``gdf``.
+    ruhrgeo.errors.MissingValuesError
+        Missing or non-numeric values.
+    ruhrgeo.errors.ConstantValuesError
+        A column without variation.
+    ruhrgeo.errors.TooFewObservationsError
+        Fewer than 8 areas.
+    ruhrgeo.errors.ParameterError
+        Permutations, seed or graph options out of range.
+    ruhrgeo.errors.GraphMismatchError
+        A given graph that does not fit the areas.
+
     Examples
     --------
     >>> import geopandas as gpd, shapely
@@ -282,7 +491,39 @@ def geary(
 class JoinCountResult(_Result):
     """Join counts of a binary column (``esda.Join_Counts``, binary weights): ``bb`` joins
     of two 1s, ``ww`` of two 0s, ``bw`` mixed, ``J`` all; ``p_sim_bb`` tests for more
-    1-1 joins than chance, ``p_sim_bw`` for more mixed ones."""
+    1-1 joins than chance, ``p_sim_bw`` for more mixed ones.
+
+    Attributes
+    ----------
+    column : str
+        The column analyzed.
+    graph : str
+        The weights used, described.
+    n : int
+        The number of areas.
+    permutations : int
+        The permutations of ``p_sim``.
+
+    bb, ww, bw, J : float
+        Joins of two 1s, of two 0s, mixed, and all.
+    mean_bb, mean_bw : float
+        Their means over the permutations.
+    p_sim_bb, p_sim_bw : float
+        Pseudo p-values of more 1-1 joins, and of more mixed joins, than chance.
+    esda : esda.Join_Counts
+        esda's object.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from ruhrgeo import spatial
+    >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(4) for c in range(4)]
+    >>> gdf = gpd.GeoDataFrame({"v": [float(c) for r in range(4) for c in range(4)],
+    ...                         "b": [int(c < 2) for r in range(4) for c in range(4)]},
+    ...                        geometry=cells, crs=25832).rename_axis("cell")
+    >>> spatial.join_counts(gdf, "b", graph="rook", permutations=99).bb
+    10.0
+    """
 
     column: str
     graph: str
@@ -322,6 +563,42 @@ def join_counts(
     counted in one pass instead of esda's chi-square test per permutation (2.6 ms each:
     26 s for 9,999); so the esda object's chi-square simulations are left out
     (``p_sim_chi2`` and ``sim_autocorr_chi2`` are NaN, ``sim_chi2`` is None).
+
+    Parameters
+    ----------
+    gdf
+        Areas indexed by any unique key (polygons, or points for distance graphs), with the
+        columns.
+    column
+        A binary column (0/1 or True/False).
+    graph
+        The spatial weights (:func:`~ruhrgeo.spatial.build_graph`: ``"queen"``, a
+        :class:`GraphSpec`, a GAL/GWT file or a libpysal ``Graph``).
+    permutations
+        Permutations of the pseudo p-value ``p_sim`` (0: none).
+    seed
+        Seed of the permutations: the same seed gives the same ``p_sim`` as esda.
+
+    Returns
+    -------
+    JoinCountResult
+        The counts ``bb``, ``ww``, ``bw``, ``J``, their permutation p-values and esda's
+        ``Join_Counts``.
+
+    Raises
+    ------
+    ruhrgeo.errors.MissingColumnError
+        The column is not in ``gdf``.
+    ruhrgeo.errors.MissingValuesError
+        Missing or non-numeric values.
+    ruhrgeo.errors.ConstantValuesError
+        A column without variation.
+    ruhrgeo.errors.TooFewObservationsError
+        Fewer than 8 areas.
+    ruhrgeo.errors.ParameterError
+        Permutations, seed or graph options out of range.
+    ruhrgeo.errors.GraphMismatchError
+        A given graph that does not fit the areas.
 
     Examples
     --------

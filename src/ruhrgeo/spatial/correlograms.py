@@ -29,8 +29,27 @@ MAX_ORDER = 6
 class CorrelogramResult:
     """Moran's I per step and the first step without significant autocorrelation.
 
-    ``table`` has one row per step: ``distance_km`` (distance bands) or ``order``
-    (neighborhood orders), then ``I``, ``EI``, ``z_norm``, ``p_sim``, ``pairs``.
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per step: ``distance_km`` (distance bands) or ``order`` (neighborhood
+        orders), then ``I``, ``EI``, ``z_norm``, ``p_sim``, ``pairs``.
+    step : str
+        ``"distance_km"`` or ``"order"``.
+    alpha : float
+        The significance used.
+    first_insignificant : float or None
+        The first step whose ``p_sim`` exceeds ``alpha`` (None: all significant).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from ruhrgeo import spatial
+    >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(6) for c in range(6)]
+    >>> gdf = gpd.GeoDataFrame({"v": [float(c) for r in range(6) for c in range(6)]},
+    ...                        geometry=cells, crs=25832).rename_axis("cell")
+    >>> spatial.correlogram(gdf, "v", graph="rook", permutations=99).step
+    'order'
     """
 
     table: pd.DataFrame
@@ -72,6 +91,47 @@ def correlogram(
 
     A band or order that leaves a unit without neighbors is refused (esda would give it
     a lag of 0, which reads as "surrounded by the mean").
+
+    Parameters
+    ----------
+    gdf
+        Areas indexed by any unique key (polygons, or points for distance graphs), with the
+        columns.
+    column
+        The numeric column to analyze.
+    graph
+        Weights whose orders 1, 2, ... are the lags; None: cumulative distance bands.
+    distances_km
+        The distance bands (without ``graph``).
+    orders
+        The orders of ``graph`` (with it).
+    permutations
+        Permutations of the pseudo p-values (0: none).
+    alpha
+        The significance of "autocorrelated at this range".
+    seed
+        Seed of the permutations: the same seed gives the same ``p_sim`` as esda.
+
+    Returns
+    -------
+    CorrelogramResult
+        Moran's I per distance or order with its inference, and the first range without significant
+        autocorrelation.
+
+    Raises
+    ------
+    ruhrgeo.errors.MissingColumnError
+        The column is not in ``gdf``.
+    ruhrgeo.errors.MissingValuesError
+        Missing or non-numeric values.
+    ruhrgeo.errors.ConstantValuesError
+        A column without variation.
+    ruhrgeo.errors.TooFewObservationsError
+        Fewer than 8 areas.
+    ruhrgeo.errors.ParameterError
+        Permutations, seed or graph options out of range.
+    ruhrgeo.errors.GraphMismatchError
+        A given graph that does not fit the areas.
 
     Examples
     --------

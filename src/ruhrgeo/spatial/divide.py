@@ -43,7 +43,43 @@ Divide = float | shapely.LineString | None
 
 @dataclass(frozen=True)
 class NorthSouthResult:
-    """The north/south divide of one column, tested against spatial autocorrelation."""
+    """The north/south divide of one column, tested against spatial autocorrelation.
+
+    Attributes
+    ----------
+    column : str
+        The column tested.
+    graph : str
+        The weights of the spatial error models.
+    slope_per_10km, p_value : float
+        The gradient northward and its p-value (spatial error model ``y ~ northing``).
+    north_mean, south_mean, difference : float
+        Plain means north and south of the divide, and their difference.
+    difference_sem, difference_p_value : float
+        The step at the divide from the spatial error model ``y ~ north`` and its p-value.
+    divide : str
+        The divide used.
+    n_north, n_south : int
+        Areas on each side.
+    lambda_ : float
+        The spatial error parameter of the step model.
+    residual_moran_p : float
+        Moran's I p-value of the OLS trend's residuals.
+    trend, step : spreg.ML_Error
+        spreg's two models.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from ruhrgeo import spatial
+    >>> cells = [shapely.box(c * 1e4, r * 1e4, (c + 1) * 1e4, (r + 1) * 1e4)
+    ...          for r in range(4) for c in range(4)]
+    >>> gdf = gpd.GeoDataFrame({"v": [10.0 + 5 * (r >= 2) + c % 2 for r in range(4)
+    ...                               for c in range(4)]}, geometry=cells, crs=25832)
+    >>> result = spatial.north_south(gdf.rename_axis("cell"), "v", permutations=99)
+    >>> result.difference
+    5.0
+    """
 
     column: str
     graph: str
@@ -125,6 +161,47 @@ def north_south(
     ETRS89 / UTM 32N), a shapely ``LineString`` in the data's CRS, or by default the
     median northing of the centroids, splitting the municipalities in halves.
 
+    Parameters
+    ----------
+    gdf
+        Areas indexed by any unique key (polygons, or points for distance graphs), with the
+        columns.
+    column
+        The numeric column to analyze.
+    divide
+        Where north ends: a latitude (degrees), a northing (meters), a shapely ``LineString``
+        in the data's CRS, or None for the median northing of the centroids.
+    graph
+        The spatial weights (:func:`~ruhrgeo.spatial.build_graph`: ``"queen"``, a
+        :class:`GraphSpec`, a GAL/GWT file or a libpysal ``Graph``).
+    permutations
+        Permutations of the pseudo p-value ``p_sim`` (0: none).
+    seed
+        Seed of the permutations: the same seed gives the same ``p_sim`` as esda.
+
+    Returns
+    -------
+    NorthSouthResult
+        The gradient and the step with their tests, the plain means and spreg's two models.
+
+    Raises
+    ------
+    ruhrgeo.errors.MissingColumnError
+        The column is not in ``gdf``.
+    ruhrgeo.errors.MissingValuesError
+        Missing or non-numeric values.
+    ruhrgeo.errors.ConstantValuesError
+        A column without variation.
+    ruhrgeo.errors.TooFewObservationsError
+        Fewer than 8 areas.
+    ruhrgeo.errors.ParameterError
+        Permutations, seed or graph options out of range.
+    ruhrgeo.errors.GraphMismatchError
+        A given graph that does not fit the areas.
+
+    ruhrgeo.errors.ModelError
+        Too few areas for the parameters, collinear covariates, or spreg fails.
+
     Examples
     --------
     >>> import geopandas as gpd, shapely, numpy as np
@@ -177,6 +254,36 @@ class TheilResult:
     ``T`` = ``between`` + ``within``; ``between_share`` = ``between / T``; ``p_sim`` the
     share of random north/south splits of the same sizes (permutations, plus the observed
     one) whose between part is at least the observed one (``TheilDSim.bg_pvalue``).
+
+    Attributes
+    ----------
+    column : str
+        The column decomposed.
+    T, between, within : float
+        Theil's T and its parts between and within north and south (``T = between + within``).
+    between_share : float
+        ``between / T``.
+    p_sim : float
+        The share of random splits of the same sizes with at least as large a between part.
+    permutations : int
+        The random splits drawn.
+    divide : str
+        The divide used.
+    n_north, n_south : int
+        Areas on each side.
+    inequality : inequality.theil.TheilDSim
+        inequality's object.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from ruhrgeo import spatial
+    >>> cells = [shapely.box(c * 1e4, r * 1e4, (c + 1) * 1e4, (r + 1) * 1e4)
+    ...          for r in range(4) for c in range(4)]
+    >>> gdf = gpd.GeoDataFrame({"v": [10.0 + 5 * (r >= 2) + c for r in range(4)
+    ...                               for c in range(4)]}, geometry=cells, crs=25832)
+    >>> round(spatial.theil_divide(gdf.rename_axis("cell"), "v", permutations=99).T, 4)
+    0.0193
     """
 
     column: str
@@ -219,6 +326,44 @@ def theil_divide(
     The p-value reshuffles the values over the municipalities (inequality's
     ``TheilDSim``): how often does a random split of the same sizes put as much
     inequality between the two sides?
+
+    Parameters
+    ----------
+    gdf
+        Areas indexed by any unique key (polygons, or points for distance graphs), with the
+        columns.
+    column
+        A column of non-negative values.
+    divide
+        Where north ends: a latitude (degrees), a northing (meters), a shapely ``LineString``
+        in the data's CRS, or None for the median northing of the centroids.
+    permutations
+        Permutations of the pseudo p-value ``p_sim`` (0: none).
+    seed
+        Seed of the permutations: the same seed gives the same ``p_sim`` as esda.
+
+    Returns
+    -------
+    TheilResult
+        Theil's T, its between and within parts, the between share and its p-value.
+
+    Raises
+    ------
+    ruhrgeo.errors.MissingColumnError
+        The column is not in ``gdf``.
+    ruhrgeo.errors.MissingValuesError
+        Missing or non-numeric values.
+    ruhrgeo.errors.ConstantValuesError
+        A column without variation.
+    ruhrgeo.errors.TooFewObservationsError
+        Fewer than 8 areas.
+    ruhrgeo.errors.ParameterError
+        Permutations, seed or graph options out of range.
+    ruhrgeo.errors.GraphMismatchError
+        A given graph that does not fit the areas.
+
+    ruhrgeo.errors.StatisticsError
+        Negative values.
 
     Examples
     --------
@@ -283,6 +428,45 @@ def divide_regimes(
     At least one covariate is needed (for the constant alone, the step of
     :func:`north_south` is the same test).
 
+    Parameters
+    ----------
+    gdf
+        Areas indexed by any unique key (polygons, or points for distance graphs), with the
+        columns.
+    column
+        The numeric column to analyze.
+    covariates
+        The explanatory columns (at least one), centered on their means.
+    divide
+        Where north ends: a latitude (degrees), a northing (meters), a shapely ``LineString``
+        in the data's CRS, or None for the median northing of the centroids.
+    graph
+        The spatial weights (:func:`~ruhrgeo.spatial.build_graph`: ``"queen"``, a
+        :class:`GraphSpec`, a GAL/GWT file or a libpysal ``Graph``).
+
+    Returns
+    -------
+    ModelResult
+        The coefficients per regime (``north``, ``south``) and the Chow test.
+
+    Raises
+    ------
+    ruhrgeo.errors.MissingColumnError
+        The column is not in ``gdf``.
+    ruhrgeo.errors.MissingValuesError
+        Missing or non-numeric values.
+    ruhrgeo.errors.ConstantValuesError
+        A column without variation.
+    ruhrgeo.errors.TooFewObservationsError
+        Fewer than 8 areas.
+    ruhrgeo.errors.ParameterError
+        Permutations, seed or graph options out of range.
+    ruhrgeo.errors.GraphMismatchError
+        A given graph that does not fit the areas.
+
+    ruhrgeo.errors.ModelError
+        Too few areas for the parameters, collinear covariates, or spreg fails.
+
     Examples
     --------
     >>> import geopandas as gpd, shapely, numpy as np
@@ -329,6 +513,50 @@ def compare_divide(
     p; ``north_higher`` from the plain means), and with covariates ``regimes`` (north
     minus south at the covariates' means in :func:`divide_regimes`'s model, with the Chow
     test's p of equal levels).
+
+    Parameters
+    ----------
+    gdf
+        Areas indexed by any unique key (polygons, or points for distance graphs), with the
+        columns.
+    column
+        The numeric column to analyze.
+    covariates
+        Columns for the regimes model (none: no ``regimes`` row).
+    divide
+        Where north ends: a latitude (degrees), a northing (meters), a shapely ``LineString``
+        in the data's CRS, or None for the median northing of the centroids.
+    graph
+        The spatial weights (:func:`~ruhrgeo.spatial.build_graph`: ``"queen"``, a
+        :class:`GraphSpec`, a GAL/GWT file or a libpysal ``Graph``).
+    permutations
+        Permutations of the pseudo p-value ``p_sim`` (0: none).
+    seed
+        Seed of the permutations: the same seed gives the same ``p_sim`` as esda.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by method (``step``, ``gradient``, ``theil``, ``regimes``): ``estimate``,
+        ``p``, ``north_higher``.
+
+    Raises
+    ------
+    ruhrgeo.errors.MissingColumnError
+        The column is not in ``gdf``.
+    ruhrgeo.errors.MissingValuesError
+        Missing or non-numeric values.
+    ruhrgeo.errors.ConstantValuesError
+        A column without variation.
+    ruhrgeo.errors.TooFewObservationsError
+        Fewer than 8 areas.
+    ruhrgeo.errors.ParameterError
+        Permutations, seed or graph options out of range.
+    ruhrgeo.errors.GraphMismatchError
+        A given graph that does not fit the areas.
+
+    ruhrgeo.errors.ModelError
+        Too few areas for the parameters, collinear covariates, or spreg fails.
 
     Examples
     --------

@@ -38,10 +38,34 @@ EIGEN_MAX = 5000  # exact multipliers from eigenvalues up to this many areas, el
 
 @dataclass(frozen=True)
 class DurbinResult:
-    """A fitted SLX or spatial Durbin model: ``model`` (the coefficients as
-    :class:`ModelResult`, ``W_`` terms the lagged covariates, ``rho`` the lag of the outcome)
-    and ``effects``, indexed by (``covariate``, ``effect``: direct, indirect, total) with
-    ``estimate``, ``std_err``, ``z``, ``p``, ``ci_low`` and ``ci_high`` (95 %)."""
+    """A fitted SLX or spatial Durbin model and the effects of its covariates.
+
+    Attributes
+    ----------
+    model : ModelResult
+        The coefficients (``W_`` terms are the lagged covariates, ``rho`` the lag of the
+        outcome).
+    effects : pandas.DataFrame
+        Indexed by (``covariate``, ``effect``: direct, indirect, total): ``estimate``,
+        ``std_err``, ``z``, ``p``, ``ci_low``, ``ci_high`` (95 %).
+    draws : int
+        The simulated draws of the inference (0 for SLX: analytical).
+    seed : int
+        The seed of the draws.
+    spreg : object
+        spreg's object.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely, numpy as np
+    >>> from ruhrgeo import spatial
+    >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(6) for c in range(6)]
+    >>> x = np.random.default_rng(0).normal(size=36)
+    >>> gdf = gpd.GeoDataFrame({"x": x, "y": 2 * x}, geometry=cells, crs=25832)
+    >>> result = spatial.spatial_durbin(gdf.rename_axis("cell"), "y", ["x"], model="slx")
+    >>> result.effects.index.get_level_values("effect").unique().tolist()
+    ['direct', 'indirect', 'total']
+    """
 
     model: ModelResult
     effects: pd.DataFrame

@@ -61,6 +61,11 @@ class GraphSpec:
         The options of knn, distance and kernel weights; giving an option to a kind that
         does not take it is an error, not ignored.
 
+    Raises
+    ------
+    ruhrgeo.errors.ParameterError
+        An unknown kind, an option the kind does not take, or one out of range.
+
     Examples
     --------
     >>> GraphSpec("knn", k=6)
@@ -190,6 +195,19 @@ def build_graph(gdf: pd.DataFrame, graph: GraphLike = "queen") -> Graph:
         Graph, W or file keeps its order (the one esda would use). Ids of a given Graph, W
         or file are matched to the index as they are, or as 8-digit AGS (``5913000`` ->
         ``'05913000'``); positions (``0 .. n-1``) are refused rather than guessed.
+
+    Raises
+    ------
+    ruhrgeo.errors.ParameterError
+        An unknown kind, or a kind without its option.
+    ruhrgeo.errors.StatisticsError
+        No area touches another (contiguity), or a band too short for any neighbor.
+    ruhrgeo.errors.TooFewObservationsError
+        Fewer than two areas, or ``k`` not below the number of areas.
+    ruhrgeo.errors.GraphMismatchError
+        Given weights that do not fit the areas.
+    ruhrgeo.errors.CRSMissingError
+        Areas without a CRS.
 
     Notes
     -----

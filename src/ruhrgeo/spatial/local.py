@@ -43,7 +43,7 @@ __all__ = [
 
 
 class LocalResult(pd.DataFrame):
-    """A table of local statistics indexed by AGS, with the esda object and graph used.
+    """A table of local statistics indexed like the areas, with the esda object and graph.
 
     Attributes
     ----------
@@ -52,6 +52,17 @@ class LocalResult(pd.DataFrame):
         esda's plots; its order is ``graph.unique_ids``.
     graph
         The libpysal ``Graph`` the statistic used (before esda's transformation).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from ruhrgeo import spatial
+    >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(4) for c in range(4)]
+    >>> gdf = gpd.GeoDataFrame({"v": [float(c) for r in range(4) for c in range(4)]},
+    ...                        geometry=cells, crs=25832).rename_axis("cell")
+    >>> lisa = spatial.local_moran(gdf, "v", graph="rook", permutations=99)
+    >>> type(lisa).__name__, type(lisa.esda).__name__
+    ('LocalResult', 'Moran_Local')
     """
 
     _metadata: ClassVar[list[str]] = ["esda", "graph"]
@@ -144,6 +155,21 @@ def local_moran(
         ``Low-Low``, ``High-Low``), ``significant``, ``cluster`` (the quadrant where
         significant, else ``Not significant``); ``.esda`` is the ``esda.Moran_Local``.
 
+    Raises
+    ------
+    ruhrgeo.errors.MissingColumnError
+        The column is not in ``gdf``.
+    ruhrgeo.errors.MissingValuesError
+        Missing or non-numeric values.
+    ruhrgeo.errors.ConstantValuesError
+        A column without variation.
+    ruhrgeo.errors.TooFewObservationsError
+        Fewer than 8 areas.
+    ruhrgeo.errors.ParameterError
+        Permutations, seed or graph options out of range.
+    ruhrgeo.errors.GraphMismatchError
+        A given graph that does not fit the areas.
+
     Examples
     --------
     >>> import geopandas as gpd, shapely
@@ -204,6 +230,48 @@ def local_moran_bv(
     As ``esda.Moran_Local_BV``; options and columns as in :func:`local_moran`, with
     ``lag`` the neighbors' average of ``y`` and ``quadrant`` read as "``x`` high or low
     - neighbors' ``y`` high or low" (``High-Low``: high ``x`` among low ``y``).
+
+    Parameters
+    ----------
+    gdf
+        Areas indexed by any unique key (polygons, or points for distance graphs), with the
+        columns.
+    x, y
+        The column in each area, and the column whose neighbors' average it is compared with.
+    graph
+        The spatial weights (:func:`~ruhrgeo.spatial.build_graph`: ``"queen"``, a
+        :class:`GraphSpec`, a GAL/GWT file or a libpysal ``Graph``).
+    permutations
+        Permutations of the pseudo p-value ``p_sim`` (0: none).
+    alpha, fdr
+        Significance: Benjamini-Hochberg false discovery rate at ``alpha`` with ``fdr=True``,
+        else ``p_sim <= alpha``.
+    keep_simulations
+        Keep the simulated statistics (``result.esda``'s) and their moments.
+    seed
+        Seed of the permutations: the same seed gives the same ``p_sim`` as esda.
+    n_jobs
+        Processes for esda's compiled kernels (used above the NumPy size only).
+
+    Returns
+    -------
+    LocalResult
+        Columns as :func:`local_moran`'s; ``.esda`` is the ``esda.Moran_Local_BV``.
+
+    Raises
+    ------
+    ruhrgeo.errors.MissingColumnError
+        The column is not in ``gdf``.
+    ruhrgeo.errors.MissingValuesError
+        Missing or non-numeric values.
+    ruhrgeo.errors.ConstantValuesError
+        A column without variation.
+    ruhrgeo.errors.TooFewObservationsError
+        Fewer than 8 areas.
+    ruhrgeo.errors.ParameterError
+        Permutations, seed or graph options out of range.
+    ruhrgeo.errors.GraphMismatchError
+        A given graph that does not fit the areas.
 
     Examples
     --------
@@ -267,6 +335,30 @@ def getis_ord(
     sums of non-negative values, so negative values are refused. Options as in
     :func:`local_moran`.
 
+    Parameters
+    ----------
+    gdf
+        Areas indexed by any unique key (polygons, or points for distance graphs), with the
+        columns.
+    column
+        A numeric column of non-negative values.
+    graph
+        The spatial weights (:func:`~ruhrgeo.spatial.build_graph`: ``"queen"``, a
+        :class:`GraphSpec`, a GAL/GWT file or a libpysal ``Graph``).
+    star
+        Gi* (the area itself included, True) or Gi.
+    permutations
+        Permutations of the pseudo p-value ``p_sim`` (0: none).
+    alpha, fdr
+        Significance: Benjamini-Hochberg false discovery rate at ``alpha`` with ``fdr=True``,
+        else ``p_sim <= alpha``.
+    keep_simulations
+        Keep the simulated statistics (``result.esda``'s) and their moments.
+    seed
+        Seed of the permutations: the same seed gives the same ``p_sim`` as esda.
+    n_jobs
+        Processes for esda's compiled kernels (used above the NumPy size only).
+
     Returns
     -------
     LocalResult
@@ -274,6 +366,24 @@ def getis_ord(
         (permutation), ``EG_sim``, ``seG_sim``, ``z_sim``, ``p_z_sim``, ``significant``,
         ``spot`` (``Hot spot``, ``Cold spot``, ``Not significant``); ``.esda`` is the
         ``esda.G_Local``.
+
+    Raises
+    ------
+    ruhrgeo.errors.MissingColumnError
+        The column is not in ``gdf``.
+    ruhrgeo.errors.MissingValuesError
+        Missing or non-numeric values.
+    ruhrgeo.errors.ConstantValuesError
+        A column without variation.
+    ruhrgeo.errors.TooFewObservationsError
+        Fewer than 8 areas.
+    ruhrgeo.errors.ParameterError
+        Permutations, seed or graph options out of range.
+    ruhrgeo.errors.GraphMismatchError
+        A given graph that does not fit the areas.
+
+    ruhrgeo.errors.StatisticsError
+        Negative values.
 
     Examples
     --------

@@ -25,11 +25,42 @@ __all__ = ["ModelResult", "ols", "spatial_error", "spatial_lag"]
 
 @dataclass(frozen=True)
 class ModelResult:
-    """A fitted regression: ``table`` indexed by term (``CONSTANT``, the covariates,
-    ``rho`` for the lag, ``lambda`` for the error model) with ``regime`` (None for terms
-    shared by all regimes), ``coefficient``, ``std_err``, ``z`` (``t`` for OLS) and ``p``;
-    ``chow``: Wald statistic and p per term varying by regime and ``joint`` (None without
-    regimes); ``fit``: spreg's fit measures; ``spreg``: spreg's object."""
+    """A fitted regression.
+
+    Attributes
+    ----------
+    model : str
+        spreg's class (``OLS``, ``ML_Lag``, ``ML_Error``, their ``_Regimes``; ``SDM``,
+        ``SLX``).
+    column : str
+        The outcome.
+    covariates : tuple of str
+        The explanatory columns.
+    graph : str or None
+        The weights used, described.
+    n : int
+        The number of areas.
+    table : pandas.DataFrame
+        Indexed by term (``CONSTANT``, the covariates, ``W_`` lags, ``rho`` for the lag,
+        ``lambda`` for the error model): ``regime`` (with regimes), ``coefficient``,
+        ``std_err``, ``z`` (``t`` for OLS) and ``p``.
+    chow : pandas.DataFrame or None
+        With regimes: Wald statistic and p per term varying by regime, and ``joint``.
+    fit : dict of str to float
+        spreg's fit measures (and the spatial diagnostics of OLS with a graph).
+    spreg : object
+        spreg's object.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely, numpy as np
+    >>> from ruhrgeo import spatial
+    >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(5) for c in range(5)]
+    >>> x = np.arange(25.0)
+    >>> gdf = gpd.GeoDataFrame({"y": 2 * x + np.sin(x), "x": x}, geometry=cells, crs=25832)
+    >>> spatial.ols(gdf.rename_axis("cell"), "y", ["x"]).model
+    'OLS'
+    """
 
     model: str
     column: str
@@ -80,6 +111,45 @@ def ols(
     error variance for all regimes (``regime_err_sep=False``, as the ML regimes models):
     every coefficient per regime, and the Chow test whether they differ.
 
+    Parameters
+    ----------
+    gdf
+        Areas indexed by any unique key (polygons, or points for distance graphs), with the
+        columns.
+    column
+        The outcome column.
+    covariates
+        The explanatory columns.
+    graph
+        Spatial weights for spreg's diagnostics (Moran's I of the residuals, LM tests); None:
+        none.
+    regimes
+        A column of ``gdf`` or a Series indexed like it: one model per regime and the Chow
+        test whether their coefficients differ.
+
+    Returns
+    -------
+    ModelResult
+        The coefficients, the fit with the diagnostics, and spreg's ``OLS``.
+
+    Raises
+    ------
+    ruhrgeo.errors.MissingColumnError
+        The column is not in ``gdf``.
+    ruhrgeo.errors.MissingValuesError
+        Missing or non-numeric values.
+    ruhrgeo.errors.ConstantValuesError
+        A column without variation.
+    ruhrgeo.errors.TooFewObservationsError
+        Fewer than 8 areas.
+    ruhrgeo.errors.ParameterError
+        Permutations, seed or graph options out of range.
+    ruhrgeo.errors.GraphMismatchError
+        A given graph that does not fit the areas.
+
+    ruhrgeo.errors.ModelError
+        Too few areas for the parameters, collinear covariates, or spreg fails.
+
     Examples
     --------
     >>> import geopandas as gpd, shapely, numpy as np
@@ -107,6 +177,45 @@ def spatial_lag(
 
     ``rho`` measures how much a municipality's value follows its neighbors' values.
 
+    Parameters
+    ----------
+    gdf
+        Areas indexed by any unique key (polygons, or points for distance graphs), with the
+        columns.
+    column
+        The outcome column.
+    covariates
+        The explanatory columns.
+    graph
+        The spatial weights (:func:`~ruhrgeo.spatial.build_graph`: ``"queen"``, a
+        :class:`GraphSpec`, a GAL/GWT file or a libpysal ``Graph``).
+    regimes
+        A column of ``gdf`` or a Series indexed like it: one model per regime and the Chow
+        test whether their coefficients differ.
+
+    Returns
+    -------
+    ModelResult
+        The coefficients with ``rho``, the fit, and spreg's ``ML_Lag``.
+
+    Raises
+    ------
+    ruhrgeo.errors.MissingColumnError
+        The column is not in ``gdf``.
+    ruhrgeo.errors.MissingValuesError
+        Missing or non-numeric values.
+    ruhrgeo.errors.ConstantValuesError
+        A column without variation.
+    ruhrgeo.errors.TooFewObservationsError
+        Fewer than 8 areas.
+    ruhrgeo.errors.ParameterError
+        Permutations, seed or graph options out of range.
+    ruhrgeo.errors.GraphMismatchError
+        A given graph that does not fit the areas.
+
+    ruhrgeo.errors.ModelError
+        Too few areas for the parameters, collinear covariates, or spreg fails.
+
     Examples
     --------
     >>> import geopandas as gpd, shapely, numpy as np
@@ -132,6 +241,45 @@ def spatial_error(
     """Spatial error model ``y = X b + u, u = lambda W u + e`` by maximum likelihood
     (``spreg.ML_Error``, row-standardized weights); with ``regimes``,
     ``spreg.ML_Error_Regimes`` and the Chow test.
+
+    Parameters
+    ----------
+    gdf
+        Areas indexed by any unique key (polygons, or points for distance graphs), with the
+        columns.
+    column
+        The outcome column.
+    covariates
+        The explanatory columns.
+    graph
+        The spatial weights (:func:`~ruhrgeo.spatial.build_graph`: ``"queen"``, a
+        :class:`GraphSpec`, a GAL/GWT file or a libpysal ``Graph``).
+    regimes
+        A column of ``gdf`` or a Series indexed like it: one model per regime and the Chow
+        test whether their coefficients differ.
+
+    Returns
+    -------
+    ModelResult
+        The coefficients with ``lambda``, the fit, and spreg's ``ML_Error``.
+
+    Raises
+    ------
+    ruhrgeo.errors.MissingColumnError
+        The column is not in ``gdf``.
+    ruhrgeo.errors.MissingValuesError
+        Missing or non-numeric values.
+    ruhrgeo.errors.ConstantValuesError
+        A column without variation.
+    ruhrgeo.errors.TooFewObservationsError
+        Fewer than 8 areas.
+    ruhrgeo.errors.ParameterError
+        Permutations, seed or graph options out of range.
+    ruhrgeo.errors.GraphMismatchError
+        A given graph that does not fit the areas.
+
+    ruhrgeo.errors.ModelError
+        Too few areas for the parameters, collinear covariates, or spreg fails.
 
     Examples
     --------

@@ -34,6 +34,24 @@ def moran_scatterplot(
     blue, not significant gray). No global matplotlib state is touched: without ``ax`` a
     new ``Figure`` is made (``ax.figure.savefig(...)`` saves it).
 
+    Parameters
+    ----------
+    result
+        A result of :func:`moran`, :func:`moran_bv`, :func:`local_moran` or
+        :func:`local_moran_bv`.
+    ax
+        Axes to draw on (default: a new figure's).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    ruhrgeo.errors.ParameterError
+        ``result`` is none of those.
+
     Examples
     --------
     >>> import geopandas as gpd, shapely
@@ -102,6 +120,25 @@ def _standardized(y: np.ndarray, w: Any) -> tuple[np.ndarray, np.ndarray]:
 def plot_effects(result: DurbinResult, *, title: str | None = None) -> Figure:
     """The direct, indirect (spill-over) and total effect of each covariate of
     :func:`~ruhrgeo.spatial.spatial_durbin` with its 95 % interval.
+
+    Parameters
+    ----------
+    result
+        A result of :func:`spatial_durbin`.
+    title
+        The figure's title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (write it with :func:`ruhrgeo.maps.save_png`).
+
+    Raises
+    ------
+    ruhrgeo.errors.ParameterError
+        ``result`` is not a spatial_durbin result.
+    ruhrgeo.errors.MapTextError
+        A title that is not valid text.
 
     Examples
     --------

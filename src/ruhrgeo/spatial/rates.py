@@ -60,6 +60,12 @@ def smooth_rates(
 
     Raises
     ------
+    ruhrgeo.errors.MissingColumnError
+        A column is not in ``gdf``.
+    ruhrgeo.errors.MissingValuesError
+        Missing or non-numeric counts.
+    ruhrgeo.errors.ParameterError
+        An unknown method, or ``per`` not > 0.
     ruhrgeo.errors.StatisticsError
         Negative events or a base that is not > 0.
 
@@ -112,6 +118,51 @@ def local_moran_rate(
     ``adjusted=True`` on the Assunção-Reis empirical-Bayes standardized rates, so that a
     small base's noisy rate does not make a cluster. Options and columns as in
     :func:`~ruhrgeo.spatial.local_moran`; ``.esda`` is the ``esda.Moran_Local_Rate``.
+
+    Parameters
+    ----------
+    gdf
+        Areas indexed by any unique key (polygons, or points for distance graphs), with the
+        columns.
+    events, base
+        Counts of events (>= 0) and the population at risk (> 0).
+    graph
+        The spatial weights (:func:`~ruhrgeo.spatial.build_graph`: ``"queen"``, a
+        :class:`GraphSpec`, a GAL/GWT file or a libpysal ``Graph``).
+    adjusted
+        Empirical-Bayes standardized rates (Assunção-Reis, True) or raw rates.
+    permutations
+        Permutations of the pseudo p-value ``p_sim`` (0: none).
+    alpha, fdr
+        Significance: Benjamini-Hochberg false discovery rate at ``alpha`` with ``fdr=True``,
+        else ``p_sim <= alpha``.
+    keep_simulations
+        Keep the simulated statistics (``result.esda``'s) and their moments.
+    seed
+        Seed of the permutations: the same seed gives the same ``p_sim`` as esda.
+    n_jobs
+        Processes for esda's compiled kernels (used above the NumPy size only).
+
+    Returns
+    -------
+    LocalResult
+        Columns as :func:`local_moran`'s; ``.esda`` is the ``esda.Moran_Local_Rate``.
+
+    Raises
+    ------
+    ruhrgeo.errors.MissingColumnError
+        The column is not in ``gdf``.
+    ruhrgeo.errors.MissingValuesError
+        Missing or non-numeric values.
+    ruhrgeo.errors.TooFewObservationsError
+        Fewer than 8 areas.
+    ruhrgeo.errors.ParameterError
+        Permutations, seed or graph options out of range.
+    ruhrgeo.errors.GraphMismatchError
+        A given graph that does not fit the areas.
+
+    ruhrgeo.errors.StatisticsError
+        Negative events, a base that is not > 0, or the same column twice.
 
     Examples
     --------

@@ -25,9 +25,31 @@ REGION_METHODS = _names.REGION_METHODS
 
 @dataclass(frozen=True)
 class RegionsResult:
-    """Regions found by ``method``: ``labels`` (region 1..p per area, indexed like the data),
-    ``table`` (per region: ``areas``, ``<floor_column>_total`` for max-p, and the mean of each
-    column), and spopt's ``model``."""
+    """Regions found from data.
+
+    Attributes
+    ----------
+    method : str
+        ``maxp``, ``skater`` or ``ward``.
+    graph : str
+        The contiguity used, described.
+    labels : pandas.Series
+        The region (1..p, in order of first appearance) of each area, named ``region``.
+    table : pandas.DataFrame
+        Per region: ``areas``, ``<floor_column>_total`` (max-p) and the mean of each column.
+    model : object
+        spopt's object.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from ruhrgeo import spatial
+    >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(4) for c in range(4)]
+    >>> gdf = gpd.GeoDataFrame({"v": [float(c > 1) for r in range(4) for c in range(4)]},
+    ...                        geometry=cells, crs=25832).rename_axis("cell")
+    >>> spatial.regions(gdf, ["v"], method="ward", graph="rook", n_regions=2).labels.nunique()
+    2
+    """
 
     method: str
     graph: str
@@ -69,6 +91,11 @@ def regions(
         clustering under contiguity).
     graph
         Which areas are contiguous (:func:`~ruhrgeo.spatial.build_graph`).
+    n_regions
+        The number of regions (skater, ward).
+    floor, floor_column
+        The least each region must hold of ``floor_column`` (maxp, e.g. 200,000 of
+        ``population``); for skater the least number of areas per region.
     standardize
         Compare the columns as z-scores (True), so that a column in larger units does not
         dominate, or as given.

@@ -32,7 +32,7 @@ __all__ = ["ReachResult", "allocate", "reach"]
 
 
 def allocate(
-    municipalities: gpd.GeoDataFrame,
+    gdf: gpd.GeoDataFrame,
     sources: gpd.GeoDataFrame,
     value: str,
     *,
@@ -41,10 +41,47 @@ def allocate(
     to: Target = "centroid",
     population: PopulationSource = None,
 ) -> pd.Series:
-    """Spread each source's ``value`` over the municipalities with weights k(d)/sum k(d).
+    """Spread each source's ``value`` over the areas with weights k(d)/sum k(d).
 
     Totals are conserved exactly. A source whose kernel reaches no municipality keeps its
     value in the municipality that contains it (or the nearest one), with a warning.
+
+    Parameters
+    ----------
+    gdf
+        Areas (polygons) indexed by any unique key.
+    sources
+        Points (campuses): a GeoDataFrame in any CRS.
+    value
+        The column of the sources to spread (e.g. IT graduates).
+    radius_km
+        The radius of the distance decay in km (> 0, finite).
+    kernel
+        ``"uniform"``, ``"linear"``, ``"gaussian"`` or ``"exponential"``
+        (:func:`kernel_weight`).
+    to
+        Distances to each area's ``"centroid"``, or to its ``"population"``-weighted center.
+    population
+        With ``to="population"``: the population grid (a path or grid source).
+
+    Returns
+    -------
+    pandas.Series
+        The amount each area receives, named ``<value>_allocated``; it sums to the sources'
+        total.
+
+    Raises
+    ------
+    ruhrgeo.errors.InputTypeError
+        ``gdf`` or ``sources`` is not a GeoDataFrame.
+    ruhrgeo.errors.CRSMissingError
+        A frame without a CRS.
+    ruhrgeo.errors.ParameterError
+        A radius that is not finite and > 0, an unknown kernel or target.
+    ruhrgeo.errors.MissingColumnError
+        A size or value column that the sources lack.
+    ruhrgeo.errors.MissingValuesError
+        Missing or negative sizes or values.
 
     Examples
     --------
@@ -56,7 +93,7 @@ def allocate(
     >>> allocate(munis, campus, "graduates", radius_km=10).tolist()
     [100.0, 20.0]
     """
-    munis = as_areas(municipalities, "`municipalities`")
+    munis = as_areas(gdf, "`gdf`")
     table = distances_of(munis, sources, to=to, population=population)
     amounts = sizes(sources, value)
     weights = kernel_weight(table.to_numpy(), radius_km, kernel)
@@ -79,7 +116,26 @@ def allocate(
 
 @dataclass(frozen=True)
 class ReachResult:
-    """Which municipalities the sources reach, and a north/south count."""
+    """Which municipalities the sources reach, and a north/south count.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Per area: ``weight`` (the largest kernel weight from a source), ``source`` (which),
+        ``reached`` and ``north``.
+    north_reached, north_total, south_reached, south_total : int
+        Areas reached and in all, north and south of the divide.
+    divide : str
+        The divide used.
+
+    Examples
+    --------
+    >>> from ruhrgeo import datasets, spillover
+    >>> result = spillover.reach(datasets.ruhr_municipalities(), datasets.universities(),
+    ...                          radius_km=20)
+    >>> result.north_total + result.south_total
+    53
+    """
 
     table: pd.DataFrame
     north_reached: int
@@ -98,7 +154,7 @@ class ReachResult:
 
 
 def reach(
-    municipalities: gpd.GeoDataFrame,
+    gdf: gpd.GeoDataFrame,
     sources: gpd.GeoDataFrame,
     *,
     radius_km: float,
@@ -109,8 +165,42 @@ def reach(
     """Municipalities that get at least ``threshold`` of the kernel weight from some source.
 
     ``table`` (indexed by AGS) has ``weight`` (the largest kernel weight from any source),
-    ``source`` (which), ``reached`` and ``north``; the counts split the municipalities at
+    ``source`` (which), ``reached`` and ``north``; the counts split the areas at
     ``divide`` (see :func:`ruhrgeo.spatial.north_south`; default the median northing).
+
+    Parameters
+    ----------
+    gdf
+        Areas (polygons) indexed by any unique key.
+    sources
+        Points (campuses): a GeoDataFrame in any CRS.
+    radius_km
+        The radius of the distance decay in km (> 0, finite).
+    kernel
+        ``"uniform"``, ``"linear"``, ``"gaussian"`` or ``"exponential"``
+        (:func:`kernel_weight`).
+    threshold
+        The least kernel weight that counts as reached (0 to 1).
+    divide
+        Where north ends (see :func:`ruhrgeo.spatial.north_south`).
+
+    Returns
+    -------
+    ReachResult
+        The table of areas and the north/south counts.
+
+    Raises
+    ------
+    ruhrgeo.errors.InputTypeError
+        ``gdf`` or ``sources`` is not a GeoDataFrame.
+    ruhrgeo.errors.CRSMissingError
+        A frame without a CRS.
+    ruhrgeo.errors.ParameterError
+        A radius that is not finite and > 0, an unknown kernel or target.
+    ruhrgeo.errors.MissingColumnError
+        A size or value column that the sources lack.
+    ruhrgeo.errors.MissingValuesError
+        Missing or negative sizes or values.
 
     Examples
     --------
@@ -121,7 +211,7 @@ def reach(
     53
     """
     threshold = _params.number(threshold, "threshold", low=0, high=1, low_open=True)
-    munis = as_areas(municipalities, "`municipalities`")
+    munis = as_areas(gdf, "`gdf`")
     table = distances_of(munis, sources)
     weights = kernel_weight(table.to_numpy(), radius_km, kernel)
     strongest = weights.argmax(axis=1)

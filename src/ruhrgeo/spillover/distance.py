@@ -46,6 +46,25 @@ def kernel_weight(
     ``uniform``: 1 if d <= r; ``linear``: max(0, 1 - d/r); ``gaussian``:
     exp(-(d/r)^2 / 2), 0 beyond 3r; ``exponential``: exp(-d/r), 0 beyond 5r.
 
+    Parameters
+    ----------
+    distance_km
+        Distances in km (an array, >= 0).
+    radius_km
+        The radius in km (> 0, finite).
+    kernel
+        ``"uniform"``, ``"linear"``, ``"gaussian"`` or ``"exponential"``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The weights, from 1 at distance 0 down to 0.
+
+    Raises
+    ------
+    ruhrgeo.errors.ParameterError
+        Distances that are not finite and >= 0, a radius that is not > 0, an unknown kernel.
+
     Examples
     --------
     >>> kernel_weight(np.array([0.0, 5.0, 10.0, 20.0]), 10.0, "linear").tolist()
@@ -65,13 +84,42 @@ def kernel_weight(
 
 
 def distances_km(
-    municipalities: gpd.GeoDataFrame,
+    gdf: gpd.GeoDataFrame,
     sources: gpd.GeoDataFrame,
     *,
     to: Target = "centroid",
     population: PopulationSource = None,
 ) -> pd.DataFrame:
     """Distance in km from every source (columns) to every municipality (rows, AGS).
+
+    Parameters
+    ----------
+    gdf
+        Areas (polygons) indexed by any unique key.
+    sources
+        Points (campuses): a GeoDataFrame in any CRS.
+    to
+        Distances to each area's ``"centroid"``, or to its ``"population"``-weighted center.
+    population
+        With ``to="population"``: the population grid (a path or grid source).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Areas (rows, indexed like ``gdf``) x sources (columns, the sources' index), in km.
+
+    Raises
+    ------
+    ruhrgeo.errors.InputTypeError
+        ``gdf`` or ``sources`` is not a GeoDataFrame.
+    ruhrgeo.errors.CRSMissingError
+        A frame without a CRS.
+    ruhrgeo.errors.ParameterError
+        A radius that is not finite and > 0, an unknown kernel or target.
+    ruhrgeo.errors.MissingColumnError
+        A size or value column that the sources lack.
+    ruhrgeo.errors.MissingValuesError
+        Missing or negative sizes or values.
 
     Examples
     --------
@@ -82,9 +130,7 @@ def distances_km(
     >>> distances_km(munis, campus).round(3).to_numpy().tolist()
     [[3.0]]
     """
-    return distances_of(
-        as_areas(municipalities, "`municipalities`"), sources, to=to, population=population
-    )
+    return distances_of(as_areas(gdf, "`gdf`"), sources, to=to, population=population)
 
 
 def distances_of(
@@ -123,7 +169,7 @@ def distances_of(
 
 
 def access(
-    municipalities: gpd.GeoDataFrame,
+    gdf: gpd.GeoDataFrame,
     sources: gpd.GeoDataFrame,
     *,
     radius_km: float,
@@ -133,6 +179,42 @@ def access(
     population: PopulationSource = None,
 ) -> pd.Series:
     """Sum over sources of ``size_s * k(d_is / r)``: how much of the sources reaches each place.
+
+    Parameters
+    ----------
+    gdf
+        Areas (polygons) indexed by any unique key.
+    sources
+        Points (campuses): a GeoDataFrame in any CRS.
+    radius_km
+        The radius of the distance decay in km (> 0, finite).
+    kernel
+        ``"uniform"``, ``"linear"``, ``"gaussian"`` or ``"exponential"``
+        (:func:`kernel_weight`).
+    size
+        A column of the sources weighting them (e.g. students); None: 1 each.
+    to
+        Distances to each area's ``"centroid"``, or to its ``"population"``-weighted center.
+    population
+        With ``to="population"``: the population grid (a path or grid source).
+
+    Returns
+    -------
+    pandas.Series
+        The access of each area, indexed like ``gdf``.
+
+    Raises
+    ------
+    ruhrgeo.errors.InputTypeError
+        ``gdf`` or ``sources`` is not a GeoDataFrame.
+    ruhrgeo.errors.CRSMissingError
+        A frame without a CRS.
+    ruhrgeo.errors.ParameterError
+        A radius that is not finite and > 0, an unknown kernel or target.
+    ruhrgeo.errors.MissingColumnError
+        A size or value column that the sources lack.
+    ruhrgeo.errors.MissingValuesError
+        Missing or negative sizes or values.
 
     Examples
     --------
@@ -144,7 +226,7 @@ def access(
     >>> access(munis, campus, radius_km=10, size="students").tolist()
     [100.0, 20.0]
     """
-    table = distances_km(municipalities, sources, to=to, population=population)
+    table = distances_km(gdf, sources, to=to, population=population)
     weights = kernel_weight(table.to_numpy(), radius_km, kernel)
     return pd.Series(weights @ sizes(sources, size), index=table.index, name="access")
 

@@ -29,7 +29,36 @@ __all__ = ["RadiusEstimate", "estimate_radius"]
 
 @dataclass(frozen=True)
 class RadiusEstimate:
-    """The spill-over radius that best explains an outcome, with its uncertainty."""
+    """The spill-over radius that best explains an outcome, with its uncertainty.
+
+    Attributes
+    ----------
+    outcome, kernel : str
+        The outcome and the distance decay.
+    radius_km, ci_low_km, ci_high_km : float
+        The best radius and its bootstrap interval.
+    effect, effect_p_value : float
+        The outcome's change per unit of access at the best radius, and its p-value (the
+        search over radii accounted for).
+    r2 : float
+        The model's R2 at the best radius.
+    profile : pandas.DataFrame
+        Per radius: ``effect``, ``r2``, ``loglik``, ``aic``.
+    n, n_boot, n_blocks : int
+        Areas, permutations and bootstrap replicates, and bootstrap blocks.
+    alpha : float
+        One minus the interval's coverage.
+
+    Examples
+    --------
+    >>> from ruhrgeo import datasets, read_indicators, spillover
+    >>> table = read_indicators(datasets.demo_indicators())
+    >>> gdf = datasets.ruhr_municipalities().join(table[["it_employment_share"]])
+    >>> result = spillover.estimate_radius(gdf, "it_employment_share", datasets.universities(),
+    ...                                    radii_km=[10, 20, 30], n_boot=19)
+    >>> result.radius_km
+    20.0
+    """
 
     outcome: str
     kernel: str
@@ -85,8 +114,58 @@ def estimate_radius(
     """Estimate how far the spill-over reaches: the radius r that best fits
     ``outcome ~ access(r) [+ controls]`` by least squares, with a spatial bootstrap CI.
 
-    Method
+    Parameters
+    ----------
+    gdf
+        Areas (polygons) indexed by any unique key, with ``outcome`` and the controls.
+    outcome
+        The column to explain (e.g. the IT employment share).
+    sources
+        Points (campuses).
+    radii_km
+        The radii to try, in km.
+    kernel
+        The distance decay (:func:`kernel_weight`).
+    size
+        A column of the sources weighting them; None: 1 each.
+    controls
+        Columns the model also holds.
+    n_boot
+        Permutations of the effect's p-value and bootstrap replicates of the interval.
+    n_blocks
+        Contiguous blocks of the spatial bootstrap (default one per 20 areas, at least 8).
+    alpha
+        One minus the interval's coverage.
+    seed
+        Seed of the permutations and the bootstrap.
+    to
+        Distances to each area's ``"centroid"``, or to its ``"population"``-weighted center.
+    population
+        With ``to="population"``: the population grid (a path or grid source).
+
+    Returns
+    -------
+    RadiusEstimate
+        The best radius, its interval, the effect and its p-value, and the profile.
+
+    Raises
     ------
+    ruhrgeo.errors.InputTypeError
+        ``gdf`` or ``sources`` is not a GeoDataFrame.
+    ruhrgeo.errors.CRSMissingError
+        A frame without a CRS.
+    ruhrgeo.errors.ParameterError
+        A radius that is not finite and > 0, an unknown kernel or target.
+    ruhrgeo.errors.MissingColumnError
+        A size or value column that the sources lack.
+    ruhrgeo.errors.MissingValuesError
+        Missing or negative sizes or values.
+
+    ruhrgeo.errors.StatisticsError
+        Too few areas, an outcome without variation, or radii that give no access anywhere.
+
+    Notes
+    -----
     - **Profile**: for every radius, the OLS fit of the outcome on a constant, the
       controls and ``access(r)``; ``profile`` holds its ``effect``, ``r2``, ``loglik``
       (Gaussian) and ``aic``; the radius with the largest log-likelihood wins.
