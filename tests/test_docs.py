@@ -1,6 +1,7 @@
 """Every code block of README.md and docs/*.md runs on a fresh clone.
 
-The ```python blocks of a page run in order in one namespace, in a temporary working
+The ```python blocks and the code cells of a page (MyST-NB, the docs site executes them too)
+run in order in one namespace, in a temporary working
 directory; a block written as a session (``>>>``) has its printed output checked like a
 doctest. The lines of ```sh blocks that call ``ruhrgeo`` run through the CLI; every other
 shell command (installing, testing, benchmarks, git) is listed as not run and must be one of
@@ -24,13 +25,19 @@ PAGES = sorted(
 )
 # shell commands the docs may show without their being run here
 NOT_RUN = ("pip ", "pytest", "python -m pytest", "python benchmarks/", "python tools/", "git ")
-FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```", re.M | re.S)
+# ```python blocks, and the executed cells of MyST-NB pages (```{code-cell} python, whose
+# option lines such as ``:tags: [remove-cell]`` lead the cell)
+FENCE = re.compile(r"^```(?:\{code-cell\}\s*)?(\w*)[^\n]*\n(.*?)^```", re.M | re.S)
+OPTION = re.compile(r"\A(?::[\w-]+:[^\n]*\n)+\n?")
 OPTIONS = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
 
 
 def blocks(text: str) -> list[tuple[str, int, str]]:
     """(language, line number, code) of each fenced block of a Markdown text."""
-    return [(m[1].lower(), text[: m.start()].count("\n") + 1, m[2]) for m in FENCE.finditer(text)]
+    return [
+        (m[1].lower(), text[: m.start()].count("\n") + 1, OPTION.sub("", m[2]))
+        for m in FENCE.finditer(text)
+    ]
 
 
 def shell_commands(code: str) -> list[str]:
@@ -61,7 +68,7 @@ def run_page(text: str, page: str) -> None:
             where = f"{page}, block at line {line}"
             assert "../shared" not in code, f"{where} reads ../shared, which a fresh clone lacks"
             if language == "python":
-                if ">>>" in code:
+                if code.lstrip().startswith(">>>"):  # a session: its outputs are checked
                     test = parser.get_doctest(code, namespace, where, page, line)
                     result = runner.run(test, clear_globs=False)
                     namespace.update(test.globs)  # a DocTest works on a copy
