@@ -42,13 +42,14 @@ nb_execution_excludepatterns = ["_build/*"]
 nb_merge_streams = True
 myst_enable_extensions = ["colon_fence", "dollarmath"]
 myst_heading_anchors = 3
-source_suffix = {".md": "myst-nb", ".rst": "restructuredtext"}
+source_suffix = {".rst": "restructuredtext", ".md": "myst-nb"}  # autosummary writes .rst
 exclude_patterns = ["_build", "README.md", "**/.ipynb_checkpoints"]
 
 # the API reference
+templates_path = ["_templates"]
 autosummary_generate = True
 autodoc_typehints = "none"  # types are in the numpydoc sections
-autodoc_default_options = {"members": False}
+
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
@@ -60,6 +61,7 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(pandas|geopandas|numpy|np|pd|gpd|shapely|pyproj|affine|rasterio)(\..*)?"),
     (r"py:.*", r"(matplotlib|folium|libpysal|esda|spreg|giddy|spopt|inequality|dask)(\..*)?"),
     (r"py:.*", r"(pathlib|os|collections|typing|datetime)(\..*)?"),
+    (r"py:class", r"ruhrgeo\..*\._\w+"),  # private base classes shown by show-inheritance
 ]
 
 html_theme = "pydata_sphinx_theme"

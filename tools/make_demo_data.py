@@ -220,6 +220,32 @@ def synthetic_tables(
     return table, graduates
 
 
+def with_all_indicators(
+    table: pd.DataFrame, graduates: pd.DataFrame, munis: gpd.GeoDataFrame
+) -> pd.DataFrame:
+    """The table with the four indicators the demo derives, so that the default spec's twelve
+    are all there: IT graduates incl. spill-over per 1,000 employees (SYNTHETIC graduates
+    spread from the real campuses, linear 25 km) and the REAL infrastructure of mid 2021
+    (Breitbandatlas: FTTB/H, gigabit, and the Kreis' 5G household share for the 5G area)."""
+    from ruhrgeo import datasets, spillover
+    from ruhrgeo.cli.demo import DEMO_SPILLOVER_KM
+
+    sites = gpd.GeoDataFrame(
+        graduates, geometry=gpd.points_from_xy(graduates.longitude, graduates.latitude), crs=4326
+    )
+    spread = spillover.allocate(munis, sites, "it_graduates", radius_km=DEMO_SPILLOVER_KM)
+    keyed = table.set_index("ags")
+    real = datasets.breitbandatlas_2021().loc[munis.index]
+    kreise = datasets.breitbandatlas_kreise_2021()["5g_ge2"]
+    keyed["it_graduates_per_1000_employees"] = 1000 * spread / keyed["employees_workplace"]
+    keyed["5g_area_share"] = munis["kreis_ags"].map(kreise)
+    keyed["fttbh_household_share"] = real["ftthb_ge1000"]
+    keyed["gigabit_household_share"] = real["all_ge1000"]
+    keyed["status"] = "infrastructure: Breitbandatlas mid 2021 (REAL); the rest SYNTHETIC"
+    columns = [c for c in keyed.columns if c != "status"] + ["status"]
+    return keyed[columns].reset_index()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--universities", default=str(ROOT.parent / "shared/data/universities.csv"))
@@ -243,6 +269,7 @@ def main() -> None:
     unis.to_csv(ROOT / "data/universities.csv", index=False)
     (ROOT / "data/tables").mkdir(exist_ok=True)
     table, graduates = synthetic_tables(munis, unis)
+    table = with_all_indicators(table, graduates, munis)
     table.to_csv(ROOT / "data/tables/indicators_synthetic.csv", index=False)
     graduates.to_csv(ROOT / "data/tables/it_graduates_synthetic.csv", index=False)
     print(

@@ -404,11 +404,12 @@ def demo_population() -> Path:
 
 
 def demo_indicators() -> Path:
-    """Path of the SYNTHETIC demo indicator table of the 53 municipalities (CSV, key ``ags``).
+    """Path of the demo indicator table of the 53 municipalities (CSV, key ``ags``).
 
-    Employees at the place of work and the non-infrastructure indicators of the
-    Digital-Index (research, employment, companies); the IT employment share carries a
-    planted university spill-over of 20 km. Not real values.
+    All twelve indicators of the default spec and the employees at the place of work. The
+    research, employment and company indicators are SYNTHETIC (the IT employment share
+    carries a planted university spill-over of 20 km); the three infrastructure indicators
+    are the REAL Breitbandatlas values of mid 2021 (``status`` says so).
 
     Returns
     -------

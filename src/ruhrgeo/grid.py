@@ -149,9 +149,9 @@ class Grid:
     nodata
         Boolean mask, True where a cell has no data. Default: non-finite values.
     unit
-        ``"binary"``, ``"fraction"``, ``"percent"`` or ``"count"`` (see :mod:`ruhrgeo.units`),
+        ``"binary"``, ``"fraction"``, ``"percent"`` or ``"count"`` (see ``ruhrgeo.units``),
         checked against the values; None (default) leaves it to the one rule of
-        :mod:`ruhrgeo.units` when the grid is used.
+        ``ruhrgeo.units`` when the grid is used.
 
     Raises
     ------

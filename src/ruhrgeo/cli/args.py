@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import re
 import math
 import os
 import warnings
@@ -39,9 +40,31 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
                 warnings.showwarning = show_warning
                 return command(*args, **kwargs)
         except (RuhrgeoError, FileNotFoundError) as exc:
-            raise InputError(str(exc)) from None
+            raise InputError(speak_cli(str(exc))) from None
 
     return wrapper
+
+
+# ``missing='skip'``, ``p=2``: a keyword argument as the library's messages name it
+KEYWORD = re.compile(r"\b([a-z][a-z_]*)=(?:'([^']*)'|\"([^\"]*)\"|([\w.+-]+))")
+
+
+def speak_cli(message: str) -> str:
+    """The library's message in the command's words: a keyword argument that is an option of
+    the running command (``missing='skip'``) becomes the option (``--missing skip``)."""
+    context = click.get_current_context(silent=True)
+    flags = {}
+    for param in context.command.params if context else []:
+        for opt in param.opts if isinstance(param, click.Option) else []:
+            if opt.startswith("--"):
+                flags[opt[2:].replace("-", "_")] = opt
+
+    def swap(match: re.Match[str]) -> str:
+        flag = flags.get(match[1])
+        value = next(v for v in match.groups()[1:] if v is not None)
+        return match[0] if flag is None else f"{flag} {value}"
+
+    return KEYWORD.sub(swap, message)
 
 
 def refuse_unencodable(options: dict[str, Any]) -> None:
@@ -73,7 +96,7 @@ def _flag(name: str) -> str:
 def refuse_overwriting(options: dict[str, Any]) -> None:
     """Refuse an output path (the options named ``out...``) that is one of the input files the
     other options name (paths, or ``NAME=PATH`` pairs): writing it would replace the input."""
-    outputs: list[Path] = []
+    outputs: list[tuple[str, Path]] = []
     inputs: list[Path] = []
     for name, value in options.items():
         values = value if isinstance(value, tuple | list) else [value]
@@ -82,11 +105,14 @@ def refuse_overwriting(options: dict[str, Any]) -> None:
                 item = Path(item.partition("=")[2])
             if not isinstance(item, Path):
                 continue
-            (outputs if name.startswith("out") else inputs).append(item)
-    for out in outputs:
+            if name.startswith("out"):
+                outputs.append((name, item))
+            else:
+                inputs.append(item)
+    for name, out in outputs:
         for given in inputs:
             if _same_file(out, given):
-                flag = "--out"
+                flag = _flag(name)
                 raise InputError(
                     f"{flag} {str(out)!r} is also an input of this command ({str(given)!r}); "
                     "writing it would replace the input: choose another output file"
@@ -106,9 +132,9 @@ def show_warning(message: Any, category: type, *_: Any, **__: Any) -> None:
     click.echo(f"warning: {message}", err=True)
 
 
-def table_path(_ctx: click.Context, _param: click.Parameter, value: Path) -> Path:
+def table_path(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
     """Callback of --out: results are tables, CSV or GeoPackage."""
-    if value.suffix.lower() not in (".csv", ".gpkg"):
+    if value is not None and value.suffix.lower() not in (".csv", ".gpkg"):
         raise InputError(f"--out must end in .csv or .gpkg, got {value.name!r}")
     return value
 
@@ -165,13 +191,15 @@ class PathArg(click.Path):
         return super().convert(value, param, ctx)
 
 
-def out_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def out_option(
+    help_text: str, *, required: bool = True
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """The --out option of the commands that write a table."""
     return click.option(
         "--out",
         "out_path",
         type=PathArg(path_type=Path),
-        required=True,
+        required=required,
         callback=table_path,
         help=help_text,
     )

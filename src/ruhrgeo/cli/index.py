@@ -23,7 +23,7 @@ TREATMENT_OPTIONS = {"none" if t is None else t: t for t in TREATMENTS}
 
 
 @click.command(name="index", short_help=SUMMARIES["index"])
-@click.argument("table_path", metavar="TABLE", type=PathArg(path_type=Path))
+@click.argument("table_path", metavar="TABLE", required=False, type=PathArg(path_type=Path))
 @click.option(
     "--spec",
     "spec_path",
@@ -70,7 +70,17 @@ TREATMENT_OPTIONS = {"none" if t is None else t: t for t in TREATMENTS}
     help="Key column of the table (default ags: AGS, normalized); any other (e.g. kreis_ags, "
     "a LAU code) is kept as written.",
 )
-@out_option("Output .csv; --audit and --uncertainty write beside it (OUT_*.csv, OUT_*.png).")
+@click.option(
+    "--init-spec",
+    "out_spec",
+    type=PathArg(path_type=Path),
+    help="Write the spec (--spec, or the default) to this .toml to start your own from, "
+    "and stop.",
+)
+@out_option(
+    "Output .csv; --audit and --uncertainty write beside it (OUT_*.csv, OUT_*.png).",
+    required=False,
+)
 @friendly
 def index_command(
     table_path: Path,
@@ -86,9 +96,15 @@ def index_command(
     samples: int | None,
     seed: int,
     id_col: str | None,
-    out_path: Path,
+    out_spec: Path | None,
+    out_path: Path | None,
 ) -> None:
-    """Sub-indices, total, ranks of the municipalities in TABLE (CSV or XLSX keyed by AGS)."""
+    """Sub-indices, total, ranks of the municipalities in TABLE (CSV or XLSX keyed by AGS).
+
+    The default spec is the Digital-Index Ruhr's twelve indicators; the shipped table
+    ``ruhrgeo/data/tables/indicators_synthetic.csv`` has them all. ``--init-spec spec.toml``
+    writes the spec to edit for a table of your own.
+    """
     import pandas as pd
 
     from ruhrgeo.index import (
@@ -101,6 +117,11 @@ def index_command(
     )
     from ruhrgeo.io import read_indicators
 
+    if out_spec is not None:
+        _init_spec(spec_path, out_spec)
+        return
+    if table_path is None or out_path is None:
+        raise click.UsageError("give TABLE and --out (or --init-spec FILE.toml to write a spec)")
     if out_path.suffix.lower() != ".csv":
         raise InputError(f"--out of `ruhrgeo index` must end in .csv, got {out_path.name!r}")
     if samples is not None and samples < 4:
@@ -116,6 +137,13 @@ def index_command(
         "missing": missing,
         "treatment": TREATMENT_OPTIONS[treatment],
     }
+    absent = [n for n in spec.names() if n not in table.columns]
+    if absent:
+        raise InputError(
+            f"{table_path.name} lacks {len(absent)} indicator(s) of the spec {spec.name!r}: "
+            f"{absent[:20]}; add these columns, or give --spec FILE.toml naming the table's own "
+            "indicators (`ruhrgeo index --init-spec spec.toml` writes one to edit)"
+        )
     result = composite(table, spec, **choices)
     names = table["name"] if "name" in table.columns else pd.Series(dtype=object)
     outputs: list[tuple[Path, Callable[[Path], Any]]] = []
@@ -151,6 +179,24 @@ def index_command(
     )
     for line in lines:
         click.echo(_printable(line))
+
+
+def _init_spec(spec_path: Path | None, out_spec: Path) -> None:
+    from ruhrgeo.index import load_spec, save_spec
+
+    if out_spec.suffix.lower() != ".toml":
+        raise InputError(f"--init-spec must end in .toml, got {out_spec.name!r}")
+    spec = load_spec(spec_path)
+    try:
+        save_spec(spec, out_spec)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write {out_spec}: {exc.strerror or exc}; choose another --init-spec"
+        ) from None
+    click.echo(
+        f"wrote the spec {spec.name!r} ({len(spec.names())} indicators) to {out_spec}; edit it "
+        f"and run `ruhrgeo index TABLE --spec {out_spec} --out OUT.csv`"
+    )
 
 
 def _beside(out: Path, suffix: str) -> Path:

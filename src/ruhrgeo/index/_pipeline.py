@@ -67,7 +67,8 @@ def handle_missing(values: pd.DataFrame, policy: str) -> pd.DataFrame:
     if policy == "error":
         raise MissingValuesError(
             f"{int(gaps.sum().sum())} indicator values are missing ({listing}); fill them or "
-            "choose another missing-value policy (missing='skip', 'mean' or 'median')"
+            "choose another missing-value policy (missing='skip', missing='mean' or "
+            "missing='median')"
         )
     if policy == "skip":
         if empty:

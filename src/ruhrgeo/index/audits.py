@@ -114,7 +114,7 @@ def audit(
         ``importance_share`` (its squared correlation with the parent over the sum of those
         of its siblings, the first-order effect of a linear aggregate) and ``flag``:
         ``negative`` (correlation with its parent < 0), ``dominant`` (importance share
-        >= :data:`DOMINANCE` x weight share) or ``constant`` (one score for all), with the
+        >= ``DOMINANCE`` x weight share) or ``constant`` (one score for all), with the
         ``reason``. Statistics that a constant indicator leaves undefined are NaN.
 
     Raises

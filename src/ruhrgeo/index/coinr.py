@@ -123,7 +123,8 @@ def imeta_of(spec: IndicatorSpec) -> pd.DataFrame:
     (coded by the spec's name) and one ``Denominator`` row per denominator named.
 
     :func:`spec_from_imeta` reads it back to an equal spec (names, tree, weights, directions,
-    targets, denominators, labels; goalposts, which iMeta has no column for, are left out).
+    targets, denominators, labels; level names and goalposts, which iMeta has no columns
+    for, are left out).
 
     Examples
     --------

@@ -6,7 +6,7 @@ Documented choices (the Digital-Index Ruhr does not publish its own), each a fie
 
 - **Missing values** (``missing``): ``error`` (default) names them; ``skip`` leaves them out
   and renormalizes the weights over what a unit has (among its siblings, and upwards if an
-  aggregate is empty), with an :class:`IndexWarning`; ``mean``/``median`` impute the
+  aggregate is empty), with an :class:`~ruhrgeo.errors.IndexWarning`; ``mean``/``median`` impute the
   indicator's mean or median before normalizing, with a warning (group imputation:
   :func:`ruhrgeo.index.impute` first).
 - **Treatment** (``treatment``): None (default), ``winsorize``, ``log`` or ``boxcox``
@@ -71,7 +71,7 @@ def composite(
     normalization, params, aggregation, p, weights, missing, treatment
         The choices of the index (:class:`~ruhrgeo.index.Choices`; the module docstring
         says what each does). An aggregate whose overriding indicator weights do not sum
-        to 1 is normalized with an :class:`IndexWarning`.
+        to 1 is normalized with an :class:`~ruhrgeo.errors.IndexWarning`.
 
     Returns
     -------

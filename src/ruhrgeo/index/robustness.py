@@ -91,7 +91,7 @@ def sensitivity(
         Choice name (a field of :class:`~ruhrgeo.index.Choices`: ``normalization``,
         ``params``, ``aggregation``, ``p``, ``weights``, ``missing``, ``treatment``) -> its
         alternatives: a list of values, or a mapping label -> value (for values without a
-        short name, e.g. weight sets). Default: the normalizers :data:`SCENARIO_METHODS`.
+        short name, e.g. weight sets). Default: the normalizers ``SCENARIO_METHODS``.
     **choices
         The fixed choices (as :func:`composite` takes them).
 

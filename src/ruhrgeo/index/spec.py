@@ -338,7 +338,7 @@ class IndicatorSpec:
         return {i.name: i.direction for i in self.indicators}
 
     def level_key(self, key: int | str) -> int:
-        """A level given by number (2 .. N) or by name (:attr:`levels`) as its number."""
+        """A level given by number (2 .. N) or by name (one of ``levels``) as its number."""
         if isinstance(key, str) and key in self.levels[1:]:
             return self.levels.index(key) + 1
         if isinstance(key, int) and not isinstance(key, bool) and 2 <= key <= self.depth:
@@ -350,14 +350,62 @@ class IndicatorSpec:
 
     @classmethod
     def from_coinr(cls, imeta: pd.DataFrame | str | os.PathLike[str]) -> IndicatorSpec:
-        """The spec of a COINr ``iMeta`` table (a DataFrame or a CSV file): see
-        :func:`ruhrgeo.index.coinr.spec_from_imeta`."""
+        """The spec a COINr 1.x ``iMeta`` table describes.
+
+        Parameters
+        ----------
+        imeta : DataFrame, str or path
+            ``iCode``, ``Level``, ``Parent``, ``Type``, ``Weight``, ``Direction`` and
+            optionally ``Target``, ``Denominator``, ``iName``; or a CSV file of it. The top
+            row (no parent) names the spec; rows of type ``Denominator``, ``Group`` and
+            ``Other`` are not nodes and are left aside.
+
+        Returns
+        -------
+        IndicatorSpec
+            The tree; its levels are named ``level 2``, ``level 3``, ... (iMeta has no names).
+
+        Raises
+        ------
+        ruhrgeo.errors.FileFormatError
+            The CSV cannot be read, or a required column is missing.
+        ruhrgeo.errors.SpecError
+            Repeated codes, not one top node, a parent not one level up, or a type, weight or
+            direction COINr would not accept either.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> imeta = pd.DataFrame({
+        ...     "iCode": ["fttbh", "5g", "infra", "Index"], "Level": [1, 1, 2, 3],
+        ...     "Parent": ["infra", "infra", "Index", None],
+        ...     "Type": ["Indicator", "Indicator", "Aggregate", "Aggregate"],
+        ...     "Weight": [2, 1, 1, 1], "Direction": [1, 1, None, None]})
+        >>> spec = IndicatorSpec.from_coinr(imeta)
+        >>> spec.name, spec.depth, spec.weights()["fttbh"]
+        ('Index', 3, 2.0)
+        """
         from ruhrgeo.index.coinr import spec_from_imeta
 
         return spec_from_imeta(imeta)
 
     def to_coinr(self) -> pd.DataFrame:
-        """The spec as COINr's ``iMeta`` table: see :func:`ruhrgeo.index.coinr.imeta_of`."""
+        """The spec as COINr's ``iMeta`` table.
+
+        Returns
+        -------
+        DataFrame
+            Indicators, aggregates level by level, the index (coded by the spec's name) and
+            one ``Denominator`` row per denominator named. :meth:`from_coinr` reads it back
+            to an equal spec except for the level names and goalposts (iMeta has no columns
+            for them).
+
+        Examples
+        --------
+        >>> from ruhrgeo.index import load_spec
+        >>> load_spec().to_coinr()["Type"].value_counts().to_dict()
+        {'Indicator': 12, 'Aggregate': 5}
+        """
         from ruhrgeo.index.coinr import imeta_of
 
         return imeta_of(self)

@@ -129,7 +129,7 @@ def as_areas(
     (strings or integers), with a CRS, plausible coordinates and valid, non-empty polygons.
 
     A frame without a named index but with an ``ags`` column is read as municipalities
-    (:func:`~ruhrgeo.read_municipalities`: the AGS normalised). The result is the frame
+    (:func:`~ruhrgeo.read_municipalities`: the AGS normalized). The result is the frame
     itself when nothing needed changing, else a new frame; the input is never modified.
     With ``points=True`` (statistics on distance graphs) points are taken beside polygons.
 

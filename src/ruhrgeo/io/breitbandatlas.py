@@ -135,7 +135,7 @@ def read_breitbandatlas(
     -------
     pandas.DataFrame
         Indexed by 8-character ``ags``; one float column per header, named like
-        ``all_ge1000`` (see :func:`breitbandatlas_column`): percent of households (or
+        ``all_ge1000`` (see ``ruhrgeo.io.breitbandatlas_column``): percent of households (or
         business locations) that can get the service. A few values lie a little above 100
         (the source's rounding; up to 100.39 in mid 2021); they are kept as published.
         Keys of an older territorial status are kept as published. ``attrs``: ``release``

@@ -52,7 +52,7 @@ def read_coverage(
     unit
         ``"binary"``, ``"fraction"``, ``"percent"`` or ``"count"``; default the file's own
         (a GeoTIFF band's unit, an official column name) or none, left to the rule of
-        :mod:`ruhrgeo.units` when the grid is used.
+        ``ruhrgeo.units`` when the grid is used.
     nodata
         A fill value that means "no data" (e.g. -9999) where the file does not say so.
     layer

@@ -35,7 +35,7 @@ class GridSource:
         Covered (1) where the value is ``>= threshold``: turns counts into coverage
         (Mobilfunk-Monitoring ``nr_gesamt >= 1`` is 5G). The values are checked as counts.
     unit
-        ``"binary"``, ``"fraction"``, ``"percent"`` or ``"count"`` (see :mod:`ruhrgeo.units`);
+        ``"binary"``, ``"fraction"``, ``"percent"`` or ``"count"`` (see ``ruhrgeo.units``);
         default the file's own, else inferred by that module's one rule.
     band
         The raster band (1 is the first).

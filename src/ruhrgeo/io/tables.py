@@ -76,7 +76,7 @@ def read_indicators(
         "Insgesamt") are left out with a :class:`~ruhrgeo.errors.TotalsRowWarning` and
         listed in ``df.attrs["totals"]``. Cells marked ``-``, ``.``,
         ``x``, ``/``, ``...`` or empty are NaN and reported in one
-        :class:`MissingValuesWarning` (and in ``df.attrs["missing"]``). Text columns that are
+        :class:`~ruhrgeo.errors.MissingValuesWarning` (and in ``df.attrs["missing"]``). Text columns that are
         not numbers at all (names) stay text.
 
     Raises

@@ -219,7 +219,7 @@ def category_map(
     categories
         Labels indexed like ``gdf`` (or a DataFrame with a ``cluster`` column).
     colors
-        Label -> color; default :data:`PALETTE` in order of appearance.
+        Label -> color; default ``PALETTE`` in order of appearance.
     title
         Title of the page, the layer and its legend.
     tooltip

@@ -48,7 +48,7 @@ def coverage_share(
         Name -> source: a raster path, an open rasterio dataset, a grid CSV or GeoPackage, a
         :class:`~ruhrgeo.grid.Grid`, ``(path, column)``, or a :class:`~ruhrgeo.GridSource`
         with its read options (column, threshold, unit, band, nodata). Layers naming several
-        columns of one file read it once. Units follow :mod:`ruhrgeo.units`.
+        columns of one file read it once. Units follow ``ruhrgeo.units``.
     weighted_by
         Optional count grid (population, households) on any grid or CRS; moved onto each
         layer's grid (:func:`~ruhrgeo.regrid`) where it lies elsewhere. The shares are then

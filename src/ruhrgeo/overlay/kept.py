@@ -33,9 +33,9 @@ class Overlay:
     """The exact fraction of every grid cell that lies in every area, kept for reuse.
 
     Computing the fractions (exactextract) is the expensive step of an overlay; an Overlay
-    does it once for a boundary release and a grid, and :meth:`share` then applies them to any
+    does it once for a boundary release and a grid, and :meth:`~ruhrgeo.Overlay.share` then applies them to any
     number of layers and count weights on that grid's lattice, by the same path as
-    :func:`~ruhrgeo.coverage_share` (identical results). :meth:`save` keeps them on disk.
+    :func:`~ruhrgeo.coverage_share` (identical results). :meth:`~ruhrgeo.Overlay.save` keeps them on disk.
 
     Parameters
     ----------
@@ -237,7 +237,7 @@ class Overlay:
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the overlay to ``path`` (``.npz``, the versioned, checksummed format of
-        :mod:`ruhrgeo.overlay.persist`), so that a national overlay is computed once per
+        ``ruhrgeo.overlay.persist``), so that a national overlay is computed once per
         boundary release.
 
         Raises
@@ -267,7 +267,7 @@ class Overlay:
         areas: gpd.GeoDataFrame | None = None,
         grid: SourceLike | GridSpec | None = None,
     ) -> Overlay:
-        """Read an overlay saved with :meth:`save`, checked whole; with ``areas`` or ``grid``,
+        """Read an overlay saved with :meth:`~ruhrgeo.Overlay.save`, checked whole; with ``areas`` or ``grid``,
         check that it was made for them.
 
         Raises
@@ -280,7 +280,7 @@ class Overlay:
 
         Examples
         --------
-        See :meth:`save`.
+        See :meth:`~ruhrgeo.Overlay.save`.
         """
         saved = read_overlay(path)
         name = Path(path).name
