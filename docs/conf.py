@@ -19,7 +19,7 @@ from api import write_api_pages  # noqa: E402 (docs/api.py beside this file)
 
 project = "ruhrgeo"
 author = "ruhrgeo developers"
-copyright = "2026, ruhrgeo developers"  # noqa: A001 (Sphinx's name)
+copyright = "2026, ruhrgeo developers"
 release = importlib.metadata.version("ruhrgeo")
 version = release
 

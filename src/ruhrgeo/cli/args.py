@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import functools
-import re
 import math
 import os
+import re
 import warnings
 from collections.abc import Callable
 from pathlib import Path

@@ -74,8 +74,7 @@ TREATMENT_OPTIONS = {"none" if t is None else t: t for t in TREATMENTS}
     "--init-spec",
     "out_spec",
     type=PathArg(path_type=Path),
-    help="Write the spec (--spec, or the default) to this .toml to start your own from, "
-    "and stop.",
+    help="Write the spec (--spec, or the default) to this .toml to start your own from, and stop.",
 )
 @out_option(
     "Output .csv; --audit and --uncertainty write beside it (OUT_*.csv, OUT_*.png).",

@@ -36,8 +36,8 @@ def export_workbook(
     """Compute the index of ``table`` and write it with everything behind it to ``path``
     (.xlsx), atomically.
 
-    Sheets: ``data`` (the indicators), ``spec`` (:meth:`~ruhrgeo.index.IndicatorSpec.to_coinr`), ``choices``
-    (every choice of the run), ``scores`` (aggregates, index, rank, above_average),
+    Sheets: ``data`` (the indicators), ``spec`` (:meth:`~ruhrgeo.index.IndicatorSpec.to_coinr`),
+    ``choices`` (every choice of the run), ``scores`` (aggregates, index, rank, above_average),
     ``ranks`` (each aggregate's ranks, 1 best), ``profiles`` (strengths and weaknesses),
     ``correlations``, ``flags`` and ``pca`` (the audit, unless ``with_audit=False``),
     ``rank_intervals`` and ``sensitivity`` (when an ``uncertainty`` result is given). Texts

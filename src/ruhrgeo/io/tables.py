@@ -76,8 +76,8 @@ def read_indicators(
         "Insgesamt") are left out with a :class:`~ruhrgeo.errors.TotalsRowWarning` and
         listed in ``df.attrs["totals"]``. Cells marked ``-``, ``.``,
         ``x``, ``/``, ``...`` or empty are NaN and reported in one
-        :class:`~ruhrgeo.errors.MissingValuesWarning` (and in ``df.attrs["missing"]``). Text columns that are
-        not numbers at all (names) stay text.
+        :class:`~ruhrgeo.errors.MissingValuesWarning` (and in ``df.attrs["missing"]``). Text
+        columns that are not numbers at all (names) stay text.
 
     Raises
     ------

@@ -32,10 +32,11 @@ __all__ = ["Overlay"]
 class Overlay:
     """The exact fraction of every grid cell that lies in every area, kept for reuse.
 
-    Computing the fractions (exactextract) is the expensive step of an overlay; an Overlay
-    does it once for a boundary release and a grid, and :meth:`~ruhrgeo.Overlay.share` then applies them to any
-    number of layers and count weights on that grid's lattice, by the same path as
-    :func:`~ruhrgeo.coverage_share` (identical results). :meth:`~ruhrgeo.Overlay.save` keeps them on disk.
+    Computing the fractions (exactextract) is the expensive step of an overlay; an Overlay does
+    it once for a boundary release and a grid, and :meth:`~ruhrgeo.Overlay.share` then applies
+    them to any number of layers and count weights on that grid's lattice, by the same path as
+    :func:`~ruhrgeo.coverage_share` (identical results). :meth:`~ruhrgeo.Overlay.save` keeps
+    them on disk.
 
     Parameters
     ----------
@@ -267,8 +268,8 @@ class Overlay:
         areas: gpd.GeoDataFrame | None = None,
         grid: SourceLike | GridSpec | None = None,
     ) -> Overlay:
-        """Read an overlay saved with :meth:`~ruhrgeo.Overlay.save`, checked whole; with ``areas`` or ``grid``,
-        check that it was made for them.
+        """Read an overlay saved with :meth:`~ruhrgeo.Overlay.save`, checked whole; with
+        ``areas`` or ``grid``, check that it was made for them.
 
         Raises
         ------
