@@ -179,6 +179,10 @@ def test_tooltip_shows_labels_and_units_per_column(report, ruhr):
 
 def test_colored_layers_one_at_a_time_and_overlays_as_checkboxes(report):
     page = report.page
+    switcher = page.locator(".leaflet-control-layers")
+    assert "leaflet-control-layers-expanded" not in switcher.get_attribute("class")
+    switcher.hover()  # collapsed until wanted: it opens on hover
+    page.wait_for_timeout(100)
     radios = page.locator(".leaflet-control-layers-base input[type=radio]")
     boxes = page.locator(".leaflet-control-layers-overlays input[type=checkbox]")
     assert radios.count() == 4 and boxes.count() == 3  # names, rings, basemap
@@ -216,3 +220,40 @@ def test_demo_page_renders_offline_with_legend(demo_page):
     assert legend.count() == 1 and "FTTB/H" in legend.inner_text()
     demo_page.shot("demo-index.png")
     assert (ARTIFACTS / "demo-index.png").stat().st_size > 20_000
+
+
+@pytest.fixture(scope="module")
+def german(browser, tmp_path_factory):
+    """All 53 names on the map, in German, two municipalities without data."""
+    munis = datasets.ruhr_municipalities()
+    munis.loc[MISSING, "population"] = float("nan")
+    page = maps.choropleth(munis, "population", place_names=True, locale="de")
+    path = maps.save_html(page, tmp_path_factory.mktemp("de") / "de.html")
+    return Page(browser, path)
+
+
+def test_place_names_never_cover_each_other(german):
+    page = german.page
+    page.wait_for_timeout(200)
+    boxes = page.eval_on_selector_all(
+        ".ruhrgeo-label",
+        "els => els.filter(e => getComputedStyle(e).visibility !== 'hidden')"
+        ".map(e => { const r = e.getBoundingClientRect();"
+        " return [r.left, r.top, r.right, r.bottom]; })",
+    )
+    assert 10 <= len(boxes) < 53  # the largest places are written, the rest give way
+    for i, a in enumerate(boxes):
+        for b in boxes[:i]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+    assert "Dortmund" in page.locator(".ruhrgeo-label").all_inner_texts()  # the largest
+    german.shot("names-de.png")
+
+
+def test_a_german_page_speaks_german(german):
+    page = german.page
+    legend = page.locator(".ruhrgeo-legend").inner_text()
+    assert "keine Daten (2)" in legend and "8.673" in legend  # thousands with a point
+    assert german.errors == [] and german.requests == []
+    page.locator(".leaflet-control-layers").hover()
+    page.wait_for_timeout(100)
+    assert "Hintergrundkarte" in page.locator(".leaflet-control-layers").inner_text()

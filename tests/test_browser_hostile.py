@@ -111,6 +111,7 @@ def test_hostile_strings_run_nothing_and_show_as_text(browser, demo, tmp_path, n
         control = page.locator(".leaflet-control-layers").text_content()
         assert text in control and f"{text} (2)" in control  # choropleth and clusters
         assert text in page.locator(".ruhrgeo-legend").text_content()  # the unit
+        page.locator(".leaflet-control-layers").hover()  # the switcher opens on hover
         page.get_by_label("Place names").check()  # one overlay for both maps' names
         labels = page.locator(".ruhrgeo-label").all_text_contents()
         assert set(gdf["name"]) <= set(labels)
@@ -119,6 +120,7 @@ def test_hostile_strings_run_nothing_and_show_as_text(browser, demo, tmp_path, n
         page.wait_for_timeout(100)
         tips = page.locator(".leaflet-tooltip.ruhrgeo-tooltip").all_text_contents()
         assert f"{names[0]}: {text}" in tips
+        page.locator(".leaflet-control-layers").hover()
         page.locator(".leaflet-control-layers-base input").nth(1).check()
         page.locator(".leaflet-control-layers-overlays input").first.uncheck()  # the rings
         page.get_by_label("Place names").uncheck()

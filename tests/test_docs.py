@@ -24,7 +24,16 @@ PAGES = sorted(
     str(p.relative_to(REPO)) for p in [REPO / "README.md", *(REPO / "docs").glob("*.md")]
 )
 # shell commands the docs may show without their being run here
-NOT_RUN = ("pip ", "pytest", "python -m pytest", "python benchmarks/", "python tools/", "git ")
+NOT_RUN = (
+    "pip ",
+    "pytest",
+    "python -m pytest",
+    "python -m sphinx",
+    "python -m build",
+    "python benchmarks/",
+    "python tools/",
+    "git ",
+)
 # ```python blocks, and the executed cells of MyST-NB pages (```{code-cell} python, whose
 # option lines such as ``:tags: [remove-cell]`` lead the cell)
 FENCE = re.compile(r"^```(?:\{code-cell\}\s*)?(\w*)[^\n]*\n(.*?)^```", re.M | re.S)

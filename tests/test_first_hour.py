@@ -73,3 +73,70 @@ def test_keywords_become_the_commands_options(message, expected):
 
     with click.Context(index_command):
         assert speak_cli(message) == expected
+
+
+def test_a_warning_is_printed_once_per_run():
+    import warnings
+
+    import click
+
+    from ruhrgeo.cli.args import friendly
+    from ruhrgeo.errors import IndexWarning
+
+    @click.command()
+    @friendly
+    def twice() -> None:
+        for _ in range(3):  # the same computation for the result, the audit, the uncertainty
+            warnings.warn("weights renormalized", IndexWarning, stacklevel=2)
+        warnings.warn("another", IndexWarning, stacklevel=2)
+
+    result = CliRunner().invoke(twice, [])
+    assert result.exit_code == 0
+    assert result.output.count("warning: weights renormalized") == 1
+    assert result.output.count("warning: another") == 1
+
+
+def test_the_correlation_heatmap_says_which_indicators_were_turned():
+    from ruhrgeo.index import Indicator, IndicatorSpec, audit, plot_correlations
+
+    spec = IndicatorSpec("s", (Indicator("fibre", "x"), Indicator("price", "x", direction="lower")))
+    df = pd.DataFrame({"fibre": [1.0, 5, 3, 4, 2], "price": [9.0, 1, 7, 3, 8]})
+    checked = audit(df, spec)
+    # price falls as fibre rises: turned, the two agree (a positive correlation)
+    assert checked.correlations.loc["fibre", "price"] == pytest.approx(
+        -df["fibre"].corr(df["price"])
+    )
+    assert checked.correlations.loc["fibre", "price"] > 0 and checked.reversed == ("price",)
+    fig = plot_correlations(checked)
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert "price (−)" in ticks and "fibre" in ticks
+    assert "(−) marks those where lower is better" in fig.texts[0].get_text()
+
+
+@pytest.mark.parametrize("command", ["overlay", "stats", "map"])
+def test_boundaries_as_a_csv_get_one_line_and_the_fix(command, tmp_path):
+    csv = tmp_path / "gemeinden.csv"
+    pd.read_csv(datasets.demo_indicators(), dtype={"ags": str})[["ags", "name"]].to_csv(
+        csv, index=False
+    )
+    out = tmp_path / ("out.html" if command == "map" else "out.csv")
+    extra = {
+        "overlay": ["--layer", f"5g={datasets.demo_coverage()['5g']}"],
+        "stats": ["--table", str(datasets.demo_indicators()), "--column", "5g_area_share"],
+        "map": ["--table", str(datasets.demo_indicators()), "--column", "5g_area_share"],
+    }[command]
+    result = run(command, str(csv), *extra, "--out", str(out))
+    assert result.exit_code == 2, result.output
+    message = result.output.strip().splitlines()[-1]
+    assert "gemeinden.csv" in message and "geometr" in message
+    assert "Traceback" not in result.output and not out.exists()
+
+
+def test_read_municipalities_refuses_a_csv_with_the_fix(tmp_path):
+    from ruhrgeo import read_municipalities
+    from ruhrgeo.errors import FileFormatError
+
+    csv = tmp_path / "gemeinden.csv"
+    csv.write_text("ags,name\n05913000,Dortmund\n", encoding="utf-8")
+    with pytest.raises(FileFormatError, match=r"gemeinden\.csv.*geometr"):
+        read_municipalities(csv)

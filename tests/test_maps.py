@@ -121,8 +121,8 @@ def test_png_twin_has_the_page_s_classes_legend_and_hatching(gaps, tmp_path):
     options = {"k": 4, "units": {"population": "inhabitants"}, "attribution": "© Land NRW"}
     layer = maps.choropleth(gaps, "population", **options).layers[0]
     fig = figures.plot(gaps, "population", **options)
-    ax = fig.axes[0]
-    legend = ax.get_legend()
+    ax, key = fig.axes  # the map, and the legend's column beside it
+    legend = key.get_legend()
     assert [t.get_text() for t in legend.texts] == [t for _, t in layer.data["legend"]["entries"]]
     patches = legend.get_patches()
     assert [to_hex(p.get_facecolor()) for p in patches[:-1]] == layer.data["palette"]
@@ -163,7 +163,8 @@ def test_template_syntax_in_any_text_stays_text(demo):
     assert [row[0] for row in drawn["texts"][:4]] == TEMPLATES
     assert drawn["labels"][0] == text and drawn["legend"]["title"] == text
     assert html.unescape(drawn["attribution"]) == text
-    assert [row[2] for row in calls(page, "labels")[0]["points"][:4]] == TEMPLATES
+    written = [row[2] for row in calls(page, "labels")[0]["points"]]  # largest place first
+    assert set(TEMPLATES) <= set(written) and written[0] == "Dortmund"
     assert html.unescape(re.search(r"<title>(.*?)</title>", page).group(1)) == text
     assert "49" not in page.split("ruhrgeo.decorate")[1].split("ruhrgeo.unpack")[0]
     assert "/work" not in page and "xxx" not in page

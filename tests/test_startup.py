@@ -49,9 +49,11 @@ def test_the_choice_names_are_those_the_registries_implement():
     from ruhrgeo import _names
     from ruhrgeo.index.aggregators import AGGREGATORS
     from ruhrgeo.index.normalizers import PARAMETERS
+    from ruhrgeo.maps.locales import LOCALES
 
     assert tuple(AGGREGATORS) == _names.AGGREGATIONS
     assert tuple(PARAMETERS) == _names.NORMALIZATIONS
+    assert tuple(LOCALES) == _names.LOCALES
 
 
 def test_version_command_and_changelog_agree():

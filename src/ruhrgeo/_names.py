@@ -37,3 +37,4 @@ NORMALIZATIONS: tuple[str, ...] = (
 AGGREGATIONS: tuple[str, ...] = ("amean", "gmean", "hmean", "genmean", "copeland")
 MISSING: tuple[str, ...] = ("error", "skip", "mean", "median")
 TREATMENTS: tuple[str | None, ...] = (None, "winsorize", "log", "boxcox")
+LOCALES: tuple[str, ...] = ("en", "de")  # the languages of map pages and figures

@@ -37,7 +37,7 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
             refuse_overwriting(kwargs)
             with warnings.catch_warnings():
                 warnings.simplefilter("always", RuhrgeoWarning)
-                warnings.showwarning = show_warning
+                warnings.showwarning = once()
                 return command(*args, **kwargs)
         except (RuhrgeoError, FileNotFoundError) as exc:
             raise InputError(speak_cli(str(exc))) from None
@@ -128,8 +128,18 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def show_warning(message: Any, category: type, *_: Any, **__: Any) -> None:
-    click.echo(f"warning: {message}", err=True)
+def once() -> Callable[..., None]:
+    """A ``warnings.showwarning`` that prints each message one time, as one line on stderr
+    (the index computed for the result, the audit and the uncertainty warns alike)."""
+    shown: set[str] = set()
+
+    def show(message: Any, *_: Any, **__: Any) -> None:
+        text = str(message)
+        if text not in shown:
+            shown.add(text)
+            click.echo(f"warning: {text}", err=True)
+
+    return show
 
 
 def table_path(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ruhrgeo._names import LOCALES
 from ruhrgeo.cli.areas import area_options, read_boundaries, table_options, with_table
 from ruhrgeo.cli.args import InputError, PathArg, friendly, number, pairs
 from ruhrgeo.cli.main import SUMMARIES
@@ -49,6 +50,13 @@ SUFFIXES = (".html", ".htm", ".png")
 @click.option("--place-names", default="none", show_default=True, help="all, none or a count N.")
 @click.option("--attribution", help="Credit line of the data (license text).")
 @click.option(
+    "--locale",
+    default="en",
+    show_default=True,
+    type=click.Choice(LOCALES),
+    help="Words and numbers of the map: de writes 'keine Daten', 'Gemeinde', 98,3.",
+)
+@click.option(
     "--out",
     "out_paths",
     type=PathArg(path_type=Path),
@@ -76,6 +84,7 @@ def map_command(
     cmap: str,
     place_names: str,
     attribution: str | None,
+    locale: str,
     out_paths: tuple[Path, ...],
 ) -> None:
     """Map COLUMN of a table as an offline HTML page or a PNG (by the suffix of --out)."""
@@ -97,6 +106,7 @@ def map_command(
         "units": units,
         "place_names": _place_names(place_names),  # checked before the data is read
         "attribution": attribution,
+        "locale": locale,
     }
     areas = read_boundaries(boundaries, layer=boundary_layer, id_col=id_col, name_col=name_col)
     gdf = with_table(areas, table_path, table_id_col or id_col, [*columns, *tooltip])

@@ -42,6 +42,8 @@ class AuditResult:
         Per indicator: ``parent``, ``flag`` and ``reason`` (weak or negative correlation).
     correlation : str
         The correlation used.
+    reversed : tuple of str
+        The indicators where lower is better, whose sign was turned for the correlations.
 
     Examples
     --------
@@ -60,6 +62,7 @@ class AuditResult:
     pca: pd.DataFrame
     flags: pd.DataFrame
     correlation: str = "pearson"
+    reversed: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """One paragraph: reliability, first components, flagged indicators."""
@@ -158,6 +161,7 @@ def audit(
         pca=pca,
         flags=_flags(corr, spec, result.weights),
         correlation=correlation,
+        reversed=tuple(n for n, d in spec.directions().items() if d == "lower"),
     )
 
 

@@ -83,7 +83,10 @@ def plot_rank_intervals(
 
 
 def plot_correlations(audit_result: AuditResult, *, title: str | None = None) -> Figure:
-    """The audit's correlation matrix (indicators, aggregates, index) as a heatmap.
+    """The audit's correlation matrix (indicators, aggregates, index) as a heatmap, with a
+    note that the indicators are oriented (higher = better) and a ``(−)`` at each one whose
+    sign was turned, so that a lower-is-better indicator does not seem to work against its
+    aggregate.
 
     Parameters
     ----------
@@ -110,17 +113,21 @@ def plot_correlations(audit_result: AuditResult, *, title: str | None = None) ->
     >>> from ruhrgeo.index import Indicator, IndicatorSpec, audit
     >>> spec = IndicatorSpec("s", (Indicator("a", "x"), Indicator("b", "x")))
     >>> df = pd.DataFrame({"a": [1.0, 5, 3, 4, 2], "b": [2.0, 1, 7, 3, 9]})
-    >>> plot_correlations(audit(df, spec)).axes[0].get_title()
+    >>> fig = plot_correlations(audit(df, spec))
+    >>> fig.axes[0].get_title()
     'Pearson correlations: indicators, aggregates, index'
+    >>> fig.texts[0].get_text()
+    'Oriented: higher = better for every indicator'
     """
     if not isinstance(audit_result, AuditResult):
         raise ParameterError(f"`audit_result` must be an audit() result, got {type(audit_result)}")
     corr = audit_result.correlations
+    turned = set(audit_result.reversed)
     size = max(4.0, 0.45 * len(corr) + 2)
     fig = Figure(figsize=(size + 1, size), layout="constrained")
     ax = fig.add_subplot()
     image = ax.imshow(corr.to_numpy(), cmap="RdBu", vmin=-1, vmax=1)
-    labels = [label(c) for c in corr.columns]
+    labels = [label(f"{c} (−)" if c in turned else c) for c in corr.columns]
     ticks = np.arange(len(corr))
     ax.set_xticks(ticks, labels, rotation=90, fontsize=7)
     ax.set_yticks(ticks, labels, fontsize=7)
@@ -132,6 +139,10 @@ def plot_correlations(audit_result: AuditResult, *, title: str | None = None) ->
     fig.colorbar(image, ax=ax, shrink=0.8, label="correlation")
     default = f"{audit_result.correlation.capitalize()} correlations: indicators, aggregates, index"
     ax.set_title(heading(title) if title else default)
+    note = "Oriented: higher = better for every indicator" + (
+        "; (−) marks those where lower is better, their sign turned" if turned else ""
+    )
+    fig.text(0.01, 0.005, label(note, 120), fontsize=7, color="#555555", ha="left", va="bottom")
     return literal(fig)
 
 

@@ -334,7 +334,9 @@ def _ranks(index: np.ndarray) -> np.ndarray:
 
 
 def _rank_stats(runs: np.ndarray, nominal: np.ndarray, ags: pd.Index, level: float):
-    low, high = np.quantile(runs, [(1 - level) / 2, (1 + level) / 2], axis=0)
+    # ranks are whole numbers: the interval widens to the ranks around its quantiles
+    low = np.quantile(runs, (1 - level) / 2, axis=0, method="lower").astype(int)
+    high = np.quantile(runs, (1 + level) / 2, axis=0, method="higher").astype(int)
     out = pd.DataFrame(
         {
             "nominal_rank": nominal,

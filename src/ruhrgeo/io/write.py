@@ -169,6 +169,10 @@ def write_table(
     >>> print(write_table(pd.DataFrame({"name": ["@SUM(A1)"]}), path).read_text().strip())
     ,name
     0,'@SUM(A1)
+    >>> print(write_table(pd.DataFrame({"x": [-0.0, 1 / 3]}), path).read_text().strip())
+    ,x
+    0,0
+    1,0.3333333333
     """
     target = Path(path)
     if target.suffix.lower() == ".gpkg":
@@ -184,6 +188,11 @@ def write_table(
     if "geometry" in frame.columns:
         frame = pd.DataFrame(frame.drop(columns="geometry"))
     table = _escape(frame) if escape_formulas else frame
+    floats = [i for i, dtype in enumerate(table.dtypes) if dtype.kind == "f"]
+    if floats:  # -0.0 + 0.0 is 0.0: no "-0" in a report
+        table = table.copy()
+        for i in floats:
+            table.isetitem(i, table.iloc[:, i] + 0.0)
     # ten significant digits: small values (effects of 1e-4, rates per person) keep theirs
     return write_atomic(target, lambda tmp: table.to_csv(tmp, float_format="%.10g"))
 

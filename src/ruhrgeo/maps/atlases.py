@@ -63,4 +63,5 @@ def atlas(*maps: Map, title: str | None = None) -> Map:
                 seen.add(key)
                 layer = dataclasses.replace(layer, show=layer.show and number == 0)
             layers.append(layer)
-    return Map(*layers, title=checks.text(title, "title") or maps[0].title)
+    title = checks.text(title, "title") or maps[0].title
+    return Map(*layers, title=title, locale=maps[0].locale)

@@ -38,6 +38,7 @@ def choropleth(
     units: Mapping[str, str] | None = None,
     place_names: bool | int = False,
     attribution: str | None = None,
+    locale: str = "en",
 ) -> Map:
     """A map of ``column`` in classes: a legend with each class's range, unit and count, and
     the municipalities without a value hatched and counted as "no data".
@@ -70,6 +71,9 @@ def choropleth(
     attribution
         The data's credit line; default ``gdf.attrs["source"]``, which ruhrgeo's shipped
         datasets set to their license text.
+    locale
+        Words and numbers of the page: ``"en"`` (default) or ``"de"`` ("keine Daten",
+        "Gemeinde", decimal comma).
 
     Returns
     -------
@@ -87,7 +91,7 @@ def choropleth(
     ruhrgeo.errors.MapTextError
         A text that is not valid Unicode.
     ruhrgeo.errors.ParameterError
-        An option out of range (classes, place names).
+        An option out of range (classes, place names) or an unknown ``locale``.
 
     Examples
     --------
@@ -112,8 +116,9 @@ def choropleth(
         units=units,
         place_names=place_names,
         attribution=attribution,
+        locale=locale,
     )
-    return Map(*layers(described), title=described.shading.title)
+    return Map(*layers(described), title=described.shading.title, locale=locale)
 
 
 def cluster_map(
@@ -126,6 +131,7 @@ def cluster_map(
     units: Mapping[str, str] | None = None,
     place_names: bool | int = False,
     attribution: str | None = None,
+    locale: str = "en",
 ) -> Map:
     """LISA clusters in the fixed colors of :data:`ruhrgeo.spatial.CLUSTER_COLORS`.
 
@@ -152,6 +158,9 @@ def cluster_map(
         Names on the map: ``True`` all, a number the N most populous, ``False`` none.
     attribution
         The data's credit line; default ``gdf.attrs["source"]``.
+    locale
+        Words and numbers of the page: ``"en"`` (default) or ``"de"`` ("keine Daten",
+        "Gemeinde", decimal comma).
 
     Returns
     -------
@@ -169,7 +178,7 @@ def cluster_map(
     ruhrgeo.errors.MapTextError
         A text that is not valid Unicode.
     ruhrgeo.errors.ParameterError
-        An option out of range (classes, place names).
+        An option out of range (classes, place names) or an unknown ``locale``.
 
     Examples
     --------
@@ -190,6 +199,7 @@ def cluster_map(
         units=units,
         place_names=place_names,
         attribution=attribution,
+        locale=locale,
     )
 
 
@@ -204,6 +214,7 @@ def category_map(
     units: Mapping[str, str] | None = None,
     place_names: bool | int = False,
     attribution: str | None = None,
+    locale: str = "en",
 ) -> Map:
     """Areas colored by a category: regions found from data
     (:func:`ruhrgeo.spatial.regions`), Markov moves, any labels.
@@ -232,6 +243,9 @@ def category_map(
         Names on the map: ``True`` all, a number the N most populous, ``False`` none.
     attribution
         The data's credit line; default ``gdf.attrs["source"]``.
+    locale
+        Words and numbers of the page: ``"en"`` (default) or ``"de"`` ("keine Daten",
+        "Gemeinde", decimal comma).
 
     Returns
     -------
@@ -249,7 +263,7 @@ def category_map(
     ruhrgeo.errors.MapTextError
         A text that is not valid Unicode.
     ruhrgeo.errors.ParameterError
-        An option out of range (classes, place names).
+        An option out of range (classes, place names) or an unknown ``locale``.
 
     Examples
     --------
@@ -280,8 +294,9 @@ def category_map(
         units=units,
         place_names=place_names,
         attribution=attribution,
+        locale=locale,
     )
-    return Map(*layers(described), title=described.shading.title)
+    return Map(*layers(described), title=described.shading.title, locale=locale)
 
 
 def aligned_clusters(gdf: gpd.GeoDataFrame, clusters: pd.Series | pd.DataFrame) -> pd.Series:

@@ -15,8 +15,11 @@ from pathlib import Path
 
 import geopandas as gpd
 from matplotlib import patheffects
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.transforms import Bbox
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
 from ruhrgeo._figures import CREDIT_LIMIT, label, literal, title
@@ -31,7 +34,9 @@ __all__ = ["draw", "plot", "png_bytes", "save_png"]
 
 HATCH_COLOR = "#7a7a7a"
 HATCH = "////"
-MAP_WIDTH_IN = 6.0  # the map's width in the figure; the legend comes to its right
+MAP_WIDTH_IN = 6.0  # the map's width in the figure ...
+LEGEND_WIDTH_IN = 2.8  # ... and the legend's column to its right
+HEADING_WIDTH = 28  # characters of a line of the legend's heading
 _NICE = (1, 2, 5)
 
 
@@ -49,6 +54,7 @@ def plot(
     units: Mapping[str, str] | None = None,
     place_names: bool | int = False,
     attribution: str | None = None,
+    locale: str = "en",
 ) -> Figure:
     """A static map of ``column``: classed numbers as :func:`~ruhrgeo.maps.choropleth`
     draws them (same options, same classes and legend), or categories in ``colors``
@@ -67,7 +73,7 @@ def plot(
     cmap
         A matplotlib color map.
     title
-        Title of the page, the layer and its legend.
+        Title of the figure (wrapped); the legend is headed by the column's alias or name.
     aliases
         Human labels of columns, e.g. ``{"fttbh": "FTTB/H"}``.
     units
@@ -76,6 +82,9 @@ def plot(
         Names on the map: ``True`` all, a number the N most populous, ``False`` none.
     attribution
         The data's credit line; default ``gdf.attrs["source"]``.
+    locale
+        Words and numbers of the page: ``"en"`` (default) or ``"de"`` ("keine Daten",
+        "Gemeinde", decimal comma).
 
     Returns
     -------
@@ -93,14 +102,14 @@ def plot(
     ruhrgeo.errors.MapTextError
         A text that is not valid Unicode.
     ruhrgeo.errors.ParameterError
-        An option out of range (classes, place names).
+        An option out of range (classes, place names) or an unknown ``locale``.
 
     Examples
     --------
     >>> from ruhrgeo import datasets, read_municipalities
     >>> munis = datasets.ruhr_municipalities()
     >>> fig = plot(munis, "population", units={"population": "inhabitants"}, k=4)
-    >>> fig.axes[0].get_title(), fig.axes[0].get_legend().texts[0].get_text()
+    >>> fig.axes[0].get_title(), fig.axes[1].get_legend().texts[0].get_text()
     ('population', '8,673 – 27,187 inhabitants (14)')
     """
     described = describe(
@@ -117,20 +126,25 @@ def plot(
         units=units,
         place_names=place_names,
         attribution=attribution,
+        locale=locale,
     )
     return draw(described)
 
 
 def draw(described: Described) -> Figure:
-    """The figure of a described polygon map."""
+    """The figure of a described polygon map: the map on the left at a fixed width, the
+    legend in a column of its own to the right, so that no legend text squeezes the map."""
     munis = described.munis.to_crs(metric_crs(described.munis))
     shading = described.shading
     classes = shading.classes.reindex(munis.index).to_numpy()
     x0, y0, x1, y1 = munis.total_bounds
     height = min(10.0, max(3.5, MAP_WIDTH_IN * (y1 - y0) / max(x1 - x0, 1.0) + 1.2))
     # no pyplot: no global figure state
-    fig = Figure(figsize=(MAP_WIDTH_IN + 2.8, height), layout="constrained")
-    ax = fig.add_subplot()
+    fig = Figure(figsize=(MAP_WIDTH_IN + LEGEND_WIDTH_IN, height), layout="constrained")
+    grid = fig.add_gridspec(1, 2, width_ratios=(MAP_WIDTH_IN, LEGEND_WIDTH_IN))
+    ax = fig.add_subplot(grid[0, 0])
+    key = fig.add_subplot(grid[0, 1])
+    key.set_axis_off()
     valued = classes >= 0
     if valued.any():
         fills = [shading.palette[c] for c in classes[valued]]
@@ -147,17 +161,19 @@ def draw(described: Described) -> Figure:
         for color, _ in shading.legend
     ]
     if handles:
-        ax.legend(
+        legend = key.legend(
             handles,
             [label(text) for _, text in shading.legend],
-            title=label(shading.title),
+            title=title(described.heading, width=HEADING_WIDTH),
             loc="upper left",
-            bbox_to_anchor=(1.0, 1.0),
+            bbox_to_anchor=(0.0, 1.0),
+            borderaxespad=0.0,
             fontsize=8,
             title_fontsize=9,
             frameon=False,
+            alignment="left",
         )
-    _place_names(ax, largest(munis, described.place_names))
+        legend.set_in_layout(False)  # a long entry runs on to the right, the map stays
     ax.set_title(title(shading.title))
     ax.add_artist(_scale_bar(ax, munis))
     ax.set_axis_off()
@@ -172,6 +188,7 @@ def draw(described: Described) -> Figure:
             color="#555555",
             wrap=True,
         )
+    _place_names(fig, ax, largest(munis, described.place_names))
     return literal(fig)
 
 
@@ -232,17 +249,35 @@ def png_bytes(fig: Figure, *, dpi: int = 150) -> bytes:
     return buffer.getvalue()
 
 
-def _place_names(ax: object, named: gpd.GeoDataFrame) -> None:
-    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
-    for point, name in zip(named.geometry.representative_point(), named["name"], strict=True):
-        ax.annotate(  # type: ignore[attr-defined]
+def _place_names(fig: Figure, ax: Axes, named: gpd.GeoDataFrame) -> None:
+    """Names with a white halo (readable on dark fills), largest place first; a name that
+    would overlap one already written is left out, so that no two names cover each other."""
+    halo = [patheffects.withStroke(linewidth=3, foreground="white")]
+    texts = [
+        ax.annotate(
             label(name),
             (point.x, point.y),
             ha="center",
             va="center",
             fontsize=7,
             path_effects=halo,
+            annotation_clip=True,
         )
+        for point, name in zip(named.geometry.representative_point(), named["name"], strict=True)
+    ]
+    if not texts:
+        return
+    for text in texts:
+        text.set_in_layout(False)
+    renderer = FigureCanvasAgg(fig).get_renderer()  # PNGs are drawn by Agg
+    fig.draw_without_rendering()  # the final layout, so that the extents are those drawn
+    kept: list[Bbox] = []
+    for text in texts:
+        box = text.get_window_extent(renderer).expanded(1.05, 1.1)
+        if any(box.overlaps(other) for other in kept):
+            text.set_visible(False)
+        else:
+            kept.append(box)
 
 
 def _scale_bar(ax: object, munis: gpd.GeoDataFrame) -> AnchoredSizeBar:

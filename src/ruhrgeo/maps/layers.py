@@ -153,15 +153,12 @@ def point_layer(
     return MapLayer("points", name, False, data, (west, south, east, north), attribution)
 
 
-def label_layer(
-    points: gpd.GeoSeries, names: Sequence[str], *, attribution: str | None
-) -> MapLayer:
-    """Names written on the map at ``points`` (EPSG:4326)."""
+def label_layer(points: gpd.GeoSeries, names: Sequence[str], *, name: str) -> MapLayer:
+    """Names written on the map at ``points`` (EPSG:4326), most important first: the page
+    hides a name that would cover one before it."""
     rows = [[round(p.y, 5), round(p.x, 5), n] for p, n in zip(points, names, strict=True)]
     west, south, east, north = (float(v) for v in points.total_bounds)
-    return MapLayer(
-        "labels", "Place names", False, {"points": rows}, (west, south, east, north), attribution
-    )
+    return MapLayer("labels", name, False, {"points": rows}, (west, south, east, north), None)
 
 
 def pack(shapes: gpd.GeoDataFrame, decimals: int) -> str:

@@ -26,6 +26,7 @@ from ruhrgeo.maps.assets import LEAFLET_CSS, LEAFLET_JS, embedded
 from ruhrgeo.maps.elements import Decorations, LayerElement, ShapesElement, static
 from ruhrgeo.maps.escape import html_text
 from ruhrgeo.maps.layers import MapLayer
+from ruhrgeo.maps.locales import get_locale
 
 __all__ = ["Map", "Page", "save_html"]
 
@@ -64,6 +65,8 @@ class Map(folium.Map):
         ruhrgeo map layers (e.g. ``choropleth(...).layers``).
     title
         The page's title.
+    locale
+        Words of the page: ``"en"`` (default) or ``"de"``.
     **kwargs
         Further options of :class:`folium.Map`.
 
@@ -73,6 +76,8 @@ class Map(folium.Map):
         A layer that is not a :class:`MapLayer`.
     ruhrgeo.errors.MapTextError
         A title that is not valid text.
+    ruhrgeo.errors.ParameterError
+        An unknown ``locale``.
 
     Examples
     --------
@@ -85,13 +90,16 @@ class Map(folium.Map):
     default_js: ClassVar[list[tuple[str, str]]] = [("leaflet", LEAFLET_JS)]
     default_css: ClassVar[list[tuple[str, str]]] = [("leaflet_css", LEAFLET_CSS)]
 
-    def __init__(self, *layers: MapLayer, title: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *layers: MapLayer, title: str | None = None, locale: str = "en", **kwargs: Any
+    ) -> None:
         bad = [layer for layer in layers if not isinstance(layer, MapLayer)]
         if bad:
             raise InputTypeError(
                 f"Map takes ruhrgeo layers (e.g. choropleth(...).layers), got {bad[:3]!r}"
             )
         title = checks.text(title, "title")
+        self.locale = get_locale(locale).code
         kwargs.setdefault("tiles", None)
         kwargs.setdefault("zoom_snap", 0.25)  # fit the municipalities closely
         kwargs["control_scale"] = False  # ruhrgeo's scale is metric only
@@ -123,9 +131,10 @@ class Map(folium.Map):
             show = layer is first_base if layer.base else layer.show
             LayerElement(layer, name=name, show=show).add_to(self)
         folium.TileLayer(
-            "OpenStreetMap", name="Basemap (online only)", overlay=True, show=False
+            "OpenStreetMap", name=get_locale(self.locale).basemap, overlay=True, show=False
         ).add_to(self)
-        folium.LayerControl(collapsed=False).add_to(self)
+        # collapsed: the switcher opens on hover or tap and hides no data otherwise
+        folium.LayerControl(collapsed=True).add_to(self)
         framing = [lay.bounds for lay in self.layers if lay.base] or [
             lay.bounds for lay in self.layers
         ]

@@ -16,13 +16,10 @@ from ruhrgeo.io.areas import as_areas
 from ruhrgeo.maps import checks
 from ruhrgeo.maps.geometry import label_points, simplified
 from ruhrgeo.maps.layers import MapLayer, label_layer, polygon_layer
+from ruhrgeo.maps.locales import Locale, get_locale
 from ruhrgeo.maps.shading import Shading, categories, numbers, tooltip_texts
 
 __all__ = ["Described", "credit", "describe", "layers", "outlines"]
-
-# the tooltip label of the `name` column unless aliased: municipalities' or any areas'
-NAME_LABELS = {"ags": "Municipality"}
-NAME_LABEL = "Name"
 
 
 @dataclass(frozen=True)
@@ -36,6 +33,8 @@ class Described:
     units: dict[str, str]
     place_names: int
     attribution: str | None
+    heading: str  # the legend's heading: the mapped column's label
+    locale: Locale
 
 
 def describe(
@@ -53,9 +52,11 @@ def describe(
     units: Mapping[str, str] | None = None,
     place_names: bool | int = False,
     attribution: str | None = None,
+    locale: str = "en",
 ) -> Described:
     """Check everything a polygon map is given, and shade ``column`` (numbers classed by
     mapclassify, or categories in ``colors``)."""
+    words = get_locale(locale)
     checks.frame(gdf)
     column = checks.column(gdf, column)
     aliases = checks.per_column(gdf, aliases, "aliases")
@@ -76,13 +77,15 @@ def describe(
             **_classes(scheme, k, bins),
             cmap=checks.colormap(cmap),
             unit=units.get(column),
+            locale=words,
         )
     else:
-        shading = categories(munis[column], colors, title=title)
-    name = NAME_LABELS.get(str(munis.index.name).lower(), NAME_LABEL)
+        shading = categories(munis[column], colors, title=title, locale=words)
+    name = _name_label(munis, words)
     labels = [aliases.get(f, name if f == "name" else title if f == column else f) for f in fields]
     count = checks.place_names(place_names, len(munis))
-    return Described(munis, shading, fields, labels, units, count, attribution)
+    heading = aliases.get(column, str(column))
+    return Described(munis, shading, fields, labels, units, count, attribution, heading, words)
 
 
 def outlines(
@@ -93,18 +96,21 @@ def outlines(
     aliases: Mapping[str, str] | None = None,
     place_names: bool | int = False,
     attribution: str | None = None,
+    locale: str = "en",
 ) -> Described:
     """Municipalities drawn in one ``fill``, with their names as tooltips (no legend)."""
+    words = get_locale(locale)
     checks.frame(gdf)
     aliases = checks.per_column(gdf, aliases, "aliases")
     checks.unicode_text(gdf, ["name"])
     munis = as_areas(gdf, "`gdf`")
     shading = Shading(title, pd.Series(0, index=munis.index), (fill,), ())
     fields = ["name"] if "name" in munis.columns else []
-    name = NAME_LABELS.get(str(munis.index.name).lower(), NAME_LABEL)
-    labels = [aliases.get(f, name) for f in fields]
+    labels = [aliases.get(f, _name_label(munis, words)) for f in fields]
     count = checks.place_names(place_names, len(munis))
-    return Described(munis, shading, fields, labels, {}, count, credit(gdf, attribution))
+    return Described(
+        munis, shading, fields, labels, {}, count, credit(gdf, attribution), title, words
+    )
 
 
 def layers(
@@ -112,7 +118,7 @@ def layers(
 ) -> list[MapLayer]:
     """The page layers of a described map: the colored polygons, and the place names."""
     shapes, decimals = simplified(described.munis)
-    texts = tooltip_texts(described.munis, described.fields, described.units)
+    texts = tooltip_texts(described.munis, described.fields, described.units, described.locale)
     out = [
         polygon_layer(
             shapes,
@@ -128,15 +134,15 @@ def layers(
     ]
     named = largest(described.munis, described.place_names)
     if len(named):
-        out.append(
-            label_layer(label_points(named), named["name"].astype(str).tolist(), attribution=None)
-        )
+        names = named["name"].astype(str).tolist()
+        out.append(label_layer(label_points(named), names, name=described.locale.place_names))
     return out
 
 
 def largest(munis: gpd.GeoDataFrame, count: int) -> gpd.GeoDataFrame:
     """The ``count`` municipalities with most inhabitants (``population``), or else the
-    largest by area, whose names are written on the map."""
+    largest by area, whose names are written on the map: the largest first, so that a name
+    that would cover another gives way to it."""
     if count == 0:
         return munis.iloc[:0]
     if "name" not in munis.columns:
@@ -146,8 +152,12 @@ def largest(munis: gpd.GeoDataFrame, count: int) -> gpd.GeoDataFrame:
         size = population.to_numpy(dtype=float)
     else:
         size = munis.to_crs(metric_crs(munis)).area.to_numpy()
-    order = np.argsort(-size, kind="stable")[:count]
-    return munis.iloc[np.sort(order)]
+    return munis.iloc[np.argsort(-size, kind="stable")[:count]]
+
+
+def _name_label(munis: gpd.GeoDataFrame, words: Locale) -> str:
+    """The tooltip label of the ``name`` column unless aliased: municipalities' or any areas'."""
+    return words.municipality if str(munis.index.name).lower() == "ags" else words.name
 
 
 def _default_fields(gdf: pd.DataFrame, column: str) -> list[str]:

@@ -18,10 +18,11 @@ import pandas as pd
 from matplotlib.colors import Colormap, is_color_like, to_hex
 
 from ruhrgeo.errors import MapDataError
+from ruhrgeo.maps.locales import LOCALES, Locale
 
-__all__ = ["NO_DATA", "Shading", "categories", "formatter", "numbers", "tooltip_texts"]
+__all__ = ["Shading", "categories", "formatter", "numbers", "tooltip_texts"]
 
-NO_DATA = "no data"
+ENGLISH = LOCALES["en"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ def numbers(
     bins: list[float] | None,
     cmap: Colormap,
     unit: str | None,
+    locale: Locale = ENGLISH,
 ) -> Shading:
     """Classes of ``values`` from mapclassify, colored along ``cmap``.
 
@@ -64,14 +66,14 @@ def numbers(
     klass = np.searchsorted(edges, values.to_numpy(), side="left").clip(0, len(edges) - 1)
     classes = pd.Series(np.where(values.notna(), klass, -1), index=values.index)
     palette = tuple(to_hex(c) for c in cmap(np.linspace(0, 1, len(edges))))
-    fmt = formatter(pd.Series([*valid, *edges]))  # bounds as precise as they need
+    fmt = formatter(pd.Series([*valid, *edges]), locale)  # bounds as precise as they need
     lows = [min(float(valid.min()), edges[0]), *edges[:-1]]
     entries = []
     for number, (low, high) in enumerate(zip(lows, edges, strict=True)):
         text = fmt(high) if low == high else f"{fmt(low)} – {fmt(high)}"
         count = int((classes == number).sum())
         entries.append((palette[number], f"{_with_unit(text, unit)} ({count})"))
-    return Shading(title, classes, palette, _with_no_data(entries, classes))
+    return Shading(title, classes, palette, _with_no_data(entries, classes, locale))
 
 
 def _bins(valid: np.ndarray, scheme: str, k: int, bins: list[float] | None) -> np.ndarray:
@@ -86,7 +88,9 @@ def _bins(valid: np.ndarray, scheme: str, k: int, bins: list[float] | None) -> n
     return np.asarray(classifier.bins, dtype=float)
 
 
-def categories(labels: pd.Series, colors: Mapping[str, str], *, title: str) -> Shading:
+def categories(
+    labels: pd.Series, colors: Mapping[str, str], *, title: str, locale: Locale = ENGLISH
+) -> Shading:
     """Fixed colors per category (e.g. LISA clusters); a missing label is no data.
 
     Examples
@@ -112,10 +116,10 @@ def categories(labels: pd.Series, colors: Mapping[str, str], *, title: str) -> S
         for number, (label, color) in enumerate(colors.items())
     ]
     palette = tuple(to_hex(c) for c in colors.values())
-    return Shading(title, classes, palette, _with_no_data(entries, classes))
+    return Shading(title, classes, palette, _with_no_data(entries, classes, locale))
 
 
-def formatter(values: pd.Series) -> Callable[[float], str]:
+def formatter(values: pd.Series, locale: Locale = ENGLISH) -> Callable[[float], str]:
     """How the numbers of a column are written: with as few decimals as they need, at most
     enough for three significant digits of their range (25,213; 98.3; 2.5; 0.123).
 
@@ -125,6 +129,11 @@ def formatter(values: pd.Series) -> Callable[[float], str]:
     >>> cases = ([8673, 25213], [0.5, 100, 98.34], [1, 2.5], [0, 0.1234])
     >>> [formatter(pd.Series(v))(v[-1]) for v in cases]
     ['25,213', '98.3', '2.5', '0.123']
+    >>> from ruhrgeo.maps.locales import LOCALES
+    >>> formatter(pd.Series([98.25, 98.5, 100]), LOCALES["de"])(98.25)
+    '98,25'
+    >>> formatter(pd.Series([8673, 25213]), LOCALES["de"])(25213)
+    '25.213'
     """
     finite = values.to_numpy(dtype=float)
     finite = finite[np.isfinite(finite)]
@@ -135,22 +144,22 @@ def formatter(values: pd.Series) -> Callable[[float], str]:
         (d for d in range(most) if np.allclose(np.round(finite, d), finite, rtol=0, atol=1e-9)),
         most,
     )
-    return lambda v: f"{v:,.{decimals}f}"
+    return lambda v: locale.number(f"{0.0 if v == 0 else v:,.{decimals}f}")  # no "-0.0"
 
 
 def tooltip_texts(
-    frame: pd.DataFrame, fields: list[str], units: Mapping[str, str]
+    frame: pd.DataFrame, fields: list[str], units: Mapping[str, str], locale: Locale = ENGLISH
 ) -> list[list[str]]:
     """The text of each field for each municipality, numbers with their column's unit."""
     columns = []
     for field in fields:
         values = frame[field]
         if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-            fmt = formatter(values)
+            fmt = formatter(values, locale)
             unit = units.get(field)
-            texts = [NO_DATA if pd.isna(v) else _with_unit(fmt(v), unit) for v in values]
+            texts = [locale.no_data if pd.isna(v) else _with_unit(fmt(v), unit) for v in values]
         else:
-            texts = [NO_DATA if _missing(v) else str(v) for v in values]
+            texts = [locale.no_data if _missing(v) else str(v) for v in values]
         columns.append(texts)
     return [list(row) for row in zip(*columns, strict=True)]
 
@@ -164,8 +173,10 @@ def _with_unit(text: str, unit: str | None) -> str:
 
 
 def _with_no_data(
-    entries: list[tuple[str, str]], classes: pd.Series
+    entries: list[tuple[str, str]], classes: pd.Series, locale: Locale
 ) -> tuple[tuple[str | None, str], ...]:
     missing = int((classes < 0).sum())
-    tail: list[tuple[str | None, str]] = [(None, f"{NO_DATA} ({missing})")] if missing else []
+    tail: list[tuple[str | None, str]] = (
+        [(None, f"{locale.no_data} ({missing})")] if missing else []
+    )
     return (*entries, *tail)

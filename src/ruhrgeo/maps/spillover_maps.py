@@ -36,6 +36,7 @@ def spillover_map(
     units: Mapping[str, str] | None = None,
     place_names: bool | int = False,
     attribution: str | None = None,
+    locale: str = "en",
 ) -> Map:
     """Sources (e.g. campuses) as markers with rings at ``radius_km``; with ``values`` (a
     column of the sources) the amounts :func:`ruhrgeo.spillover.allocate` spreads over the
@@ -72,6 +73,9 @@ def spillover_map(
         Names on the map: ``True`` all, a number the N most populous, ``False`` none.
     attribution
         The data's credit line; default ``gdf.attrs["source"]``.
+    locale
+        Words and numbers of the page: ``"en"`` (default) or ``"de"`` ("keine Daten",
+        "Gemeinde", decimal comma).
 
     Returns
     -------
@@ -89,7 +93,7 @@ def spillover_map(
     ruhrgeo.errors.MapTextError
         A text that is not valid Unicode.
     ruhrgeo.errors.ParameterError
-        An option out of range (classes, place names).
+        An option out of range (classes, place names) or an unknown ``locale``.
 
     Examples
     --------
@@ -119,6 +123,7 @@ def spillover_map(
             units=units,
             place_names=place_names,
             attribution=own,
+            locale=locale,
         )
         polygons = layers(described)
     else:
@@ -129,10 +134,11 @@ def spillover_map(
             aliases=aliases,
             place_names=place_names,
             attribution=own,
+            locale=locale,
         )
         polygons = layers(described, legend=False, outline="#9a9a9a", opacity=1.0)
     rings = _rings(points, radius_km, size, credit(sources, attribution))
-    return Map(polygons[0], rings, *polygons[1:], title=title or polygons[0].name)
+    return Map(polygons[0], rings, *polygons[1:], title=title or polygons[0].name, locale=locale)
 
 
 def _sources(sources: object) -> gpd.GeoDataFrame:

@@ -143,13 +143,28 @@ var ruhrgeo = (function () {
 
   function labels(map, d) {
     var layer = group(d);
-    d.points.forEach(function (p) {
-      L.tooltip({permanent: true, direction: "center", className: "ruhrgeo-label",
+    var tips = d.points.map(function (p) {  // the most important place first
+      return L.tooltip({permanent: true, direction: "center", className: "ruhrgeo-label",
         interactive: false})
         .setLatLng([p[0], p[1]])
         .setContent(node("span", "ruhrgeo-text", p[2]))
         .addTo(layer);
     });
+    function declutter() {  // a name that would cover one before it is hidden
+      var kept = [];
+      tips.forEach(function (tip) {
+        var el = tip.getElement();
+        if (!el) { return; }
+        el.style.visibility = "";
+        var r = el.getBoundingClientRect();
+        var hit = kept.some(function (q) {
+          return r.left < q.right && q.left < r.right && r.top < q.bottom && q.top < r.bottom;
+        });
+        if (hit) { el.style.visibility = "hidden"; } else { kept.push(r); }
+      });
+    }
+    layer.on("add", function () { setTimeout(declutter, 0); });
+    map.on("zoomend", declutter);
     return layer;
   }
 
