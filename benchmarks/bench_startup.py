@@ -40,7 +40,10 @@ def timed(args: list[str], env: dict[str, str], runs: int) -> float:
 
 
 def commands(env: dict[str, str]) -> list[str]:
-    code = "from ruhrgeo.cli.main import main; print(' '.join(sorted(main.commands)))"
+    code = (
+        "import click; from ruhrgeo.cli.main import main; "
+        "print(' '.join(main.list_commands(click.Context(main))))"
+    )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     return out.stdout.split()
 

@@ -140,3 +140,26 @@ def test_read_municipalities_refuses_a_csv_with_the_fix(tmp_path):
     csv.write_text("ags,name\n05913000,Dortmund\n", encoding="utf-8")
     with pytest.raises(FileFormatError, match=r"gemeinden\.csv.*geometr"):
         read_municipalities(csv)
+
+
+def test_png_map_keeps_its_width_and_names_do_not_overlap():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from ruhrgeo import maps
+
+    munis = datasets.ruhr_municipalities()
+    long = "Inhabitants on 31.12.2019 according to the federal statistical office " * 2
+    short = maps.plot(munis, "population", place_names=True)
+    wide = maps.plot(munis, "population", aliases={"population": long}, title=long * 2)
+    assert short.axes[0].get_position().width == pytest.approx(
+        wide.axes[0].get_position().width, abs=0.02
+    )
+    heading = wide.axes[1].get_legend().get_title().get_text()
+    assert heading.startswith("Inhabitants on") and "\n" in heading  # the label, wrapped
+    assert "\n" in wide.axes[0].get_title()  # the long title wraps
+    renderer = FigureCanvasAgg(short).get_renderer()
+    shown = [t for t in short.axes[0].texts if t.get_visible()]
+    boxes = [t.get_window_extent(renderer) for t in shown]
+    assert 10 <= len(shown) < 53 and "Dortmund" in [t.get_text() for t in shown]
+    for i, a in enumerate(boxes):
+        assert not any(a.overlaps(b) for b in boxes[:i])

@@ -7,6 +7,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 HEAVY = ("pandas", "geopandas", "numpy", "rasterio", "matplotlib", "esda", "spreg", "numba",
          "folium", "scipy", "exactextract")  # fmt: skip
 
@@ -70,3 +72,20 @@ def test_version_command_and_changelog_agree():
     changelog = (Path(__file__).resolve().parents[1] / "CHANGELOG.md").read_text(encoding="utf-8")
     latest = re.search(r"^## \[([0-9.]+)\]", changelog, re.M).group(1)
     assert latest == ruhrgeo.__version__
+
+
+@pytest.mark.parametrize(
+    "package", ["ruhrgeo", "ruhrgeo.index", "ruhrgeo.spatial", "ruhrgeo.maps", "ruhrgeo.spillover"]
+)
+def test_no_module_shadows_a_public_name(package):
+    """Importing a submodule sets it as the package's attribute: a module named like one of
+    the package's lazy names (``spatial/moran.py`` beside ``spatial.moran``) would replace
+    the function by the module once anything imported it."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    module = importlib.import_module(package)
+    submodules = {m.name for m in pkgutil.iter_modules(module.__path__)}
+    names = {n for n in module.__all__ if not inspect.ismodule(getattr(module, n))}
+    assert not submodules & names

@@ -20,7 +20,8 @@ import pandas as pd
 
 from ruhrgeo._validate import existing_path
 from ruhrgeo.errors import FileFormatError, SpecError
-from ruhrgeo.index.spec import Aggregate, Indicator, IndicatorSpec
+from ruhrgeo.index.nodes import Aggregate, Indicator
+from ruhrgeo.index.spec import IndicatorSpec
 from ruhrgeo.index.tree import INDEX
 
 __all__ = ["IMETA_COLUMNS", "imeta_of", "spec_from_imeta"]

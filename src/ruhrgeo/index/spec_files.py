@@ -24,7 +24,8 @@ from typing import Any
 
 from ruhrgeo._validate import existing_path
 from ruhrgeo.errors import FileFormatError, SpecError
-from ruhrgeo.index.spec import Aggregate, Indicator, IndicatorSpec
+from ruhrgeo.index.nodes import Aggregate, Indicator
+from ruhrgeo.index.spec import IndicatorSpec
 from ruhrgeo.io.write import write_atomic
 
 __all__ = ["load_spec", "save_spec"]

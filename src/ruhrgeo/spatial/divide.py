@@ -1,16 +1,12 @@
-"""The north/south divide of a value by several methods.
-
-- :func:`north_south`: a gradient and a step at the divide in spatial error models;
-- :func:`theil_divide`: the share of inequality between north and south (Theil's T
-  decomposition, permutation p-value; ``inequality.theil.TheilDSim``);
-- :func:`divide_regimes`: a spatial error model with north and south as regimes and the
-  Chow test whether its coefficients differ;
-- :func:`compare_divide`: all of them side by side.
+"""The north/south divide of a value in spatial models: where the divide runs (:func:`sides`),
+a gradient and a step at the divide in spatial error models (:func:`north_south`), and a
+spatial error model with north and south as regimes with the Chow test whether its
+coefficients differ (:func:`divide_regimes`). Theil's decomposition is in ``theil.py``, all
+methods side by side in ``divide_comparison.py``.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,20 +19,14 @@ import shapely
 from ruhrgeo import _params
 from ruhrgeo._geometry import centroids, north_of
 from ruhrgeo._validate import column_values
-from ruhrgeo.errors import ParameterError, StatisticsError
+from ruhrgeo.errors import ParameterError
 from ruhrgeo.io.areas import as_keyed
 from ruhrgeo.spatial._checks import check_permutations, prepare, seeded
 from ruhrgeo.spatial.graphs import GraphLike, describe, with_geometries
-from ruhrgeo.spatial.models import ModelResult, covariate_names, fit, spatial_error
+from ruhrgeo.spatial.model_results import ModelResult
+from ruhrgeo.spatial.models import covariate_names, fit, spatial_error
 
-__all__ = [
-    "NorthSouthResult",
-    "TheilResult",
-    "compare_divide",
-    "divide_regimes",
-    "north_south",
-    "theil_divide",
-]
+__all__ = ["Divide", "NorthSouthResult", "divide_regimes", "north_south", "sides"]
 
 Divide = float | shapely.LineString | None
 
@@ -247,168 +237,6 @@ def north_south(
     )
 
 
-@dataclass(frozen=True)
-class TheilResult:
-    """Theil's T of a column and its share between north and south.
-
-    ``T`` = ``between`` + ``within``; ``between_share`` = ``between / T``; ``p_sim`` the
-    share of random north/south splits of the same sizes (permutations, plus the observed
-    one) whose between part is at least the observed one (``TheilDSim.bg_pvalue``).
-
-    Attributes
-    ----------
-    column : str
-        The column decomposed.
-    T, between, within : float
-        Theil's T and its parts between and within north and south (``T = between + within``).
-    between_share : float
-        ``between / T``.
-    p_sim : float
-        The share of random splits of the same sizes with at least as large a between part.
-    permutations : int
-        The random splits drawn.
-    divide : str
-        The divide used.
-    n_north, n_south : int
-        Areas on each side.
-    inequality : inequality.theil.TheilDSim
-        inequality's object.
-
-    Examples
-    --------
-    >>> import geopandas as gpd, shapely
-    >>> from ruhrgeo import spatial
-    >>> cells = [shapely.box(c * 1e4, r * 1e4, (c + 1) * 1e4, (r + 1) * 1e4)
-    ...          for r in range(4) for c in range(4)]
-    >>> gdf = gpd.GeoDataFrame({"v": [10.0 + 5 * (r >= 2) + c for r in range(4)
-    ...                               for c in range(4)]}, geometry=cells, crs=25832)
-    >>> round(spatial.theil_divide(gdf.rename_axis("cell"), "v", permutations=99).T, 4)
-    0.0193
-    """
-
-    column: str
-    T: float
-    between: float
-    within: float
-    between_share: float
-    p_sim: float
-    permutations: int
-    divide: str
-    n_north: int
-    n_south: int
-    inequality: Any = field(repr=False, compare=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-able fields and the summary (without inequality's object)."""
-        fields = {k: v for k, v in self.__dict__.items() if k != "inequality"}
-        return {**fields, "summary": self.summary()}
-
-    def summary(self) -> str:
-        """One sentence in plain language."""
-        return (
-            f"{self.between_share:.1%} of the inequality of {self.column} (Theil's T = "
-            f"{self.T:.3f}) lies between north and south (divide {self.divide}); "
-            f"p_sim = {self.p_sim:.4f} from {self.permutations} random splits."
-        )
-
-
-def theil_divide(
-    gdf: pd.DataFrame,
-    column: str,
-    *,
-    divide: Divide = None,
-    permutations: int = 9999,
-    seed: int = 0,
-) -> TheilResult:
-    """The share of ``column``'s inequality between north and south (Theil decomposition).
-
-    Theil's T needs non-negative values (shares, counts), so negative ones are refused.
-    The p-value reshuffles the values over the municipalities (inequality's
-    ``TheilDSim``): how often does a random split of the same sizes put as much
-    inequality between the two sides?
-
-    Parameters
-    ----------
-    gdf
-        Areas indexed by any unique key (polygons, or points for distance graphs), with the
-        columns.
-    column
-        A column of non-negative values.
-    divide
-        Where north ends: a latitude (degrees), a northing (meters), a shapely ``LineString``
-        in the data's CRS, or None for the median northing of the centroids.
-    permutations
-        Permutations of the pseudo p-value ``p_sim`` (0: none).
-    seed
-        Seed of the permutations: the same seed gives the same ``p_sim`` as esda.
-
-    Returns
-    -------
-    TheilResult
-        Theil's T, its between and within parts, the between share and its p-value.
-
-    Raises
-    ------
-    ruhrgeo.errors.MissingColumnError
-        The column is not in ``gdf``.
-    ruhrgeo.errors.MissingValuesError
-        Missing or non-numeric values.
-    ruhrgeo.errors.ConstantValuesError
-        A column without variation.
-    ruhrgeo.errors.TooFewObservationsError
-        Fewer than 8 areas.
-    ruhrgeo.errors.ParameterError
-        Permutations, seed or graph options out of range.
-    ruhrgeo.errors.GraphMismatchError
-        A given graph that does not fit the areas.
-
-    ruhrgeo.errors.StatisticsError
-        Negative values.
-
-    Examples
-    --------
-    >>> import geopandas as gpd, shapely
-    >>> cells = [shapely.box(c * 1e4, r * 1e4, (c + 1) * 1e4, (r + 1) * 1e4)
-    ...          for r in range(4) for c in range(4)]
-    >>> gdf = gpd.GeoDataFrame({"v": [10.0 + 5 * (r >= 2) + c for r in range(4)
-    ...                               for c in range(4)]}, geometry=cells, crs=25832)
-    >>> gdf = gdf.rename_axis("cell")
-    >>> result = theil_divide(gdf, "v", permutations=99)
-    >>> round(result.between_share, 3), result.p_sim
-    (0.829, 0.01)
-    """
-    gdf = as_keyed(gdf)
-    from inequality.theil import TheilDSim  # imports matplotlib.pyplot: only when needed
-
-    permutations = check_permutations(permutations)
-    seed = _params.seed(seed)
-    y = column_values(gdf, column)
-    with contextlib.suppress(TypeError):  # sorted by AGS: permutations ignore the row order
-        y = y.sort_index()
-    if (y < 0).any():
-        raise StatisticsError(
-            f"Theil's T needs non-negative `{column}`, but {list(y.index[y < 0][:5])} are negative"
-        )
-    _, is_north, label = sides(gdf, y.index, divide)
-    partition = np.where(is_north, "north", "south")
-    with seeded(seed):
-        sim = TheilDSim(y.to_numpy(), partition, permutations)
-    total, between = float(np.ravel(sim.T)[0]), float(np.ravel(sim.bg[0])[0])
-    return TheilResult(
-        column=column,
-        T=total,
-        between=between,
-        within=total - between,
-        between_share=between / total,
-        p_sim=float(np.ravel(sim.bg_pvalue)[0]) if permutations else np.nan,
-        permutations=permutations,
-        divide=label,
-        n_north=int(is_north.sum()),
-        n_south=int((~is_north).sum()),
-        inequality=sim,
-    )
-
-
 def divide_regimes(
     gdf: pd.DataFrame,
     column: str,
@@ -494,95 +322,3 @@ def divide_regimes(
         **{c: column_values(gdf, c) - column_values(gdf, c).mean() for c in names}
     )
     return spatial_error(centered, column, names, graph=graph, regimes=regimes)
-
-
-def compare_divide(
-    gdf: pd.DataFrame,
-    column: str,
-    *,
-    covariates: Sequence[str] = (),
-    divide: Divide = None,
-    graph: GraphLike = "queen",
-    permutations: int = 9999,
-    seed: int = 0,
-) -> pd.DataFrame:
-    """Every divide method on one column, one row each: ``estimate``, ``p``, ``north_higher``.
-
-    Rows: ``step`` (north minus south, spatial error model), ``gradient`` (per 10 km
-    northward, spatial error model), ``theil`` (between share of Theil's T, permutation
-    p; ``north_higher`` from the plain means), and with covariates ``regimes`` (north
-    minus south at the covariates' means in :func:`divide_regimes`'s model, with the Chow
-    test's p of equal levels).
-
-    Parameters
-    ----------
-    gdf
-        Areas indexed by any unique key (polygons, or points for distance graphs), with the
-        columns.
-    column
-        The numeric column to analyze.
-    covariates
-        Columns for the regimes model (none: no ``regimes`` row).
-    divide
-        Where north ends: a latitude (degrees), a northing (meters), a shapely ``LineString``
-        in the data's CRS, or None for the median northing of the centroids.
-    graph
-        The spatial weights (:func:`~ruhrgeo.spatial.build_graph`: ``"queen"``, a
-        :class:`GraphSpec`, a GAL/GWT file or a libpysal ``Graph``).
-    permutations
-        Permutations of the pseudo p-value ``p_sim`` (0: none).
-    seed
-        Seed of the permutations: the same seed gives the same ``p_sim`` as esda.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by method (``step``, ``gradient``, ``theil``, ``regimes``): ``estimate``,
-        ``p``, ``north_higher``.
-
-    Raises
-    ------
-    ruhrgeo.errors.MissingColumnError
-        The column is not in ``gdf``.
-    ruhrgeo.errors.MissingValuesError
-        Missing or non-numeric values.
-    ruhrgeo.errors.ConstantValuesError
-        A column without variation.
-    ruhrgeo.errors.TooFewObservationsError
-        Fewer than 8 areas.
-    ruhrgeo.errors.ParameterError
-        Permutations, seed or graph options out of range.
-    ruhrgeo.errors.GraphMismatchError
-        A given graph that does not fit the areas.
-
-    ruhrgeo.errors.ModelError
-        Too few areas for the parameters, collinear covariates, or spreg fails.
-
-    Examples
-    --------
-    >>> import geopandas as gpd, shapely, numpy as np
-    >>> cells = [shapely.box(c * 1e4, r * 1e4, (c + 1) * 1e4, (r + 1) * 1e4)
-    ...          for r in range(6) for c in range(6)]
-    >>> noise = np.random.default_rng(1).normal(0, 2, 36)
-    >>> gdf = gpd.GeoDataFrame({"v": [20.0 + 10 * r for r in range(6) for c in range(6)]
-    ...                         + noise}, geometry=cells, crs=25832).rename_axis("cell")
-    >>> table = compare_divide(gdf, "v", permutations=99)
-    >>> table.index.tolist(), table["p"].round(3).tolist()
-    (['step', 'gradient', 'theil'], [0.433, 0.0, 0.01])
-    """
-    gdf = as_keyed(gdf)
-    ns = north_south(gdf, column, divide=divide, graph=graph, permutations=0, seed=seed)
-    theil = theil_divide(gdf, column, divide=divide, permutations=permutations, seed=seed)
-    rows = {
-        "step": (ns.difference_sem, ns.difference_p_value, ns.difference_sem > 0),
-        "gradient": (ns.slope_per_10km, ns.p_value, ns.slope_per_10km > 0),
-        "theil": (theil.between_share, theil.p_sim, ns.difference > 0),
-    }
-    if len(covariates):
-        model = divide_regimes(gdf, column, covariates, divide=divide, graph=graph)
-        level = model.table.loc["CONSTANT"].set_index("regime")["coefficient"]
-        gap = float(level["north"] - level["south"])
-        rows["regimes"] = (gap, float(model.chow.loc["CONSTANT", "p"]), gap > 0)  # type: ignore[union-attr]
-    table = pd.DataFrame.from_dict(rows, orient="index", columns=["estimate", "p", "north_higher"])
-    table.index.name = "method"
-    return table

@@ -28,7 +28,8 @@ from ruhrgeo.errors import ParameterError
 from ruhrgeo.io.areas import as_keyed
 from ruhrgeo.spatial._checks import prepare
 from ruhrgeo.spatial.graphs import GraphLike, describe
-from ruhrgeo.spatial.models import ModelResult, _result, covariate_names, fit
+from ruhrgeo.spatial.model_results import ModelResult, model_result
+from ruhrgeo.spatial.models import covariate_names, fit
 
 __all__ = ["DurbinResult", "spatial_durbin"]
 
@@ -158,7 +159,7 @@ def spatial_durbin(
         column=column,
         slx_lags=1,
     )
-    result = _result(
+    result = model_result(
         fitted, "ML_Lag" if kind == "durbin" else "OLS", column, names, describe(graph)
     )
     label = "SDM" if kind == "durbin" else "SLX"

@@ -1,4 +1,5 @@
-"""Local statistics: LISA (uni- and bivariate) and Getis-Ord hot spots.
+"""Local statistics: LISA (uni- and bivariate), and what every local result shares
+(Getis-Ord hot spots are in ``hotspots.py``, the LISA of rates in ``rates.py``).
 
 Results are tables indexed by AGS (``gdf.join(result)`` works) whose columns carry esda's
 names (``Is``, ``q``, ``p_sim``, ``z_sim``, ``Gs``, ``Zs``) next to ruhrgeo's labels; the
@@ -23,7 +24,7 @@ import pandas as pd
 from libpysal.graph import Graph
 
 from ruhrgeo import _params
-from ruhrgeo.errors import ParameterError, StatisticsError
+from ruhrgeo.errors import ParameterError
 from ruhrgeo.spatial import _crand
 from ruhrgeo.spatial._checks import (
     check_alpha,
@@ -36,9 +37,13 @@ from ruhrgeo.spatial.labels import QUADRANTS
 
 __all__ = [
     "LocalResult",
-    "getis_ord",
+    "exact_p",
+    "finish",
+    "lisa_table",
     "local_moran",
     "local_moran_bv",
+    "options",
+    "simulated_columns",
 ]
 
 
@@ -72,14 +77,14 @@ class LocalResult(pd.DataFrame):
         return pd.DataFrame  # derived tables are plain: the esda object belongs to this one
 
 
-def _finish(table: pd.DataFrame, index: pd.Index, obj: Any, w: Graph) -> LocalResult:
+def finish(table: pd.DataFrame, index: pd.Index, obj: Any, w: Graph) -> LocalResult:
     out = LocalResult(table.reindex(index))
     object.__setattr__(out, "esda", obj)
     object.__setattr__(out, "graph", w)
     return out
 
 
-def _sim_columns(obj: Any, n: int, mean: str, sd: str) -> dict[str, Any]:
+def simulated_columns(obj: Any, n: int, mean: str, sd: str) -> dict[str, Any]:
     if getattr(obj, "sim", None) is None:
         return dict.fromkeys((mean, sd, "z_sim", "p_z_sim"), np.full(n, np.nan))
     return {
@@ -90,11 +95,11 @@ def _sim_columns(obj: Any, n: int, mean: str, sd: str) -> dict[str, Any]:
     }
 
 
-def _lisa_table(
+def lisa_table(
     obj: Any, index: pd.Index, lag: np.ndarray, alpha: float, fdr: bool, permutations: int
 ) -> pd.DataFrame:
     n = len(index)
-    p_sim = _exact(obj.p_sim, permutations) if permutations else np.full(n, np.nan)
+    p_sim = exact_p(obj.p_sim, permutations) if permutations else np.full(n, np.nan)
     significant = significance(p_sim, alpha, fdr) if permutations else np.zeros(n, bool)
     quadrant = pd.Series(obj.q, index=index).map(QUADRANTS)
     table = pd.DataFrame(
@@ -103,7 +108,7 @@ def _lisa_table(
             "q": obj.q,
             "lag": lag,
             "p_sim": p_sim,
-            **_sim_columns(obj, n, "EI_sim", "seI_sim"),
+            **simulated_columns(obj, n, "EI_sim", "seI_sim"),
             "quadrant": quadrant,
             "significant": significant,
         },
@@ -182,7 +187,7 @@ def local_moran(
     >>> type(lisa.esda).__name__
     'Moran_Local'
     """
-    permutations, alpha, seed = _options(permutations, alpha, seed, keep_simulations, len(gdf))
+    permutations, alpha, seed = options(permutations, alpha, seed, keep_simulations, len(gdf))
     values, w = prepare(gdf, column, graph)
     y = values[column].to_numpy()
     obj = _crand.esda_object(
@@ -208,8 +213,8 @@ def local_moran(
             sims=("rlisas", "EI_sim", "seI_sim", "VI_sim"),
         )
     lag = obj.w.sparse @ y
-    table = _lisa_table(obj, values.index, lag, alpha, fdr, permutations)
-    return _finish(table, gdf.index, obj, w)
+    table = lisa_table(obj, values.index, lag, alpha, fdr, permutations)
+    return finish(table, gdf.index, obj, w)
 
 
 def local_moran_bv(
@@ -286,7 +291,7 @@ def local_moran_bv(
     """
     if x == y:
         raise ParameterError(f"`x` and `y` are both {x!r}; for one variable use local_moran()")
-    permutations, alpha, seed = _options(permutations, alpha, seed, keep_simulations, len(gdf))
+    permutations, alpha, seed = options(permutations, alpha, seed, keep_simulations, len(gdf))
     values, w = prepare(gdf, [x, y], graph)
     vx, vy = values[x].to_numpy(), values[y].to_numpy()
     obj = _crand.esda_object(
@@ -312,145 +317,17 @@ def local_moran_bv(
             sims=("rlisas", "EI_sim", "seI_sim", "VI_sim"),
         )
     lag = obj.w.sparse @ vy
-    table = _lisa_table(obj, values.index, lag, alpha, fdr, permutations)
-    return _finish(table, gdf.index, obj, w)
+    table = lisa_table(obj, values.index, lag, alpha, fdr, permutations)
+    return finish(table, gdf.index, obj, w)
 
 
-def getis_ord(
-    gdf: pd.DataFrame,
-    column: str,
-    *,
-    graph: GraphLike = "queen",
-    star: bool = True,
-    permutations: int = 9999,
-    alpha: float = 0.05,
-    fdr: bool = True,
-    keep_simulations: bool = True,
-    seed: int = 0,
-    n_jobs: int = 1,
-) -> LocalResult:
-    """Getis-Ord local G hot and cold spots (``star=True``: Gi*, the unit itself included).
-
-    As ``esda.G_Local`` with binary weights (for Gi*, a self-weight of 1). G compares
-    sums of non-negative values, so negative values are refused. Options as in
-    :func:`local_moran`.
-
-    Parameters
-    ----------
-    gdf
-        Areas indexed by any unique key (polygons, or points for distance graphs), with the
-        columns.
-    column
-        A numeric column of non-negative values.
-    graph
-        The spatial weights (:func:`~ruhrgeo.spatial.build_graph`: ``"queen"``, a
-        :class:`GraphSpec`, a GAL/GWT file or a libpysal ``Graph``).
-    star
-        Gi* (the area itself included, True) or Gi.
-    permutations
-        Permutations of the pseudo p-value ``p_sim`` (0: none).
-    alpha, fdr
-        Significance: Benjamini-Hochberg false discovery rate at ``alpha`` with ``fdr=True``,
-        else ``p_sim <= alpha``.
-    keep_simulations
-        Keep the simulated statistics (``result.esda``'s) and their moments.
-    seed
-        Seed of the permutations: the same seed gives the same ``p_sim`` as esda.
-    n_jobs
-        Processes for esda's compiled kernels (used above the NumPy size only).
-
-    Returns
-    -------
-    LocalResult
-        Indexed by AGS: ``Gs``, ``Zs`` (esda's standardized G), ``p_norm``, ``p_sim``
-        (permutation), ``EG_sim``, ``seG_sim``, ``z_sim``, ``p_z_sim``, ``significant``,
-        ``spot`` (``Hot spot``, ``Cold spot``, ``Not significant``); ``.esda`` is the
-        ``esda.G_Local``.
-
-    Raises
-    ------
-    ruhrgeo.errors.MissingColumnError
-        The column is not in ``gdf``.
-    ruhrgeo.errors.MissingValuesError
-        Missing or non-numeric values.
-    ruhrgeo.errors.ConstantValuesError
-        A column without variation.
-    ruhrgeo.errors.TooFewObservationsError
-        Fewer than 8 areas.
-    ruhrgeo.errors.ParameterError
-        Permutations, seed or graph options out of range.
-    ruhrgeo.errors.GraphMismatchError
-        A given graph that does not fit the areas.
-
-    ruhrgeo.errors.StatisticsError
-        Negative values.
-
-    Examples
-    --------
-    >>> import geopandas as gpd, shapely
-    >>> cells = [shapely.box(c, r, c + 1, r + 1) for r in range(5) for c in range(5)]
-    >>> gdf = gpd.GeoDataFrame({"v": [float(c) for r in range(5) for c in range(5)]},
-    ...                        geometry=cells, crs=25832).rename_axis("cell")
-    >>> spots = getis_ord(gdf, "v", permutations=999, fdr=False)
-    >>> spots.loc[4, "spot"], spots.loc[0, "spot"]
-    ('Hot spot', 'Cold spot')
-    """
-    star = _params.flag(star, "star")
-    permutations, alpha, seed = _options(permutations, alpha, seed, keep_simulations, len(gdf))
-    values, w = prepare(gdf, column, graph)
-    y = values[column].to_numpy()
-    if (y < 0).any():
-        raise StatisticsError(
-            f"Getis-Ord G needs non-negative `{column}`, but "
-            f"{list(values.index[y < 0][:5])} are negative; use local_moran for such values"
-        )
-    obj = _crand.esda_object(
-        esda.G_Local,
-        (y, w),
-        {"transform": "B", "star": star},
-        permutations=permutations,
-        seed=seed,
-        keep=keep_simulations,
-        n_jobs=n_jobs,
-    )
-    if permutations and _crand.numpy_sized(len(y), permutations):
-        _crand.fill(
-            obj,
-            y,
-            obj.Gs,
-            _crand.g_local_star if obj.star else _crand.g_local,
-            float(y.sum()),
-            permutations=permutations,
-            seed=seed,
-            keep=keep_simulations,
-            sims=("rGs", "EG_sim", "seG_sim", "VG_sim"),
-        )
-    n = len(y)
-    p_sim = _exact(obj.p_sim, permutations) if permutations else np.full(n, np.nan)
-    significant = significance(p_sim, alpha, fdr) if permutations else np.zeros(n, bool)
-    table = pd.DataFrame(
-        {
-            "Gs": obj.Gs,
-            "Zs": obj.Zs,
-            "p_norm": obj.p_norm,
-            "p_sim": p_sim,
-            **_sim_columns(obj, n, "EG_sim", "seG_sim"),
-            "significant": significant,
-        },
-        index=values.index,
-    )
-    spot = np.where(obj.Zs > 0, "Hot spot", "Cold spot")
-    table["spot"] = np.where(significant, spot, "Not significant")
-    return _finish(table, gdf.index, obj, w)
-
-
-def _exact(p_sim: np.ndarray, permutations: int) -> np.ndarray:
+def exact_p(p_sim: np.ndarray, permutations: int) -> np.ndarray:
     """esda's pseudo p-values as exact fractions of ``permutations + 1`` (esda keeps G's in
     float32)."""
     return np.rint(np.asarray(p_sim, float) * (permutations + 1)) / (permutations + 1)
 
 
-def _options(
+def options(
     permutations: object, alpha: object, seed: object, keep: bool, n: int
 ) -> tuple[int, float, int]:
     keep = _params.flag(keep, "keep_simulations")

@@ -9,9 +9,9 @@ import numpy as np
 
 from ruhrgeo._figures import label
 from ruhrgeo.errors import ParameterError
-from ruhrgeo.spatial.autocorrelation import BivariateMoranResult, MoranResult
 from ruhrgeo.spatial.labels import CLUSTER_COLORS
 from ruhrgeo.spatial.local import LocalResult
+from ruhrgeo.spatial.morans_i import BivariateMoranResult, MoranResult
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -16,7 +16,7 @@ from ruhrgeo.errors import StatisticsError
 from ruhrgeo.io.areas import as_keyed
 from ruhrgeo.spatial import _crand
 from ruhrgeo.spatial.graphs import GraphLike, build_graph
-from ruhrgeo.spatial.local import LocalResult, _finish, _lisa_table, _options
+from ruhrgeo.spatial.local import LocalResult, finish, lisa_table, options
 
 __all__ = ["RATE_METHODS", "local_moran_rate", "smooth_rates"]
 
@@ -175,7 +175,7 @@ def local_moran_rate(
     >>> lisa.loc[0, "quadrant"], lisa.loc[4, "quadrant"], type(lisa.esda).__name__
     ('Low-Low', 'High-High', 'Moran_Local_Rate')
     """
-    permutations, alpha, seed = _options(permutations, alpha, seed, keep_simulations, len(gdf))
+    permutations, alpha, seed = options(permutations, alpha, seed, keep_simulations, len(gdf))
     values, w = _counts(gdf, events, base, graph)
     e, b = values[events].to_numpy(), values[base].to_numpy()
     obj = _crand.esda_object(
@@ -201,8 +201,8 @@ def local_moran_rate(
             sims=("rlisas", "EI_sim", "seI_sim", "VI_sim"),
         )
     lag = obj.w.sparse @ obj.y
-    table = _lisa_table(obj, values.index, lag, alpha, fdr, permutations)
-    return _finish(table, gdf.index, obj, w)
+    table = lisa_table(obj, values.index, lag, alpha, fdr, permutations)
+    return finish(table, gdf.index, obj, w)
 
 
 def _empirical_bayes(e: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -1,96 +1,35 @@
-"""Shipped data: real open data of the Ruhr and of Germany, the synthetic demo data, and
-optional, cached downloads of official data.
-
-Every real dataset carries its attribution in ``attrs["source"]``; show it wherever the data
-are shown (maps use it as their credit line).
-"""
+"""The real open data in the box: the Ruhr's municipalities and Kreise, the Breitbandatlas
+tables of 2021 and five releases, the metropolitan regions, every German municipality."""
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-from ruhrgeo._validate import normalize_ags
-from ruhrgeo.errors import DataFileNotFoundError
+from ruhrgeo.datasets.files import (
+    BOUNDARIES_SOURCE,
+    BREITBANDATLAS_SOURCE,
+    GERMANY_SOURCE,
+    REGIONS_SOURCE,
+    data_dir,
+)
 from ruhrgeo.io.areas import read_areas
 from ruhrgeo.io.boundaries import read_municipalities
-from ruhrgeo.io.breitbandatlas import ATTRIBUTION, breitbandatlas_release
-from ruhrgeo.io.download import VG250_URL, fetch_vg250
+from ruhrgeo.io.breitbandatlas import breitbandatlas_release
 
 __all__ = [
-    "BOUNDARIES_SOURCE",
-    "BREITBANDATLAS_SOURCE",
-    "GERMANY_SOURCE",
-    "REGIONS_SOURCE",
-    "VG250_URL",
     "breitbandatlas_2021",
     "breitbandatlas_kreise_2021",
     "breitbandatlas_releases",
-    "data_dir",
-    "demo_coverage",
-    "demo_indicators",
-    "demo_it_graduates",
-    "demo_population",
-    "fetch_vg250",
     "germany_municipalities",
     "metropolitan_regions",
     "ruhr_kreise",
     "ruhr_kreise_path",
     "ruhr_municipalities",
     "ruhr_municipalities_path",
-    "universities",
 ]
-
-_DESTATIS = "Einwohner 31.12.2019: © Statistisches Bundesamt (Destatis), 2021, dl-de/by-2-0"
-BOUNDARIES_SOURCE = (
-    f"Verwaltungsgrenzen: © Land NRW (2022), dl-de/zero-2-0; {_DESTATIS}; Daten verändert"
-)
-BREITBANDATLAS_SOURCE = f"{ATTRIBUTION}, Daten verändert"
-GERMANY_SOURCE = (
-    f"Gemeinden: © GeoBasis-DE / BKG (2021), dl-de/by-2-0; {_DESTATIS}; Daten verändert"
-)
-REGIONS_SOURCE = (
-    "Metropolitan regions: compiled for ruhrgeo from the regions' public pages "
-    "(the study's delineation is not published)"
-)
-
-DEMO_LAYERS = {
-    "fttbh": "fttbh_percent.tif",
-    "gigabit": "gigabit_percent.tif",
-    "5g": "5g_binary.tif",
-}
-
-
-def data_dir() -> Path:
-    """The folder of the shipped data (inside the wheel, or ``data/`` of a checkout).
-
-    Returns
-    -------
-    pathlib.Path
-        The folder holding ``dvg2_nrw/``, ``breitbandatlas/``, ``coverage/`` and the rest.
-
-    Raises
-    ------
-    ruhrgeo.errors.DataFileNotFoundError
-        The shipped data are missing (a broken install): reinstall ruhrgeo.
-
-    Examples
-    --------
-    >>> (data_dir() / "dvg2_nrw" / "ruhr_municipalities.gpkg").is_file()
-    True
-    """
-    for candidate in (
-        Path(str(resources.files("ruhrgeo"))) / "data",
-        Path(__file__).resolve().parents[2] / "data",
-    ):
-        if (candidate / "dvg2_nrw").is_dir():
-            return candidate
-    raise DataFileNotFoundError(
-        "the ruhrgeo shipped data are missing; reinstall ruhrgeo (`pip install .`)"
-    )
 
 
 def ruhr_municipalities() -> gpd.GeoDataFrame:
@@ -357,127 +296,3 @@ def ruhr_municipalities_path() -> Path:
     'ruhr_municipalities.gpkg'
     """
     return data_dir() / "dvg2_nrw" / "ruhr_municipalities.gpkg"
-
-
-def demo_coverage() -> dict[str, Path]:
-    """Name -> path of the synthetic 100 m coverage GeoTIFFs (BKG UTM grid, EPSG:25832).
-
-    ``fttbh`` and ``gigabit`` are percent of households per cell, ``5g`` is binary.
-
-    Returns
-    -------
-    dict of str to pathlib.Path
-        ``fttbh``, ``gigabit`` and ``5g`` -> GeoTIFF.
-
-    Raises
-    ------
-    ruhrgeo.errors.DataFileNotFoundError
-        The shipped data are missing (a broken install): reinstall ruhrgeo.
-
-    Examples
-    --------
-    >>> sorted(demo_coverage())
-    ['5g', 'fttbh', 'gigabit']
-    """
-    return {name: data_dir() / "coverage" / file for name, file in DEMO_LAYERS.items()}
-
-
-def demo_population() -> Path:
-    """Path of the synthetic population on the 1 km INSPIRE grid (Zensus CSV, EPSG:3035).
-
-    Returns
-    -------
-    pathlib.Path
-        The CSV file (columns ``GITTER_ID_1km``, ``Einwohner``); an overlay reads it directly.
-
-    Raises
-    ------
-    ruhrgeo.errors.DataFileNotFoundError
-        The shipped data are missing (a broken install): reinstall ruhrgeo.
-
-    Examples
-    --------
-    >>> demo_population().suffix
-    '.csv'
-    """
-    return data_dir() / "coverage" / "population_inspire_1km.csv"
-
-
-def demo_indicators() -> Path:
-    """Path of the demo indicator table of the 53 municipalities (CSV, key ``ags``).
-
-    All twelve indicators of the default spec and the employees at the place of work. The
-    research, employment and company indicators are SYNTHETIC (the IT employment share
-    carries a planted university spill-over of 20 km); the three infrastructure indicators
-    are the REAL Breitbandatlas values of mid 2021 (``status`` says so).
-
-    Returns
-    -------
-    pathlib.Path
-        The CSV file; read it with :func:`ruhrgeo.read_indicators`.
-
-    Raises
-    ------
-    ruhrgeo.errors.DataFileNotFoundError
-        The shipped data are missing (a broken install): reinstall ruhrgeo.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> len(pd.read_csv(demo_indicators()))
-    53
-    """
-    return data_dir() / "tables" / "indicators_synthetic.csv"
-
-
-def demo_it_graduates() -> gpd.GeoDataFrame:
-    """SYNTHETIC yearly IT graduates per university site (points, EPSG:4326).
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        One point per site: ``institution``, ``short_name``, ``site``, ``city``, ``ags``,
-        ``latitude``, ``longitude``, ``it_graduates``, ``status``.
-
-    Raises
-    ------
-    ruhrgeo.errors.DataFileNotFoundError
-        The shipped data are missing (a broken install): reinstall ruhrgeo.
-
-    Examples
-    --------
-    >>> int(demo_it_graduates()["it_graduates"].sum()) > 0
-    True
-    """
-    return _points(
-        pd.read_csv(data_dir() / "tables" / "it_graduates_synthetic.csv", dtype={"ags": str})
-    )
-
-
-def universities() -> gpd.GeoDataFrame:
-    """Universities and universities of applied sciences in the Ruhr (EPSG:4326 points).
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        23 sites: ``institution``, ``short_name``, ``type``, ``site``, ``city``, ``ags``,
-        ``latitude``, ``longitude``, ``students``, ``it_cs_programme``.
-
-    Raises
-    ------
-    ruhrgeo.errors.DataFileNotFoundError
-        The shipped data are missing (a broken install): reinstall ruhrgeo.
-
-    Examples
-    --------
-    >>> unis = universities()
-    >>> unis.crs.to_epsg(), unis.loc[unis.short_name == "RUB", "city"].item()
-    (4326, 'Bochum')
-    """
-    return _points(pd.read_csv(data_dir() / "universities.csv", dtype={"ags": str}))
-
-
-def _points(table: pd.DataFrame) -> gpd.GeoDataFrame:
-    table["ags"] = normalize_ags(table["ags"])
-    points = gpd.points_from_xy(table["longitude"], table["latitude"])
-    return gpd.GeoDataFrame(table, geometry=points, crs=4326)
