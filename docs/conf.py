@@ -61,7 +61,8 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(pandas|geopandas|numpy|np|pd|gpd|shapely|pyproj|affine|rasterio)(\..*)?"),
     (r"py:.*", r"(matplotlib|folium|libpysal|esda|spreg|giddy|spopt|inequality|dask)(\..*)?"),
     (r"py:.*", r"(pathlib|os|collections|typing|datetime)(\..*)?"),
-    (r"py:class", r"ruhrgeo\..*\._\w+"),  # private base classes shown by show-inheritance
+    # private base classes (or bases in private modules) shown by show-inheritance
+    (r"py:class", r"ruhrgeo\.(.*\.)?_\w+(\..*)?"),
 ]
 
 html_theme = "pydata_sphinx_theme"

@@ -151,6 +151,9 @@ def test_png_map_keeps_its_width_and_names_do_not_overlap():
     long = "Inhabitants on 31.12.2019 according to the federal statistical office " * 2
     short = maps.plot(munis, "population", place_names=True)
     wide = maps.plot(munis, "population", aliases={"population": long}, title=long * 2)
+    for fig in (short, wide):
+        FigureCanvasAgg(fig)
+        fig.draw_without_rendering()  # the constrained layout's final positions
     assert short.axes[0].get_position().width == pytest.approx(
         wide.axes[0].get_position().width, abs=0.02
     )

@@ -138,7 +138,10 @@ def draw(described: Described) -> Figure:
     shading = described.shading
     classes = shading.classes.reindex(munis.index).to_numpy()
     x0, y0, x1, y1 = munis.total_bounds
-    height = min(10.0, max(3.5, MAP_WIDTH_IN * (y1 - y0) / max(x1 - x0, 1.0) + 1.2))
+    heading = title(shading.title)
+    extra = 0.25 * heading.count("\n")  # a wrapped title gets its lines, not the map's room
+    height = min(10.0 + extra, max(3.5, MAP_WIDTH_IN * (y1 - y0) / max(x1 - x0, 1.0) + 1.2))
+    height += extra
     # no pyplot: no global figure state
     fig = Figure(figsize=(MAP_WIDTH_IN + LEGEND_WIDTH_IN, height), layout="constrained")
     grid = fig.add_gridspec(1, 2, width_ratios=(MAP_WIDTH_IN, LEGEND_WIDTH_IN))
@@ -174,7 +177,7 @@ def draw(described: Described) -> Figure:
             alignment="left",
         )
         legend.set_in_layout(False)  # a long entry runs on to the right, the map stays
-    ax.set_title(title(shading.title))
+    ax.set_title(heading)
     ax.add_artist(_scale_bar(ax, munis))
     ax.set_axis_off()
     if described.attribution:
