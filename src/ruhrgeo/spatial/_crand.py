@@ -11,6 +11,7 @@ and :func:`fill` gives it the permutation results under esda's names.
 
 from __future__ import annotations
 
+import importlib.util
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,13 @@ import numpy as np
 from scipy import sparse, stats
 
 from ruhrgeo import _optional
+
+
+def _crand_dtype() -> type[np.floating]:
+    """esda.crand's p-values are float32 since it computes them in ``esda.significance``
+    (esda 2.7); before, float64 (esda 2.6, the lowest version ruhrgeo admits)."""
+    return np.float32 if importlib.util.find_spec("esda.significance") else np.float64
+
 
 # units x permutations up to which NumPy runs (about 1 s); beyond, esda's compiled kernels
 NUMPY_WORK = 20_000_000
@@ -179,10 +187,10 @@ def fill(
     raw, mean, sd, var = sims
     kind = type(obj).__name__
     obj.permutations = permutations
-    # as esda keeps them: float32 from esda.crand, except a LISA with its simulations kept,
-    # whose p-values esda computes again in float64
+    # as esda keeps them: esda.crand's dtype, except a LISA with its simulations kept, whose
+    # p-values esda computes again in float64
     single = kind == "G_Local" or not keep
-    obj.p_sim = run.p_sim.astype(np.float32) if single else run.p_sim
+    obj.p_sim = run.p_sim.astype(_crand_dtype()) if single else run.p_sim
     if run.sims is None:  # esda's attributes without kept simulations (its raw arrays
         setattr(obj, raw, None)  # are left uninitialized there: None here)
         if "sim" in _WITHOUT_SIMS[kind]:
